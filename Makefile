@@ -1,0 +1,61 @@
+# The two commands a new user needs: `make run` and `make test`. Everything else is a step of those.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PIP_INSTALL := $(BIN)/pip install --quiet --disable-pip-version-check
+
+.PHONY: run test lint typecheck pytest system-deps services install install-dev samples migrate bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(PIP_INSTALL) -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(PIP_INSTALL) -e ".[dev]"
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+system-deps:
+	@scripts/system-deps.sh
+
+services:
+	@scripts/services.sh
+
+migrate: install
+	$(BIN)/handoff db upgrade
+
+SAMPLES := var/samples
+
+samples: migrate
+	$(BIN)/python -m evals.sow --out $(SAMPLES) --count 4 --seed 7
+	$(BIN)/handoff ingest $(SAMPLES)/*.pdf
+
+run: install samples
+	@scripts/system-deps.sh --optional
+	$(BIN)/handoff serve --host $(HOST) --port $(PORT)
+
+lint: install-dev
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+typecheck: install-dev
+	$(BIN)/mypy .
+
+pytest: install-dev system-deps services
+	$(BIN)/python -m pytest -n 2 --durations=15
+
+test: lint typecheck pytest
+
+bench: install-dev
+	$(BIN)/python benchmarks/parse.py
+
+clean:
+	rm -rf var .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,1 @@
+"""FastAPI app, routes, web queue templates and the `handoff` CLI."""

@@ -1,0 +1,46 @@
+"""FastAPI application factory. Production swaps database and storage by HANDOFF_* env vars only."""
+
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from api.problems import install_problem_handlers
+from api.routes_documents import router as documents_router
+from api.routes_web import router as web_router
+from api.settings import ApiSettings
+from intake.settings import IntakeSettings, StorageSettings
+from intake.storage import make_storage
+from models.db import DatabaseSettings, make_engine, session_factory, upgrade_database
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def create_app(
+    database: DatabaseSettings | None = None,
+    storage: StorageSettings | None = None,
+    intake: IntakeSettings | None = None,
+    api: ApiSettings | None = None,
+) -> FastAPI:
+    database = database or DatabaseSettings()
+    api = api or ApiSettings()
+    if api.migrate_on_start:
+        upgrade_database(database.database_url)
+    app = FastAPI(
+        title="handoff",
+        summary="Signed SOWs in, approved ERP-ready handoff records out.",
+        version="0.1.0",
+    )
+    engine = make_engine(database.database_url)
+    app.state.engine = engine
+    app.state.session_factory = session_factory(engine)
+    app.state.storage = make_storage(storage or StorageSettings())
+    app.state.intake_settings = intake or IntakeSettings()
+    install_problem_handlers(app)
+    app.include_router(documents_router)
+    app.include_router(web_router)
+
+    @app.get("/healthz", tags=["ops"])
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app

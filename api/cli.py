@@ -1,0 +1,229 @@
+"""The `handoff` command line. Errors print one line on stderr and exit with code 2."""
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from importlib.metadata import version
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import typer
+from pydantic import BaseModel
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from intake.parse import parse
+from intake.settings import IntakeSettings
+from models.crm import CrmOpportunity
+from models.document import ParsedDocument
+from models.errors import HandoffError
+from models.exceptions import HandoffException
+from models.record import HandoffRecord
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help="SOW → project, billing and staffing handoff.")
+db_app = typer.Typer(no_args_is_help=True, help="Database migrations.")
+app.add_typer(db_app, name="db")
+
+out = Console()
+err = Console(stderr=True)
+
+SCHEMAS: dict[str, type[BaseModel]] = {
+    "record": HandoffRecord,
+    "crm": CrmOpportunity,
+    "exception": HandoffException,
+    "parsed": ParsedDocument,
+}
+EXIT_BAD_INPUT = 2
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"handoff {version('handoff')}")
+        raise typer.Exit
+
+
+@app.callback()
+def main(
+    show_version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """handoff: signed SOWs in, approved ERP-ready handoff records out."""
+
+
+def fail(message: str) -> typer.Exit:
+    err.print(f"error: {message}", markup=False, highlight=False, soft_wrap=True)
+    return typer.Exit(EXIT_BAD_INPUT)
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn typed errors and unreadable paths into one stderr line and exit code 2."""
+    try:
+        yield
+    except HandoffError as error:
+        raise fail(str(error)) from None
+    except OSError as error:
+        raise fail(f"{error.strerror or error}: {error.filename or ''}".rstrip(": ")) from None
+
+
+def progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=False,
+    )
+
+
+def files_in(path: Path) -> list[Path]:
+    if path.is_dir():
+        return sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+    if not path.exists():
+        raise FileNotFoundError(2, "No such file or directory", str(path))
+    return [path]
+
+
+def run_batch(files: list[Path], description: str, work: Callable[[Path], None]) -> int:
+    """Apply `work` to each file with a progress bar; report failures and return how many failed."""
+    failures = 0
+    with progress() as bar:
+        task = bar.add_task(description, total=len(files))
+        for file in files:
+            try:
+                work(file)
+            except HandoffError as error:
+                failures += 1
+                bar.console.print(f"[red]{file}[/red]: {error}", highlight=False)
+            bar.advance(task)
+    return failures
+
+
+def print_parsed_summary(doc: ParsedDocument) -> None:
+    table = Table(title=doc.filename, show_header=True)
+    for column in ("page", "chars", "ocr", "first line"):
+        table.add_column(column)
+    for page in doc.pages:
+        first = next((line.strip() for line in page.text.splitlines() if line.strip()), "")
+        table.add_row(str(page.number), str(len(page.text)), "yes" if page.ocr else "", first[:70])
+    out.print(table)
+    out.print(f"parser={doc.parser} status={doc.status} sha256={doc.sha256[:12]}… ocr_pages={list(doc.ocr_pages)}")
+    for warning in doc.warnings:
+        err.print(f"warning: {warning.code}: {warning.message}", highlight=False)
+
+
+@app.command("parse")
+def parse_command(
+    path: Annotated[Path, typer.Argument(help="A PDF, DOCX, Markdown or text file, or a folder of them.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the ParsedDocument as JSON.")] = False,
+    out_dir: Annotated[Path | None, typer.Option("--out", help="Write one <name>.json per file here.")] = None,
+    ocr: Annotated[bool, typer.Option(help="OCR image-only pages with tesseract.")] = True,
+) -> None:
+    """Parse documents into text with page offsets (the input of extraction)."""
+    settings = IntakeSettings(ocr_enabled=ocr)
+    with user_errors():
+        files = files_in(path)
+        if len(files) == 1 and out_dir is None:
+            doc = parse(files[0].read_bytes(), files[0].name, settings)
+            if as_json:
+                sys.stdout.write(doc.model_dump_json(indent=2) + "\n")
+            else:
+                print_parsed_summary(doc)
+            return
+        target = out_dir or Path.cwd()
+        target.mkdir(parents=True, exist_ok=True)
+
+        def parse_one(file: Path) -> None:
+            doc = parse(file.read_bytes(), file.name, settings)
+            (target / f"{file.name}.json").write_text(doc.model_dump_json(indent=2))
+
+        failures = run_batch(files, "parsing", parse_one)
+    out.print(f"parsed {len(files) - failures} of {len(files)} files into {target}")
+    if failures:
+        raise typer.Exit(EXIT_BAD_INPUT)
+
+
+@app.command("schema")
+def schema_command(
+    name: Annotated[
+        Literal["record", "crm", "exception", "parsed"], typer.Argument(help="Which contract to print.")
+    ] = "record",
+) -> None:
+    """Print the JSON Schema of a record of the data contract (spec v1)."""
+    schema: dict[str, Any] = SCHEMAS[name].model_json_schema(mode="serialization")
+    sys.stdout.write(json.dumps(schema, indent=2) + "\n")
+
+
+@app.command("serve")
+def serve_command(
+    host: Annotated[str | None, typer.Option(help="Interface to bind (default HANDOFF_HOST or 127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default HANDOFF_PORT or 8000).")] = None,
+) -> None:
+    """Serve the web queue and the REST API (migrates the database first)."""
+    import uvicorn
+
+    from api.app import create_app
+    from api.settings import ApiSettings
+
+    settings = ApiSettings()
+    with user_errors():
+        application = create_app(api=settings)
+    uvicorn.run(application, host=host or settings.host, port=port or settings.port)
+
+
+@db_app.command("upgrade")
+def db_upgrade_command() -> None:
+    """Apply every Alembic migration to HANDOFF_DATABASE_URL."""
+    from models.db import DatabaseSettings, upgrade_database
+
+    url = DatabaseSettings().database_url
+    upgrade_database(url)
+    out.print(f"database is at the latest schema: {redact(url)}")
+
+
+def redact(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+@app.command("ingest")
+def ingest_command(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to upload into the document store.")],
+    crm_opportunity_id: Annotated[str | None, typer.Option("--crm-id", help="CRM opportunity id.")] = None,
+) -> None:
+    """Parse documents and store them (database + storage); the same bytes twice make one document."""
+    from intake.service import ingest
+    from intake.settings import StorageSettings
+    from intake.storage import make_storage
+    from models.db import DatabaseSettings, make_engine, session_factory, upgrade_database
+
+    database = DatabaseSettings()
+    with user_errors():
+        files = [file for path in paths for file in files_in(path)]
+        upgrade_database(database.database_url)
+        storage = make_storage(StorageSettings())
+        sessions = session_factory(make_engine(database.database_url))
+        settings = IntakeSettings()
+        counts = {"new": 0, "existing": 0}
+
+        def ingest_one(file: Path) -> None:
+            with sessions() as session:
+                result = ingest(
+                    file.read_bytes(),
+                    file.name,
+                    session=session,
+                    storage=storage,
+                    settings=settings,
+                    crm_opportunity_id=crm_opportunity_id,
+                )
+            counts["new" if result.created else "existing"] += 1
+
+        failures = run_batch(files, "ingesting", ingest_one)
+    out.print(f"{counts['new']} new, {counts['existing']} already stored, {failures} refused")
+    if failures:
+        raise typer.Exit(EXIT_BAD_INPUT)

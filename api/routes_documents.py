@@ -1,0 +1,156 @@
+"""REST routes of intake: upload, list, read a document, its parsed text, original file and page images."""
+
+from datetime import datetime
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
+from fastapi.concurrency import run_in_threadpool
+from pydantic import BaseModel
+
+from api.deps import IntakeSettingsDep, SessionDep, StorageDep
+from intake.errors import TooLarge
+from intake.service import get_document, ingest, list_documents, page_image
+from intake.settings import IntakeSettings
+from models.document import ParsedDocument, ParseWarning
+from models.orm import Document
+
+router = APIRouter(prefix="/api/documents", tags=["documents"])
+CHUNK = 1024 * 1024
+PROBLEM = {"model": dict[str, Any], "content": {"application/problem+json": {}}}
+INTAKE_PROBLEMS: dict[int | str, dict[str, Any]] = {
+    code: {**PROBLEM, "description": text}
+    for code, text in {
+        400: "empty file",
+        404: "no such document or page",
+        413: "over the size or page limit, or a decompression bomb",
+        415: "not a PDF, DOCX, Markdown or text file",
+        422: "corrupt, encrypted or unreadable file",
+    }.items()
+}
+
+
+class DocumentOut(BaseModel):
+    id: str
+    sha256: str
+    filename: str
+    media_type: str
+    size_bytes: int
+    pages: int
+    parser: str
+    parse_status: str
+    ocr_pages: list[int]
+    warnings: list[ParseWarning]
+    uploaded_by: str | None
+    crm_opportunity_id: str | None
+    created_at: datetime
+
+    @classmethod
+    def of(cls, row: Document) -> "DocumentOut":
+        parsed = ParsedDocument.model_validate(row.parsed)
+        return cls(
+            id=str(row.id),
+            sha256=row.sha256,
+            filename=row.filename,
+            media_type=row.media_type,
+            size_bytes=row.size_bytes,
+            pages=row.pages,
+            parser=row.parser,
+            parse_status=row.parse_status,
+            ocr_pages=list(parsed.ocr_pages),
+            warnings=list(parsed.warnings),
+            uploaded_by=row.uploaded_by,
+            crm_opportunity_id=row.crm_opportunity_id,
+            created_at=row.created_at,
+        )
+
+
+async def read_limited(upload: UploadFile, settings: IntakeSettings) -> bytes:
+    """Read the upload, refusing it as soon as it passes the size limit."""
+    limit = settings.max_file_bytes
+    if upload.size is not None and upload.size > limit:
+        raise TooLarge(f"the file is {upload.size / 1024 / 1024:.1f} MB; the limit is {settings.max_file_mb:g} MB")
+    chunks: list[bytes] = []
+    total = 0
+    while chunk := await upload.read(CHUNK):
+        total += len(chunk)
+        if total > limit:
+            raise TooLarge(f"the file is over the {settings.max_file_mb:g} MB limit")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, responses=INTAKE_PROBLEMS)
+async def upload_document(
+    response: Response,
+    session: SessionDep,
+    storage: StorageDep,
+    settings: IntakeSettingsDep,
+    file: Annotated[UploadFile, File(description="PDF, DOCX, Markdown or text")],
+    crm_opportunity_id: Annotated[str | None, Form(max_length=64)] = None,
+) -> DocumentOut:
+    """Upload a document. The same bytes uploaded again return the existing document (200)."""
+    data = await read_limited(file, settings)
+    result = await run_in_threadpool(
+        ingest,
+        data,
+        file.filename or "upload",
+        session=session,
+        storage=storage,
+        settings=settings,
+        crm_opportunity_id=crm_opportunity_id,
+    )
+    if not result.created:
+        response.status_code = status.HTTP_200_OK
+    return DocumentOut.of(get_document(session, result.document_id))
+
+
+@router.get("")
+def list_documents_route(
+    session: SessionDep,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[DocumentOut]:
+    return [DocumentOut.of(row) for row in list_documents(session, limit=limit, offset=offset)]
+
+
+@router.get("/{document_id}", responses=INTAKE_PROBLEMS)
+def read_document(document_id: str, session: SessionDep) -> DocumentOut:
+    return DocumentOut.of(get_document(session, document_id))
+
+
+@router.get("/{document_id}/parsed", responses=INTAKE_PROBLEMS)
+def read_parsed(document_id: str, session: SessionDep) -> ParsedDocument:
+    """The parsed text with page offsets: evidence offsets of the handoff record index `text`."""
+    return ParsedDocument.model_validate(get_document(session, document_id).parsed)
+
+
+@router.get(
+    "/{document_id}/file",
+    responses=INTAKE_PROBLEMS | {200: {"content": {"application/octet-stream": {}}}},
+    response_class=Response,
+)
+def read_original(document_id: str, session: SessionDep, storage: StorageDep) -> Response:
+    row = get_document(session, document_id)
+    disposition = f"inline; filename*=UTF-8''{quote(row.filename, safe='')}"
+    return Response(
+        storage.get(row.storage_key), media_type=row.media_type, headers={"Content-Disposition": disposition}
+    )
+
+
+@router.get(
+    "/{document_id}/pages/{page}.png",
+    responses=INTAKE_PROBLEMS | {200: {"content": {"image/png": {}}}},
+    response_class=Response,
+)
+def read_page_image(
+    document_id: str,
+    page: int,
+    session: SessionDep,
+    storage: StorageDep,
+    settings: IntakeSettingsDep,
+    dpi: Annotated[int | None, Query(ge=50, le=300)] = None,
+) -> Response:
+    """The page rendered as PNG (cached in storage), for the review screen."""
+    png = page_image(session, storage, document_id, page, dpi or settings.page_image_dpi)
+    return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=86400"})

@@ -1,0 +1,1 @@
+"""Datasets, generators, metrics and thresholds run in CI."""

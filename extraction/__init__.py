@@ -1,0 +1,1 @@
+"""ParsedDocument → HandoffRecord (issue 4)."""

@@ -1,0 +1,62 @@
+"""Typed intake errors. `code` values are stable: clients and tests match on them."""
+
+from typing import ClassVar
+
+from models.errors import HandoffError
+
+
+class IntakeError(HandoffError):
+    code: ClassVar[str] = "intake_error"
+    http_status: ClassVar[int] = 422
+    title: ClassVar[str] = "The file could not be taken in"
+
+
+class EmptyFile(IntakeError):
+    code = "empty_file"
+    http_status = 400
+    title = "The file is empty"
+
+
+class UnsupportedFile(IntakeError):
+    code = "unsupported_file"
+    http_status = 415
+    title = "Not a PDF, DOCX, Markdown or text file"
+
+
+class CorruptFile(IntakeError):
+    code = "corrupt_file"
+    title = "The file's structure is damaged"
+
+
+class EncryptedPdf(IntakeError):
+    code = "encrypted_pdf"
+    title = "The PDF is protected by a password"
+
+
+class TooLarge(IntakeError):
+    code = "too_large"
+    http_status = 413
+    title = "The file is over the size limit"
+
+
+class TooManyPages(IntakeError):
+    code = "too_many_pages"
+    http_status = 413
+    title = "The document is over the page limit"
+
+
+class DecompressionBomb(IntakeError):
+    code = "decompression_bomb"
+    http_status = 413
+    title = "The file expands to far more data than it holds"
+
+
+class NoText(IntakeError):
+    code = "no_text"
+    title = "No text could be read from the document"
+
+
+class StorageError(IntakeError):
+    code = "storage_error"
+    http_status = 503
+    title = "The document store is unavailable"

@@ -1,0 +1,43 @@
+"""Exceptions (spec §3): gaps between a record and its CRM opportunity, and document-rule findings."""
+
+from enum import StrEnum
+from typing import Any
+
+from pydantic import Field
+
+from models.base import FrozenModel
+from models.record import Evidence
+
+
+class ExceptionCode(StrEnum):
+    VALUE_MISMATCH = "VALUE_MISMATCH"
+    MISSING_IN_DOCUMENT = "MISSING_IN_DOCUMENT"
+    MISSING_IN_CRM = "MISSING_IN_CRM"
+    MILESTONE_SUM_MISMATCH = "MILESTONE_SUM_MISMATCH"
+    DATE_ORDER = "DATE_ORDER"
+    UNSIGNED = "UNSIGNED"
+    NONSTANDARD_PAYMENT_TERMS = "NONSTANDARD_PAYMENT_TERMS"
+    UNCAPPED_TIME_AND_MATERIALS = "UNCAPPED_TIME_AND_MATERIALS"
+
+
+class Severity(StrEnum):
+    blocker = "blocker"
+    high = "high"
+    medium = "medium"
+    low = "low"
+
+
+class HandoffException(FrozenModel):
+    """One exception of the ranked list (named so as not to shadow Python's built-in Exception)."""
+
+    code: str = Field(description="an ExceptionCode or a policy-defined code")
+    field: str | None = None
+    kind: str = Field(description="mismatch | missing | rule")
+    severity: Severity
+    document_value: Any = None
+    crm_value: Any = None
+    message: str
+    evidence: tuple[Evidence, ...] = ()
+    risk_score: float | None = Field(default=None, ge=0.0, le=1.0)
+    revenue_at_risk: float | None = None
+    rank: int | None = Field(default=None, ge=1)

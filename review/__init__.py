@@ -1,0 +1,1 @@
+"""Review workflow: states, corrections, approvals, four-eyes, audit log (issue 6)."""

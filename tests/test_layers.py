@@ -1,0 +1,54 @@
+"""Data flows one way: a stage imports `models` and the stages before it, never one after it."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+ORDER = ["models", "intake", "extraction", "triage", "review", "erp", "api"]
+# evals and the API sit on top: they may import every stage, and no stage may import them.
+CONSUMERS = {"api", "evals"}
+PACKAGES = [*ORDER, "evals"]
+
+
+def imported_packages(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(), filename=str(path))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names & set(PACKAGES)
+
+
+def allowed(package: str) -> set[str]:
+    if package == "evals":
+        return set(PACKAGES)
+    return set(ORDER[: ORDER.index(package) + 1])
+
+
+@pytest.mark.parametrize("package", PACKAGES)
+def test_stage_imports_only_earlier_stages(package: str) -> None:
+    violations = [
+        f"{path.relative_to(ROOT)} imports {sorted(imported_packages(path) - allowed(package))}"
+        for path in sorted((ROOT / package).rglob("*.py"))
+        if imported_packages(path) - allowed(package)
+    ]
+    assert not violations, "\n".join(violations)
+
+
+def test_no_stage_imports_a_consumer() -> None:
+    for package in ORDER:
+        if package in CONSUMERS:
+            continue
+        for path in (ROOT / package).rglob("*.py"):
+            assert not imported_packages(path) & {"evals"}, f"{path} imports evals"
+
+
+def test_the_checker_sees_a_violation(tmp_path: Path) -> None:
+    module = tmp_path / "bad.py"
+    module.write_text("from triage.compare import find_gaps\nimport api.app\n")
+    assert imported_packages(module) == {"triage", "api"}
+    assert not imported_packages(module) <= allowed("intake")

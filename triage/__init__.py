@@ -1,0 +1,1 @@
+"""HandoffRecord + CrmOpportunity → ranked exceptions (issue 5)."""
