@@ -22,7 +22,9 @@ from models.errors import HandoffError
 from models.exceptions import HandoffException
 from models.record import HandoffRecord
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, help="SOW → project, billing and staffing handoff.")
+app = typer.Typer(
+    no_args_is_help=True, add_completion=False, help="SOW → project, billing and staffing handoff."
+)
 db_app = typer.Typer(no_args_is_help=True, help="Database migrations.")
 app.add_typer(db_app, name="db")
 
@@ -111,7 +113,9 @@ def print_parsed_summary(doc: ParsedDocument) -> None:
         first = next((line.strip() for line in page.text.splitlines() if line.strip()), "")
         table.add_row(str(page.number), str(len(page.text)), "yes" if page.ocr else "", first[:70])
     out.print(table)
-    out.print(f"parser={doc.parser} status={doc.status} sha256={doc.sha256[:12]}… ocr_pages={list(doc.ocr_pages)}")
+    out.print(
+        f"parser={doc.parser} status={doc.status} sha256={doc.sha256[:12]}… ocr_pages={list(doc.ocr_pages)}"
+    )
     for warning in doc.warnings:
         err.print(f"warning: {warning.code}: {warning.message}", highlight=False)
 
@@ -120,7 +124,9 @@ def print_parsed_summary(doc: ParsedDocument) -> None:
 def parse_command(
     path: Annotated[Path, typer.Argument(help="A PDF, DOCX, Markdown or text file, or a folder of them.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the ParsedDocument as JSON.")] = False,
-    out_dir: Annotated[Path | None, typer.Option("--out", help="Write one <name>.json per file here.")] = None,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Write one <name>.json per file here.")
+    ] = None,
     ocr: Annotated[bool, typer.Option(help="OCR image-only pages with tesseract.")] = True,
 ) -> None:
     """Parse documents into text with page offsets (the input of extraction)."""
@@ -160,7 +166,9 @@ def schema_command(
 
 @app.command("serve")
 def serve_command(
-    host: Annotated[str | None, typer.Option(help="Interface to bind (default HANDOFF_HOST or 127.0.0.1).")] = None,
+    host: Annotated[
+        str | None, typer.Option(help="Interface to bind (default HANDOFF_HOST or 127.0.0.1).")
+    ] = None,
     port: Annotated[int | None, typer.Option(help="Port (default HANDOFF_PORT or 8000).")] = None,
 ) -> None:
     """Serve the web queue and the REST API (migrates the database first)."""

@@ -12,7 +12,13 @@ PROBLEM_JSON = "application/problem+json"
 
 
 def problem(status: int, code: str, title: str, detail: str, **extra: Any) -> JSONResponse:
-    body = {"type": f"urn:handoff:error:{code}", "title": title, "status": status, "detail": detail, "code": code}
+    body = {
+        "type": f"urn:handoff:error:{code}",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "code": code,
+    }
     return JSONResponse(body | extra, status_code=status, media_type=PROBLEM_JSON)
 
 
@@ -25,7 +31,12 @@ async def validation_error_handler(request: Request, error: Exception) -> JSONRe
     assert isinstance(error, RequestValidationError)
     errors = [{"loc": list(e["loc"]), "msg": e["msg"]} for e in error.errors()]
     return problem(
-        422, "invalid_request", "The request is not valid", "see errors", errors=errors, instance=request.url.path
+        422,
+        "invalid_request",
+        "The request is not valid",
+        "see errors",
+        errors=errors,
+        instance=request.url.path,
     )
 
 

@@ -69,7 +69,9 @@ async def read_limited(upload: UploadFile, settings: IntakeSettings) -> bytes:
     """Read the upload, refusing it as soon as it passes the size limit."""
     limit = settings.max_file_bytes
     if upload.size is not None and upload.size > limit:
-        raise TooLarge(f"the file is {upload.size / 1024 / 1024:.1f} MB; the limit is {settings.max_file_mb:g} MB")
+        raise TooLarge(
+            f"the file is {upload.size / 1024 / 1024:.1f} MB; the limit is {settings.max_file_mb:g} MB"
+        )
     chunks: list[bytes] = []
     total = 0
     while chunk := await upload.read(CHUNK):

@@ -2,14 +2,15 @@
 
 import io
 import zipfile
+from typing import Final
 
 from intake.errors import EmptyFile, UnsupportedFile
 from models.document import MediaType
 
-PDF = "application/pdf"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-MARKDOWN = "text/markdown"
-PLAIN = "text/plain"
+PDF: Final = "application/pdf"
+DOCX: Final = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+MARKDOWN: Final = "text/markdown"
+PLAIN: Final = "text/plain"
 
 _PDF_MAGIC_WINDOW = 1024  # the PDF spec allows junk before %PDF- within the first 1 KB
 _TEXT_SAMPLE = 64 * 1024

@@ -7,14 +7,14 @@ renaming or re-typing one requires a new `schema_version` and a reader for v1.
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Generic, Literal, TypeVar
+from typing import Annotated, Final, Generic, Literal, TypeVar
 
 from pydantic import Field, PlainSerializer
 
 from models.base import FrozenModel
 from models.document import ParseStatus
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION: Final = "1"
 
 Money = Annotated[Decimal, PlainSerializer(float, return_type=float, when_used="json")]
 CurrencyCode = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
@@ -156,5 +156,36 @@ class HandoffRecord(FrozenModel):
     out_of_scope: tuple[FieldValue[str], ...] = ()
     subcontractors: tuple[Subcontractor, ...] = ()
     contacts: tuple[Contact, ...] = ()
-    status: ParseStatus = Field(default=ParseStatus.ok, description="extension: partial when a stage part-failed")
+    status: ParseStatus = Field(
+        default=ParseStatus.ok, description="extension: partial when a stage part-failed"
+    )
     warnings: tuple[str, ...] = Field(default=(), description="extension: why the record is partial")
+
+
+LIST_ITEM_TYPES: dict[str, type[FrozenModel]] = {
+    "milestones": Milestone,
+    "rate_card": RateCardItem,
+    "subcontractors": Subcontractor,
+    "contacts": Contact,
+}
+
+
+def values_of(record: HandoffRecord) -> dict[str, object]:
+    """The record's plain values in the flat format of the corpus' truth.json (for evals and diffs)."""
+    flat: dict[str, object] = {
+        name: getattr(record.fields, name).model_dump(mode="json")["value"]
+        for name in RecordFields.model_fields
+    }
+    for name in LIST_ITEM_TYPES:
+        flat[name] = [
+            {key: item["value"] for key, item in entry.items()}
+            for entry in (i.model_dump(mode="json") for i in getattr(record, name))
+        ]
+    return flat
+
+
+def fields_from_values(values: dict[str, object]) -> RecordFields:
+    """Build RecordFields from plain values (truth.json format), validating every value's type."""
+    return RecordFields.model_validate(
+        {name: {"value": values.get(name), "confidence": 1.0} for name in RecordFields.model_fields}
+    )
