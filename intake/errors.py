@@ -60,3 +60,27 @@ class StorageError(IntakeError):
     code = "storage_error"
     http_status = 503
     title = "The document store is unavailable"
+
+
+class ObjectNotFound(StorageError):
+    code = "object_not_found"
+    http_status = 404
+    title = "The stored object does not exist"
+
+
+class DocumentNotFound(IntakeError):
+    code = "document_not_found"
+    http_status = 404
+    title = "No document has this id"
+
+
+class NoPageImage(IntakeError):
+    code = "no_page_image"
+    http_status = 404
+    title = "The document has no image of this page"
+
+
+class PageNotFound(IntakeError):
+    code = "page_not_found"
+    http_status = 404
+    title = "The document has no such page"

@@ -1,0 +1,1 @@
+"""Intake: bytes in, ParsedDocument out; file validation, storage and dedup."""

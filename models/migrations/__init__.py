@@ -1,0 +1,1 @@
+"""Alembic migrations of the handoff database, shipped inside the package (script_location models:migrations)."""

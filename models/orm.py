@@ -1,0 +1,232 @@
+"""SQLAlchemy tables: documents, record versions, exceptions, reviews, the audit log and the ERP outbox.
+
+Portable between SQLite and PostgreSQL. Primary keys are UUID strings made by the application, so an id is
+known before its row is written (outbox idempotency keys, audit entries). JSON columns are JSONB on
+PostgreSQL. Timestamps are stored in UTC and always read back timezone-aware, SQLite included.
+Every change to these tables needs an Alembic migration in models/migrations/versions.
+"""
+
+import uuid
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    DateTime,
+    Dialect,
+    Double,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+JsonValue = JSON().with_variant(JSONB(), "postgresql")
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A timezone-aware UTC datetime; SQLite drops the offset, so it is put back on read."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: timestamps must carry a timezone")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class RecordStatus(StrEnum):
+    draft = "draft"
+    approved = "approved"
+    superseded = "superseded"
+
+
+class ExceptionStatus(StrEnum):
+    open = "open"
+    resolved = "resolved"
+    waived = "waived"
+
+
+class ReviewAction(StrEnum):
+    approve = "approve"
+    correct = "correct"
+    reject = "reject"
+    resolve = "resolve"
+    waive = "waive"
+
+
+class OutboxStatus(StrEnum):
+    pending = "pending"
+    sent = "sent"
+    failed = "failed"
+    dead = "dead"
+
+
+DOCUMENT_PARSED = "parsed"
+
+
+def one_of(column: str, values: type[StrEnum]) -> CheckConstraint:
+    allowed = ", ".join(f"'{member.value}'" for member in values)
+    return CheckConstraint(f"{column} IN ({allowed})", name=f"{column}_allowed")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Document(Base):
+    __tablename__ = "documents"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    filename: Mapped[str] = mapped_column(Text)
+    media_type: Mapped[str] = mapped_column(String(128))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    pages: Mapped[int] = mapped_column(Integer)
+    parser: Mapped[str] = mapped_column(String(64))
+    parse_status: Mapped[str] = mapped_column(String(16))
+    ocr_pages: Mapped[list[int]] = mapped_column(JsonValue)
+    parsed: Mapped[dict[str, Any]] = mapped_column(JsonValue)
+    storage_key: Mapped[str] = mapped_column(String(255))
+    uploaded_by: Mapped[str | None] = mapped_column(String(255))
+    crm_opportunity_id: Mapped[str | None] = mapped_column(String(255), index=True)
+    status: Mapped[str] = mapped_column(String(32), default=DOCUMENT_PARSED, index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now, index=True)
+
+    versions: Mapped[list["RecordVersion"]] = relationship(
+        back_populates="document", order_by="RecordVersion.version"
+    )
+
+
+class RecordVersion(Base):
+    __tablename__ = "record_versions"
+    __table_args__ = (UniqueConstraint("document_id", "version"), one_of("status", RecordStatus))
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    document_id: Mapped[str] = mapped_column(ForeignKey("documents.id"))
+    version: Mapped[int] = mapped_column(Integer)
+    record: Mapped[dict[str, Any]] = mapped_column(JsonValue)
+    status: Mapped[str] = mapped_column(String(16), default=RecordStatus.draft.value, index=True)
+    created_by: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    approved_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    document: Mapped[Document] = relationship(back_populates="versions")
+    exceptions: Mapped[list["ExceptionRow"]] = relationship(
+        back_populates="record_version", order_by="ExceptionRow.rank"
+    )
+    reviews: Mapped[list["Review"]] = relationship(
+        back_populates="record_version", order_by="Review.created_at"
+    )
+
+
+class ExceptionRow(Base):
+    """One ranked exception of a record version (the row form of models.exceptions.HandoffException)."""
+
+    __tablename__ = "exceptions"
+    __table_args__ = (
+        one_of("status", ExceptionStatus),
+        Index(None, "record_version_id", "rank"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    record_version_id: Mapped[str] = mapped_column(ForeignKey("record_versions.id"))
+    code: Mapped[str] = mapped_column(String(64))
+    field: Mapped[str | None] = mapped_column(String(255))
+    severity: Mapped[str] = mapped_column(String(16))
+    payload: Mapped[dict[str, Any]] = mapped_column(JsonValue)
+    risk_score: Mapped[float | None] = mapped_column(Double)
+    rank: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), default=ExceptionStatus.open.value, index=True)
+    owner_team: Mapped[str | None] = mapped_column(String(64), index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+
+    record_version: Mapped[RecordVersion] = relationship(back_populates="exceptions")
+
+
+class Review(Base):
+    __tablename__ = "reviews"
+    __table_args__ = (one_of("action", ReviewAction),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    record_version_id: Mapped[str] = mapped_column(ForeignKey("record_versions.id"), index=True)
+    actor: Mapped[str] = mapped_column(String(255))
+    action: Mapped[str] = mapped_column(String(16))
+    field: Mapped[str | None] = mapped_column(String(255))
+    before: Mapped[Any] = mapped_column(JsonValue, nullable=True)
+    after: Mapped[Any] = mapped_column(JsonValue, nullable=True)
+    reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+
+    record_version: Mapped[RecordVersion] = relationship(back_populates="reviews")
+
+
+class AuditEvent(Base):
+    """Who changed what, when; rows are only ever inserted."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (Index(None, "entity_type", "entity_id", "at"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now, index=True)
+    actor: Mapped[str] = mapped_column(String(255))
+    action: Mapped[str] = mapped_column(String(64))
+    entity_type: Mapped[str] = mapped_column(String(64))
+    entity_id: Mapped[str] = mapped_column(String(64))
+    before: Mapped[Any] = mapped_column(JsonValue, nullable=True)
+    after: Mapped[Any] = mapped_column(JsonValue, nullable=True)
+
+
+class OutboxEntry(Base):
+    __tablename__ = "erp_outbox"
+    __table_args__ = (
+        one_of("status", OutboxStatus),
+        Index(None, "status", "next_attempt_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    record_version_id: Mapped[str] = mapped_column(ForeignKey("record_versions.id"), index=True)
+    idempotency_key: Mapped[str] = mapped_column(String(255), unique=True, index=True)
+    payload: Mapped[dict[str, Any]] = mapped_column(JsonValue)
+    status: Mapped[str] = mapped_column(String(16), default=OutboxStatus.pending.value)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    record_version: Mapped[RecordVersion] = relationship()
