@@ -5,6 +5,7 @@ each page records the half-open range [char_start, char_end) it occupies in `tex
 `text[page.char_start:page.char_end] == page.text`. Evidence offsets of the spec index this text.
 """
 
+from collections.abc import Sequence
 from enum import StrEnum
 from typing import Literal
 
@@ -71,7 +72,9 @@ class ParsedDocument(FrozenModel):
 
 
 def join_pages(
-    texts: list[str], ocr_pages: set[int] | None = None, sizes: list[tuple[float, float]] | None = None
+    texts: list[str],
+    ocr_pages: set[int] | None = None,
+    sizes: Sequence[tuple[float, float] | None] | None = None,
 ) -> tuple[str, tuple[PageText, ...]]:
     """Concatenate page texts and compute each page's offsets into the joined text."""
     pages: list[PageText] = []
@@ -79,7 +82,8 @@ def join_pages(
     for index, page_text in enumerate(texts):
         if index:
             position += len(PAGE_SEPARATOR)
-        width, height = sizes[index] if sizes else (None, None)
+        size = sizes[index] if sizes else None
+        width, height = size if size else (None, None)
         pages.append(
             PageText(
                 number=index + 1,
