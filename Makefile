@@ -35,7 +35,7 @@ migrate: install
 SAMPLES := var/samples
 
 samples: migrate
-	$(BIN)/python -m evals.sow --out $(SAMPLES) --count 4 --seed 7
+	$(BIN)/python -m evals.sow --out $(SAMPLES) --count 4 --seed 7 --scanned-share 0.5
 	$(BIN)/handoff ingest $(SAMPLES)/*.pdf
 
 run: install samples
