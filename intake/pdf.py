@@ -26,7 +26,7 @@ from intake.errors import CorruptFile, DecompressionBomb, EncryptedPdf, IntakeEr
 from intake.ocr import OCR_FAILED, OCR_UNAVAILABLE, PageImage, PageImageError, ocr_pages
 from intake.render import PDFIUM_LOCK, bomb_pixels, fit_dpi, open_pdf, render_page
 from intake.settings import MB, IntakeSettings
-from models.document import PageText, ParsedDocument, ParseStatus, ParseWarning, join_pages
+from models.document import ParsedDocument, ParseStatus, ParseWarning, join_pages
 
 PAGE_UNREADABLE = "page_unreadable"
 OCR_DISABLED = "ocr_disabled"
