@@ -153,3 +153,23 @@ def two_page_pdf() -> bytes:
         canvas.showPage()
     canvas.save()
     return buffer.getvalue()
+
+
+# --- golden files ----------------------------------------------------------------------------------------
+
+UPDATE_GOLDEN = "--update-golden"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        UPDATE_GOLDEN,
+        action="store_true",
+        default=False,
+        help="rewrite tests/intake/golden/*.json from the current parser output; review the diff after",
+    )
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    """True when the run was asked to rewrite the golden files instead of checking them."""
+    return bool(request.config.getoption(UPDATE_GOLDEN))
