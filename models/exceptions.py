@@ -1,5 +1,6 @@
 """Exceptions (spec §3): gaps between a record and its CRM opportunity, and document-rule findings."""
 
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -18,6 +19,12 @@ class ExceptionCode(StrEnum):
     UNSIGNED = "UNSIGNED"
     NONSTANDARD_PAYMENT_TERMS = "NONSTANDARD_PAYMENT_TERMS"
     UNCAPPED_TIME_AND_MATERIALS = "UNCAPPED_TIME_AND_MATERIALS"
+    # Readiness rules (the handoff minimum dataset) and the change-order rule; appended, never renamed.
+    MISSING_MILESTONES = "MISSING_MILESTONES"
+    MISSING_RATE_CARD = "MISSING_RATE_CARD"
+    MISSING_CONTRACT_NUMBER = "MISSING_CONTRACT_NUMBER"
+    LOW_CONFIDENCE = "LOW_CONFIDENCE"
+    CHANGE_ORDER_CURRENCY_MISMATCH = "CHANGE_ORDER_CURRENCY_MISMATCH"
 
 
 class Severity(StrEnum):
@@ -41,3 +48,6 @@ class HandoffException(FrozenModel):
     risk_score: float | None = Field(default=None, ge=0.0, le=1.0)
     revenue_at_risk: float | None = None
     rank: int | None = Field(default=None, ge=1)
+    owner_team: str | None = Field(default=None, description="extension: team that resolves it (policy)")
+    sla_hours: int | None = Field(default=None, ge=0, description="extension: hours to resolve (policy)")
+    due_at: datetime | None = Field(default=None, description="extension: raised-at time + sla_hours")

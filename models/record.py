@@ -160,6 +160,10 @@ class HandoffRecord(FrozenModel):
         default=ParseStatus.ok, description="extension: partial when a stage part-failed"
     )
     warnings: tuple[str, ...] = Field(default=(), description="extension: why the record is partial")
+    amends_contract_number: FieldValue[str] = Field(
+        default=FieldValue(),
+        description="extension: for a change order, the contract number of the document it amends",
+    )
 
 
 LIST_ITEM_TYPES: dict[str, type[FrozenModel]] = {
