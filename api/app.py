@@ -5,12 +5,14 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from api.problems import install_problem_handlers
+from api.routes_crm import router as crm_router
 from api.routes_documents import router as documents_router
 from api.routes_web import router as web_router
 from api.settings import ApiSettings
 from intake.settings import IntakeSettings, StorageSettings
 from intake.storage import make_storage
 from models.db import DatabaseSettings, make_engine, session_factory, upgrade_database
+from triage.settings import CrmSettings
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -20,6 +22,7 @@ def create_app(
     storage: StorageSettings | None = None,
     intake: IntakeSettings | None = None,
     api: ApiSettings | None = None,
+    crm: CrmSettings | None = None,
 ) -> FastAPI:
     database = database or DatabaseSettings()
     api = api or ApiSettings()
@@ -35,8 +38,10 @@ def create_app(
     app.state.session_factory = session_factory(engine)
     app.state.storage = make_storage(storage or StorageSettings())
     app.state.intake_settings = intake or IntakeSettings()
+    app.state.crm_settings = crm or CrmSettings()
     install_problem_handlers(app)
     app.include_router(documents_router)
+    app.include_router(crm_router)
     app.include_router(web_router)
 
     @app.get("/healthz", tags=["ops"])

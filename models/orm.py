@@ -230,3 +230,19 @@ class OutboxEntry(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     record_version: Mapped[RecordVersion] = relationship()
+
+
+class CrmOpportunityRow(Base):
+    """An opportunity the closed-won webhook registered ahead of its document (a CrmOpportunity as JSON).
+
+    `sent_at` is the sender's signed timestamp: a delivery older than the stored one does not overwrite it.
+    """
+
+    __tablename__ = "crm_opportunities"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    opportunity_id: Mapped[str] = mapped_column(String(255), unique=True, index=True)
+    payload: Mapped[dict[str, Any]] = mapped_column(JsonValue)
+    source: Mapped[str] = mapped_column(String(32))
+    sent_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
