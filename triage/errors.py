@@ -54,3 +54,35 @@ class NotAChangeOrder(TriageError):
 class ChangeOrderNotLinked(TriageError):
     code = "change_order_not_linked"
     title = "The change order does not reference the base document's contract number"
+
+
+class RankerError(TriageError):
+    code = "ranker_error"
+    http_status = 500
+    title = "The exception ranker cannot be used"
+
+
+class RankerModelMissing(RankerError):
+    code = "ranker_model_missing"
+    title = "The ranker model file does not exist"
+
+
+class RankerModelCorrupt(RankerError):
+    code = "ranker_model_corrupt"
+    title = "The ranker model file is unreadable or malformed"
+
+
+class RankerModelIncompatible(RankerError):
+    code = "ranker_model_incompatible"
+    title = "The ranker model file was built for another format or feature set; rebuild it"
+
+
+class RankerExportMismatch(RankerError):
+    code = "ranker_export_mismatch"
+    title = "The exported ranker does not reproduce the trained scikit-learn model"
+
+
+class RankerHistoryTooSmall(RankerError):
+    code = "ranker_history_too_small"
+    http_status = 422
+    title = "The labelled history cannot train the ranker"
