@@ -1,0 +1,139 @@
+"""Parties named in recitals: 'by and between Acme Corp., a Delaware corporation ("Client"), and …'.
+
+Every defined term in brackets is a candidate; the party's name is the run of name-like words that ends where
+its description starts (", a Delaware corporation", ", with offices at", the bracket itself).
+"""
+
+import re
+from dataclasses import dataclass
+
+from extraction.candidates.labels import COMPANY_SUFFIXES
+from extraction.layout import Layout
+
+CLIENT_TERMS = frozenset(
+    {"client", "customer", "company", "buyer", "purchaser", "recipient", "licensee", "owner", "sponsor",
+     "trust", "fund", "government", "bank", "employer"}
+)  # fmt: skip
+PROVIDER_TERMS = frozenset(
+    {"provider", "service provider", "supplier", "vendor", "consultant", "contractor", "consultancy",
+     "developer", "seller", "licensor", "firm", "agency", "adviser", "advisor", "sub-advisor", "servicer",
+     "manager", "administrator", "outsourcer", "agent", "grantee", "proposer"}
+)  # fmt: skip
+_NOT_PARTIES = frozenset(
+    {"agreement", "sow", "statement of work", "effective date", "services", "project", "change order",
+     "proposal", "deliverables", "confidential information", "parties", "party", "term", "fees", "msa",
+     "work", "order", "schedule", "exhibit", "territory", "products", "affiliate", "affiliates",
+     "commencement date"}
+)  # fmt: skip
+_TERM = re.compile(
+    r"\(\s*(?:(?:hereinafter|herein)\s+(?:(?:referred\s+to|called|named)\s+)?(?:as\s+)?)?(?:the\s+|this\s+|each\s+a\s+)?"
+    r"[\"'](?P<term>[^\"'()\n]{1,40})[\"']"
+    r"(?:\s*(?:,|or|and)\s*(?:the\s+)?[\"'](?P<alias>[^\"'()\n]{1,40})[\"'])*\s*\)",
+    re.IGNORECASE,
+)
+_DESCRIPTION = re.compile(
+    r",\s+(?:a|an)\s|,\s+(?:with|having|whose|located|organi[sz]ed|incorporated|registered|its|of)\b"
+    r"|\s+(?:with|having)\s+(?:its\s+)?(?:offices?|principal|registered)\b|,?\s+(?:located|residing)\s+at\b",
+    re.IGNORECASE,
+)
+_CONNECTORS = frozenset(
+    {"and", "of", "de", "der", "la", "le", "du", "des", "für", "&", "y", "et", "van", "von"}
+)
+# How far back from a defined term a party's name may start; recitals rarely describe a party at more length.
+_REACH = 600
+# A wrapped recital line is long; a shorter line before a name is a title or letterhead, not the name's start.
+_WRAPPED_LINE = 50
+
+
+@dataclass(frozen=True)
+class PartyMention:
+    """A party named with a defined term: `role` is client, provider or None when the term does not say."""
+
+    name: str
+    start: int
+    end: int
+    term: str
+    role: str | None
+    term_end: int
+
+
+def role_of(term: str) -> str | None:
+    key = term.strip().lower()
+    if key in CLIENT_TERMS:
+        return "client"
+    if key in PROVIDER_TERMS:
+        return "provider"
+    return None
+
+
+def party_mentions(layout: Layout, within: int = 20000) -> tuple[PartyMention, ...]:
+    """Parties defined with a bracketed term in the first `within` characters of the document."""
+    text = layout.text[:within]
+    mentions: list[PartyMention] = []
+    previous_end = 0
+    for match in _TERM.finditer(text):
+        terms = [t for t in (match.group("term"), match.group("alias")) if t]
+        if all(t.strip().lower() in _NOT_PARTIES for t in terms):
+            previous_end = match.end()
+            continue
+        span = _name_before(text, max(previous_end, match.start() - _REACH), match.start())
+        previous_end = match.end()
+        if span is None:
+            continue
+        role = next((r for r in map(role_of, terms) if r), None)
+        name = re.sub(r"\s+", " ", text[span[0] : span[1]])
+        mentions.append(PartyMention(name, span[0], span[1], terms[0].strip(), role, match.end()))
+    return tuple(mentions)
+
+
+def _name_before(text: str, lower: int, bracket: int) -> tuple[int, int] | None:
+    """Span of the party name that the bracket at `bracket` defines, searching no earlier than `lower`.
+
+    The name ends where its description starts; a description found before any name belongs to the party
+    before, so each place a description starts is tried in turn, then the bracket itself."""
+    segment = text[lower:bracket]
+    ends = [lower + m.start() for m in _DESCRIPTION.finditer(segment)]
+    ends.append(lower + len(segment.rstrip(" ,\n")))
+    for end in ends:
+        span = _name_ending(text, lower, end)
+        if span is not None:
+            return span
+    return None
+
+
+def _name_ending(text: str, lower: int, end: int) -> tuple[int, int] | None:
+    """The run of name-like words that ends at `end`, walking back no further than `lower`."""
+    while end > lower and text[end - 1] in " ,\n":
+        end -= 1
+    tokens = list(re.finditer(r"\S+", text[lower:end]))
+    start = None
+    for position in range(len(tokens) - 1, -1, -1):
+        token = tokens[position].group()
+        left = tokens[position - 1].group() if position else ""
+        gap = text[lower + tokens[position - 1].end() : lower + tokens[position].start()] if position else ""
+        if not _name_token(token, left):
+            break
+        start = lower + tokens[position].start()
+        if "\n" in gap and not _wrapped(text, lower + tokens[position].start()):
+            break
+    if start is None or not re.search(r"[A-Za-z]{2}", text[start:end]):
+        return None
+    return start, end
+
+
+def _name_token(token: str, left: str) -> bool:
+    bare = token.strip(",;:\"'")
+    if not re.search(r"[A-Za-z]", bare):
+        return bare == "&"
+    if bare.lower() in _CONNECTORS:
+        return bool(left) and _name_token(left, "") and not left.endswith((",", ")", '"'))
+    if bare.lower().replace(".", "") in COMPANY_SUFFIXES:
+        return True
+    return bare[0].isupper() or bare[0].isdigit()
+
+
+def _wrapped(text: str, line_start: int) -> bool:
+    """Whether the line ending just before `line_start` is a wrapped paragraph line."""
+    previous_end = text.rfind("\n", 0, line_start)
+    previous_start = text.rfind("\n", 0, previous_end) + 1
+    return previous_end - previous_start >= _WRAPPED_LINE

@@ -1,0 +1,120 @@
+"""Signature blocks: By: / Name: / Title: / Date: lines, stacked or side by side, with the party above them.
+
+A block is signed by a person when its signature or name line carries a name (a typed name or "/s/ Name"),
+and dated when its date line holds a date; underscores and empty lines are blanks.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from extraction.layout import Layout, Line
+from extraction.normalize.dates import find_dates
+
+_FIELD = re.compile(
+    r"(?P<label>By|Signature|Signed|Sign|Name|Print(?:ed)?\s+Name|Title|Position|Date|Dated|Date\s+Signed)"
+    r"\s*:",
+    re.IGNORECASE,
+)
+_FIELD_KEYS = {
+    "by": "signature", "signature": "signature", "signed": "signature", "sign": "signature", "name": "name",
+    "print name": "name", "printed name": "name", "title": "title", "position": "title", "date": "date",
+    "dated": "date", "date signed": "date",
+}  # fmt: skip
+_BLANK = re.compile(r"^[\s_.\-\[\]●•*]*$")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One filled-in or blank field of a block: its value's text and span, and the span of its whole line
+    (label included), which quotes the field even when the value is blank."""
+
+    text: str
+    start: int
+    end: int
+    line: tuple[int, int]
+
+    @property
+    def blank(self) -> bool:
+        return bool(_BLANK.match(self.text))
+
+
+@dataclass
+class SignatureBlock:
+    entries: dict[str, Entry] = field(default_factory=dict)
+    heading: list[Line] = field(default_factory=list)
+    signed_on: date | None = None
+
+    @property
+    def start(self) -> int:
+        return min(entry.line[0] for entry in self.entries.values())
+
+    @property
+    def end(self) -> int:
+        return max(entry.line[1] for entry in self.entries.values())
+
+    @property
+    def signer(self) -> Entry | None:
+        """The signer's name: the name line, else a typed or /s/ signature."""
+        for key in ("name", "signature"):
+            entry = self.entries.get(key)
+            if entry and not entry.blank and re.search(r"[A-Za-z]{2}", entry.text):
+                return entry
+        return None
+
+
+def signature_blocks(layout: Layout) -> tuple[SignatureBlock, ...]:
+    """Every signature block, in reading order; side-by-side blocks come column by column."""
+    blocks: list[SignatureBlock] = []
+    current: list[SignatureBlock] = []
+    last_line = -10
+    for line in layout.lines:
+        fields = list(_FIELD.finditer(line.text))
+        if not fields or fields[0].start() > 3:
+            continue
+        columns = _columns(line, fields)
+        fresh = line.index - last_line > 3 or len(columns) != len(current)
+        if not fresh:
+            fresh = any(
+                block.entries.keys() & column.keys() for block, column in zip(current, columns, strict=True)
+            )
+        if fresh:
+            current = [SignatureBlock(heading=_heading_lines(layout, line)) for _ in columns]
+            blocks.extend(current)
+        for block, column in zip(current, columns, strict=True):
+            block.entries.update(column)
+        last_line = line.index
+    for block in blocks:
+        block.signed_on = _date_of(block, layout)
+    return tuple(block for block in blocks if "signature" in block.entries or "name" in block.entries)
+
+
+def _columns(line: Line, fields: list[re.Match[str]]) -> list[dict[str, Entry]]:
+    """The fields of a line by column: a label repeated on one line ("By: … By: …") starts a second column."""
+    columns: list[dict[str, Entry]] = [{}]
+    for position, match in enumerate(fields):
+        end = fields[position + 1].start() if position + 1 < len(fields) else len(line.text)
+        raw = line.text[match.end() : end]
+        value = raw.strip().strip("*").strip()
+        offset = line.start + match.end() + (raw.find(value) if value else 0)
+        key = _FIELD_KEYS[re.sub(r"\s+", " ", match.group("label").lower())]
+        if key in columns[-1]:
+            columns.append({})
+        columns[-1][key] = Entry(
+            value, offset, offset + len(value), (line.start + match.start(), offset + len(value))
+        )
+    return columns
+
+
+def _heading_lines(layout: Layout, first: Line) -> list[Line]:
+    """Up to two lines above a block that name its party, nearest first."""
+    above = layout.lines[max(0, first.index - 2) : first.index]
+    return [line for line in reversed(above) if not _FIELD.match(line.text)]
+
+
+def _date_of(block: SignatureBlock, layout: Layout) -> date | None:
+    entry = block.entries.get("date")
+    if entry is None or entry.blank:
+        return None
+    dates = [m.value for m in find_dates(entry.text, layout.date_order) if m.value is not None]
+    return dates[0] if dates else None

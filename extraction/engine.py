@@ -1,0 +1,157 @@
+"""The offline extraction engine: ParsedDocument → HandoffRecord, with rules over layout candidates.
+
+No network and no model files: the document is read as lines, label/value pairs, tables, recitals and
+signature blocks; one rule per field family picks and normalises its value; `ground` checks every quote.
+"""
+
+from typing import Any, TypeVar
+
+from extraction.candidates.labels import LabelValue, label_values
+from extraction.candidates.recitals import party_mentions
+from extraction.candidates.signatures import signature_blocks
+from extraction.candidates.tables import Table, tables
+from extraction.fields import (
+    billing,
+    dates,
+    document,
+    lists,
+    money,
+    parties,
+    people,
+    schedules,
+    signatures,
+    terms,
+)
+from extraction.fields.amounts import RuleRanker, TotalRanker, amount_candidates
+from extraction.fields.base import Found, to_field
+from extraction.grounding import ground
+from extraction.layout import Layout
+from extraction.settings import ExtractionSettings
+from models.document import ParsedDocument
+from models.record import (
+    Contact,
+    DocumentInfo,
+    DocumentType,
+    ExtractorInfo,
+    FieldValue,
+    HandoffRecord,
+    Milestone,
+    RateCardItem,
+    RecordFields,
+    Subcontractor,
+)
+
+Item = TypeVar("Item", Milestone, RateCardItem, Subcontractor, Contact)
+
+ENGINE_VERSION = "1"
+MODEL = f"handoff-offline-{ENGINE_VERSION}"
+
+
+def extract(
+    doc: ParsedDocument, settings: ExtractionSettings | None = None, ranker: TotalRanker | None = None
+) -> HandoffRecord:
+    """A grounded handoff record of `doc`; fields the document does not state are null. `ranker` decides
+    which amount is the total (the rule ranker unless a learned one is given)."""
+    settings = settings or ExtractionSettings()
+    layout = Layout(doc, None if settings.date_order == "auto" else settings.date_order)
+    values = label_values(layout)
+    found_tables = tables(layout)
+    kind = document.document_type(layout)
+    doc_kind = kind.value if kind else None
+    commercial = _commercial_fields(layout, values, found_tables, settings, ranker or RuleRanker(), doc_kind)
+    scalars = {"document_type": kind, **_contract_fields(layout, values, doc_kind), **commercial}
+    currency = commercial["currency"]
+    record = HandoffRecord(
+        document=DocumentInfo(
+            sha256=doc.sha256,
+            filename=doc.filename,
+            pages=len(doc.pages),
+            ocr_pages=doc.ocr_pages,
+            parser=doc.parser,
+        ),
+        extractor=ExtractorInfo(backend="offline", model=MODEL),
+        fields=RecordFields.model_validate({name: _plain(layout, found) for name, found in scalars.items()}),
+        amends_contract_number=_plain(layout, document.amended_number(layout, values, doc_kind)),
+        **_list_fields(layout, values, found_tables, currency.value if currency else None),
+    )
+    return ground(record, doc)
+
+
+def _contract_fields(
+    layout: Layout, values: tuple[LabelValue, ...], kind: DocumentType | None
+) -> dict[str, Found[Any] | None]:
+    """Who, what and when: parties, numbers, dates, legal terms and signatures."""
+    blocks = signature_blocks(layout)
+    names = parties.party_names(layout, values, party_mentions(layout), blocks)
+    when = dates.contract_dates(layout, values, kind)
+    return {
+        "contract_number": document.contract_number(layout, values),
+        "project_name": document.project_name(layout, values),
+        "client_name": names["client"],
+        "provider_name": names["provider"],
+        "effective_date": when.effective_date,
+        "start_date": when.start_date,
+        "end_date": when.end_date,
+        "governing_law": terms.governing_law(layout, values),
+        "termination_notice_days": terms.termination_notice_days(layout, values),
+        "auto_renewal": terms.auto_renewal(layout, values),
+        "signed": signatures.signed(layout, blocks),
+        "signature_date": signatures.signature_date(blocks),
+    }
+
+
+def _commercial_fields(
+    layout: Layout,
+    values: tuple[LabelValue, ...],
+    found_tables: tuple[Table, ...],
+    settings: ExtractionSettings,
+    ranker: TotalRanker,
+    kind: DocumentType | None,
+) -> dict[str, Found[Any] | None]:
+    """Money: currency, total, billing model, cap, payment and expense terms."""
+    amounts = amount_candidates(
+        layout, values, found_tables, money.dollar_of(layout, settings.dollar_currency)
+    )
+    currency = money.currency(layout, values, amounts)
+    code = currency.value if currency else None
+    pool = money.fee_pool(amounts, code)
+    model = billing.billing_model(layout, values, found_tables, pool)
+    billing_model = model.value if model else None
+    policy, cap = billing.expenses(layout, values, amounts)
+    return {
+        "currency": currency,
+        "total_contract_value": money.total_value(layout, amounts, pool, billing_model, kind, ranker, code),
+        "billing_model": model,
+        "payment_terms_days": billing.payment_terms_days(layout, values),
+        "invoice_frequency": billing.invoice_frequency(layout, values),
+        "not_to_exceed": money.not_to_exceed(pool, billing_model, ranker, code),
+        "expenses": policy,
+        "expense_cap": cap,
+    }
+
+
+def _list_fields(
+    layout: Layout, values: tuple[LabelValue, ...], found_tables: tuple[Table, ...], currency: str | None
+) -> dict[str, Any]:
+    context = schedules.Context(layout, currency)
+    return {
+        "milestones": _items(layout, Milestone, schedules.milestones(context, found_tables, values)),
+        "rate_card": _items(layout, RateCardItem, schedules.rate_card(context, found_tables)),
+        "subcontractors": _items(layout, Subcontractor, people.subcontractors(layout, found_tables)),
+        "contacts": _items(layout, Contact, people.contacts(layout, found_tables, values)),
+        **{name: _list(layout, lists.section_items(layout, found_tables, name)) for name in lists.SECTIONS},
+    }
+
+
+def _plain(layout: Layout, found: Found[Any] | None) -> dict[str, Any]:
+    return to_field(layout, found).model_dump()
+
+
+def _items(layout: Layout, kind: type[Item], found: list[dict[str, Found[Any] | None]]) -> tuple[Item, ...]:
+    return tuple(
+        kind.model_validate({key: _plain(layout, value) for key, value in item.items()}) for item in found
+    )
+
+
+def _list(layout: Layout, items: list[Found[str]]) -> tuple[FieldValue[str], ...]:
+    return tuple(FieldValue[str].model_validate(_plain(layout, item)) for item in items)

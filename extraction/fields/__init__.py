@@ -1,0 +1,1 @@
+"""One module per field family: each reads layout candidates and returns values with their evidence spans."""

@@ -1,0 +1,186 @@
+"""Effective, start and end dates: labelled dates first, then the sentences that state them.
+
+A labelled date left blank ("Effective Date: ____") or replaced by words ("Upon completion of the Services")
+settles the field as null: the document does not state it, and no other date is guessed in its place.
+"""
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from extraction.candidates.labels import LabelValue
+from extraction.fields.base import DERIVED, PROSE, Found, best, found, label_confidence, labelled
+from extraction.layout import Layout
+from extraction.normalize.dates import DateMatch, find_dates
+from extraction.normalize.terms import PERIOD, number_of
+from models.record import DocumentType
+
+_OPEN_ENDED = re.compile(
+    r"\b(?:completion|until|upon|ongoing|tbd|tba|to\s+be\s+(?:agreed|determined|confirmed)|n/a|open|evergreen)\b",
+    re.I,
+)
+_PROSE: dict[str, tuple[re.Pattern[str], ...]] = {
+    "effective_date": (
+        re.compile(
+            r"\b(?:effective|entered\s+into|made|dated)\s+(?:as\s+of|on|from)?\s*(?:this\s+)?(?:the\s+)?$",
+            re.I,
+        ),
+    ),
+    "start_date": (
+        re.compile(r"\b(?:commenc\w*|begin\w*|start\w*)\s+(?:on|as\s+of|from)\s+(?:or\s+about\s+)?$", re.I),
+        re.compile(r"\bperiod\s+of\s+performance\b[^.]{0,40}?(?:from\s+)?$", re.I),
+    ),
+    "end_date": (
+        re.compile(
+            r"\b(?:completed\s+(?:by|on)|end(?:s|ing)?\s+on|expir\w*(?:\s+on)?|terminat\w*\s+on|extended\s+(?:to|until)"
+            r"|continu\w*\s+(?:until|through)|through|until)\s+$",
+            re.I,
+        ),
+        re.compile(r"\b(?:\d{1,2}|[A-Za-z]+\s+\d{1,2},)\s*\d{4}\s*(?:to|through|until|-)\s*$", re.I),
+    ),
+}
+# Dates after these words are another document's or a proposal's validity, not this document's dates.
+_FOREIGN = re.compile(
+    r"(?:\b(?:valid|validity|previously|original|offer)\b[^.]{0,60}"
+    r"|\b(?:under|amends|to)\s+(?:the\s+)?[^.()]{0,70}\bdated\s+(?:as\s+of\s+)?)$",
+    re.I,
+)
+# The words that make a period the term of the document, right before it: "Term: twelve (12) months",
+# "the initial term … shall be one (1) year", "shall continue in effect for a period of two years".
+_TERM_LEAD = re.compile(
+    r"(?:\bterm\s*:"
+    r"|\bterm\b(?:\s*\([^)]*\))?[^.;]{0,60}?\b(?:of|shall\s+be|will\s+be|is)(?:\s+for)?"
+    r"|\b(?:continue|remain|run|last)\w*(?:\s+in\s+(?:full\s+)?(?:force\s+and\s+)?effect)?\s+for"
+    r"(?:\s+a(?:\s+minimum)?\s+(?:period|term)\s+of)?)\s*$",
+    re.I,
+)
+_NOT_THE_TERM = re.compile(r"\brenew\w*|\bextend\w*|\bnotice\b|\bsurviv\w*|\bsolicit\w*|\bconfidential", re.I)
+_TERM_FROM = re.compile(
+    r"\s*(?:\([^)]*\)\s*)?(?:(?:from|after|following|commencing(?:\s+on)?|beginning(?:\s+on)?|starting(?:\s+on)?)\s+"
+    r"(?P<effective>the\s+(?:Effective\s+Date|date\s+(?:hereof|of\s+(?:this|the)\s+Agreement|of\s+execution)))?"
+    r"|(?P<thereafter>thereafter))",
+    re.I,
+)
+_BEGINS_EFFECTIVE = re.compile(
+    r"\b(?:commenc\w*|begin\w*|start\w*)\s+(?:on|as\s+of|upon)\s+(?:the\s+)?"
+    r"(?:Effective\s+Date|date\s+(?:hereof|of\s+(?:this\s+Agreement|execution)))",
+    re.I,
+)
+_EFFECTIVE_TERM = re.compile(r'^\s*\((?:the\s+)?"Effective\s+Date"\)', re.I)
+_COMMENCES_ON_EFFECTIVE = re.compile(
+    r"\b(?:commenc\w*|begin\w*|start\w*)\s+(?:on|as\s+of)\s+the\s+Effective\s+Date\b", re.I
+)
+
+
+@dataclass(frozen=True)
+class Dates:
+    effective_date: Found[date] | None
+    start_date: Found[date] | None
+    end_date: Found[date] | None
+
+
+def contract_dates(layout: Layout, values: tuple[LabelValue, ...], kind: DocumentType | None) -> Dates:
+    settled: dict[str, Found[date] | None] = {}
+    decided_null: set[str] = set()
+    for field_name in ("effective_date", "start_date", "end_date"):
+        from_label, decided = _labelled_date(layout, values, field_name)
+        settled[field_name] = from_label if decided else _prose_date(layout, field_name)
+        if decided and from_label is None:
+            decided_null.add(field_name)
+    if kind is DocumentType.proposal:
+        settled["effective_date"] = None
+    if settled["start_date"] is None and settled["effective_date"] is not None:
+        settled["start_date"] = _start_on_effective(layout, settled["effective_date"])
+    if settled["end_date"] is None and "end_date" not in decided_null:
+        settled["end_date"] = _end_of_term(layout, settled["effective_date"])
+    return Dates(settled["effective_date"], settled["start_date"], settled["end_date"])
+
+
+def _labelled_date(
+    layout: Layout, values: tuple[LabelValue, ...], key: str
+) -> tuple[Found[date] | None, bool]:
+    """The labelled date, and whether the label settles the field (a date, a blank or an open end)."""
+    for item in labelled(values, key):
+        matches = find_dates(item.value, layout.date_order)
+        if matches and matches[0].value is not None:
+            start = item.value_start + _offset(layout, item, matches[0])
+            return found(
+                matches[0].value, label_confidence(item), (start, start + matches[0].end - matches[0].start)
+            ), True
+        if item.labelled and (matches or _OPEN_ENDED.search(item.value) or not item.value.strip("_ .")):
+            return None, True
+    return None, False
+
+
+def _offset(layout: Layout, item: LabelValue, match: DateMatch) -> int:
+    """Where a date found in a label's cleaned value starts in the document text."""
+    raw = layout.text[item.value_start : item.value_end]
+    written = item.value[match.start : match.end]
+    position = raw.find(written)
+    return position if position >= 0 else 0
+
+
+def _prose_date(layout: Layout, key: str) -> Found[date] | None:
+    candidates: list[Found[date]] = []
+    for match in layout.dates:
+        if match.value is None:
+            continue
+        sentence_start, _ = layout.sentence_at(match.start)
+        before = layout.text[max(sentence_start, match.start - 90) : match.start]
+        after = layout.text[match.end : match.end + 40]
+        if _FOREIGN.search(before):
+            continue
+        if any(p.search(before) for p in _PROSE[key]) or (
+            key == "effective_date" and _EFFECTIVE_TERM.match(after)
+        ):
+            candidates.append(found(match.value, PROSE, (match.start, match.end)))
+    return best(candidates[:1]) if candidates else None
+
+
+def _start_on_effective(layout: Layout, effective: Found[date]) -> Found[date] | None:
+    """'The Services commence on the Effective Date': the start date is the effective date."""
+    match = _COMMENCES_ON_EFFECTIVE.search(layout.text)
+    if match is None:
+        return None
+    return Found(effective.value, DERIVED, ((match.start(), match.end()), *effective.spans))
+
+
+def _end_of_term(layout: Layout, effective: Found[date] | None) -> Found[date] | None:
+    """A fixed term counted from a stated date: "for a term of one (1) year from the Effective Date",
+    "shall be for one year commencing on 1 May 2006" → that date plus the term (anniversary date)."""
+    for period in PERIOD.finditer(layout.text):
+        unit = period.group("unit").lower()
+        if not unit.startswith(("month", "year")):
+            continue
+        start, end = layout.sentence_at(period.start())
+        head, tail = layout.text[start : period.start()], layout.text[period.end() : end]
+        if not _TERM_LEAD.search(head) or _NOT_THE_TERM.search(head):
+            continue
+        months = (number_of(period) or 0) * (12 if unit.startswith("year") else 1)
+        base = _term_base(layout, tail, period.end(), effective)
+        if base is None and _BEGINS_EFFECTIVE.search(head):
+            base = effective
+        if months and base is not None:
+            ends_on = _add_months(base.value, months)
+            return Found(ends_on, DERIVED, ((start, end), *base.spans))
+    return None
+
+
+def _term_base(layout: Layout, tail: str, offset: int, effective: Found[date] | None) -> Found[date] | None:
+    """The date a term is counted from: a date written right after it, else the effective date it names."""
+    anchor = _TERM_FROM.match(tail)
+    if anchor is None:
+        return None
+    dates = [d for d in find_dates(tail[anchor.end() : anchor.end() + 60], layout.date_order) if d.value]
+    if dates and dates[0].start < 25 and dates[0].value is not None:
+        begin = offset + anchor.end() + dates[0].start
+        return Found(dates[0].value, PROSE, ((begin, begin + dates[0].end - dates[0].start),))
+    return effective if anchor.group("effective") or anchor.group("thereafter") else None
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    last = calendar.monthrange(year, month)[1]
+    return date(year, month, min(day.day, last))

@@ -1,0 +1,162 @@
+"""What the document is: its type (from its title), its own number and its project's name."""
+
+import re
+
+from extraction.candidates.labels import LabelValue
+from extraction.fields.base import (
+    INFERRED,
+    LABELLED,
+    PROSE,
+    WEAK_LABEL,
+    Found,
+    best,
+    found,
+    label_confidence,
+    labelled,
+)
+from extraction.layout import Layout, Line
+from models.record import DocumentType
+
+# Earlier entries win when a title names two kinds ("Change Order No. 2 to Statement of Work No. 7").
+_TYPES: tuple[tuple[DocumentType, re.Pattern[str]], ...] = (
+    (
+        DocumentType.change_order,
+        re.compile(r"\bchange\s+(?:order|request)\b|\bamendment\b|\bvariation\b", re.I),
+    ),
+    (
+        DocumentType.other,
+        re.compile(r"\brequest\s+for\s+(?:quotation|proposal|information|tender)\b|\bRFQ\b", re.I),
+    ),
+    (DocumentType.sow, re.compile(r"\bstatement\s+of\s+work\b|\bSOW\b|\b(?:task|work)\s+order\b", re.I)),
+    (DocumentType.order_form, re.compile(r"\border\s+form\b|\border\s+for\s+(?:supplies|services)\b", re.I)),
+    (DocumentType.proposal, re.compile(r"\bproposal\b|\bquotation\b|\bRFP\b|\bgrant\s+application\b", re.I)),
+    (
+        DocumentType.msa,
+        re.compile(r"\bmaster\s+(?:services?|consulting|professional\s+services)\s+agreement\b", re.I),
+    ),
+    (DocumentType.other, re.compile(r"\bagreement\b|\bcontract\b", re.I)),
+)
+# The title block: the first lines of the first page, before the body text starts.
+_TITLE_LINES = 12
+_ID = re.compile(r"(?<![\w/-])(?=[\w/#.-]*\d)[A-Z0-9][A-Za-z0-9]*(?:[-/_.#][A-Za-z0-9]+)*")
+_PROSE_NUMBER = re.compile(
+    r"\b(?:Statement\s+of\s+Work|SOW|Change\s+Order|Proposal|Task\s+Order|Contract|Order)\s+"
+    r"(?:No\.?|Number|#|Ref(?:erence)?\.?)\s*:?\s*(?P<id>[A-Z0-9][A-Za-z0-9]*(?:[-/_.][A-Za-z0-9]+)*)"
+)
+_PROJECT_TERM = re.compile(
+    r"\b(?:the|its)\s+(?P<name>[A-Z][^()\n\",;]{2,80}?)\s+(?:project|engagement|programme|program|initiative)\s*"
+    r"\((?:the\s+|this\s+)?\"Project\"\)"
+)
+
+
+def document_type(layout: Layout) -> Found[DocumentType] | None:
+    """The type named by the document's title, else by its opening words."""
+    title_lines = [line for line in layout.lines[:_TITLE_LINES] if line.page == 1 and _is_title(layout, line)]
+    for line in title_lines:
+        kind = _type_named(line.clean)
+        if kind is not None:
+            return found(kind, LABELLED, (line.start, line.end))
+    opening = layout.lines[: _TITLE_LINES * 2]
+    for line in opening:
+        kind = _type_named(line.clean)
+        if kind is not None:
+            return found(kind, INFERRED, (line.start, line.end))
+    return None
+
+
+def _is_title(layout: Layout, line: Line) -> bool:
+    return line.index in layout.heading_lines or line.text.startswith("#") or line.clean.isupper()
+
+
+def _type_named(text: str) -> DocumentType | None:
+    hits = [
+        (match.start(), order, kind)
+        for order, (kind, p) in enumerate(_TYPES)
+        for match in [p.search(text)]
+        if match
+    ]
+    if not hits:
+        return None
+    change = [hit for hit in hits if hit[2] is DocumentType.change_order]
+    return (change or sorted(hits))[0][2]
+
+
+def contract_number(layout: Layout, values: tuple[LabelValue, ...]) -> Found[str] | None:
+    """The document's own number; a client PO or master-agreement number only counts as a secondary one."""
+    candidates: list[Found[str]] = []
+    for item in labelled(values, "contract_number"):
+        match = _ID.search(item.value)
+        if not match:
+            continue
+        identifier = match.group().rstrip(".")
+        strength = label_confidence(item) - (0.0 if len(identifier) >= 4 else 0.25)
+        start = item.value_start + layout.text[item.value_start : item.value_end].find(identifier)
+        candidates.append(found(identifier, strength, (start, start + len(identifier))))
+    for match in _PROSE_NUMBER.finditer(layout.text):
+        identifier = match.group("id")
+        if re.search(r"\d", identifier) and len(identifier) >= 3:
+            candidates.append(found(identifier, PROSE - 0.1, (match.start("id"), match.end("id"))))
+    return best(candidates)
+
+
+def project_name(layout: Layout, values: tuple[LabelValue, ...]) -> Found[str] | None:
+    candidates: list[Found[str]] = []
+    for item in labelled(values, "project_name"):
+        name = _link_text(item.value).strip(" .'\"|:;")
+        if name and len(name) <= 120 and not re.match(r"(?:contacts?|manager|schedule|plan)\b", name, re.I):
+            start, end = _span_of(layout, item, name)
+            candidates.append(found(name, label_confidence(item), (start, end)))
+    for match in _PROJECT_TERM.finditer(layout.text):
+        name = re.sub(r"\s+", " ", match.group("name"))
+        candidates.append(found(name, PROSE, (match.start("name"), match.end("name"))))
+    return best(candidates) if candidates else _subtitle(layout)
+
+
+def _subtitle(layout: Layout) -> Found[str] | None:
+    """The line under a type title ("STATEMENT OF WORK" / "Cloud Migration Phase 2"), as a weak guess."""
+    for line in layout.lines[:_TITLE_LINES]:
+        if _type_named(line.clean) is None or not _is_title(layout, line):
+            continue
+        following = layout.next_line(line)
+        if following and 3 <= len(following.clean) <= 80 and not re.search(r"\d{3}|:", following.clean):
+            return found(following.clean, WEAK_LABEL - 0.1, (following.start, following.end))
+    return None
+
+
+def _link_text(value: str) -> str:
+    """Markdown '[Name](https://…)' → 'Name'."""
+    return re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", value)
+
+
+def _span_of(layout: Layout, item: LabelValue, value: str) -> tuple[int, int]:
+    """The span of `value` inside a labelled value, or the whole value where markup interrupts it."""
+    position = layout.text.find(value, item.value_start, item.value_end)
+    if position < 0:
+        return item.value_start, item.value_end
+    return position, position + len(value)
+
+
+_AMENDS = re.compile(
+    r"\bamends\s+(?:the\s+)?(?:Statement\s+of\s+Work|SOW|Agreement|Contract|Order)\s+(?:No\.?\s*|Number\s*|#\s*)?"
+    r"(?P<id>[A-Z0-9][A-Za-z0-9]*(?:[-/_.][A-Za-z0-9]+)*)"
+)
+
+
+def amended_number(
+    layout: Layout, values: tuple[LabelValue, ...], kind: DocumentType | None
+) -> Found[str] | None:
+    """A change order's reference to the document it amends ("Amends SOW SOW-2023-0306")."""
+    if kind is not DocumentType.change_order:
+        return None
+    candidates: list[Found[str]] = []
+    for item in labelled(values, "amended_number"):
+        match = _ID.search(item.value)
+        if match:
+            start = item.value_start + layout.text[item.value_start : item.value_end].find(match.group())
+            candidates.append(
+                found(match.group(), label_confidence(item), (start, start + len(match.group())))
+            )
+    for match in _AMENDS.finditer(layout.text):
+        if re.search(r"\d", match.group("id")):
+            candidates.append(found(match.group("id"), PROSE, (match.start("id"), match.end("id"))))
+    return best(candidates)

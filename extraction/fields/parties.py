@@ -1,0 +1,168 @@
+"""Client and provider names: from the order form, the recitals and the signature blocks.
+
+Names are returned as written, without role labels or quotes. Two spellings of one company ("ACME Corp."
+and "Acme Corporation") count as agreement, not conflict.
+"""
+
+import re
+
+from extraction.candidates.labels import COMPANY_SUFFIXES, LabelValue
+from extraction.candidates.recitals import PartyMention, role_of
+from extraction.candidates.signatures import SignatureBlock
+from extraction.fields.base import (
+    DERIVED,
+    PROSE,
+    RECITAL,
+    WEAK_LABEL,
+    Found,
+    best,
+    found,
+    label_confidence,
+    labelled,
+)
+from extraction.layout import Layout
+
+# How far past the opening sentence a recital's second party may still be named.
+_RECITAL_SLACK = 300
+_VERBS = re.compile(r"\b(?:will|shall|is|are|was|has|have|may|must|agrees?|means|including|the\s+\w+ing)\b")
+_SUFFIX_ALIASES = {"corporation": "corp", "incorporated": "inc", "limited": "ltd", "company": "co"}
+# Label keys whose value is the proposer's legal entity in grant-style proposals.
+_WEAK_PROVIDER_LABELS = {"team name", "proposer"}
+
+
+def same_party(a: str, b: str) -> bool:
+    """Name variants of one legal entity: case, punctuation and suffix spelling aside."""
+    return _key(a) == _key(b) or _key(a, suffix=False) == _key(b, suffix=False)
+
+
+def _key(name: str, suffix: bool = True) -> str:
+    words = re.sub(r"[^\w\s&]", " ", name.lower()).split()
+    words = [_SUFFIX_ALIASES.get(word, word) for word in words]
+    if not suffix:
+        words = [word for word in words if word not in COMPANY_SUFFIXES]
+    return " ".join(words)
+
+
+def looks_like_party(value: str) -> bool:
+    """A company or person name: a few words, mostly capitalised, with no verb in it."""
+    words = re.findall(r"[A-Za-z][\w'&.-]*", value)
+    if (
+        not 1 <= len(words) <= 12
+        or _VERBS.search(value)
+        or role_of(value)
+        or re.search(r"/s/|:|\d{3}", value)
+    ):
+        return False
+    significant = [w for w in words if len(w) > 3 and w.lower() not in ("and", "of", "the", "for")]
+    return bool(significant) and sum(w[0].isupper() for w in significant) >= 0.6 * len(significant)
+
+
+def party_names(
+    layout: Layout,
+    values: tuple[LabelValue, ...],
+    mentions: tuple[PartyMention, ...],
+    blocks: tuple[SignatureBlock, ...],
+) -> dict[str, Found[str] | None]:
+    """The best client and provider name candidates."""
+    candidates: dict[str, list[Found[str]]] = {"client": [], "provider": []}
+    recited = [m.name for m in mentions]
+    for item in labelled(values, "client", "provider"):
+        name = _entity_of(item)
+        if name and looks_like_party(name) and _credible(item, name, recited):
+            start = layout.text.find(name, item.value_start, item.value_end)
+            confidence = label_confidence(item) - (
+                0.15 if item.label.lower() in _WEAK_PROVIDER_LABELS else 0.0
+            )
+            candidates[item.key].append(found(name, confidence, (start, start + len(name))))
+    _from_recitals(layout, mentions, candidates)
+    _from_signatures(blocks, candidates)
+    return {role: best(found_list, same_party) for role, found_list in candidates.items()}
+
+
+def _credible(item: LabelValue, name: str, recited: list[str]) -> bool:
+    """A labelled name is taken when a colon sets it apart, when it is a legal name (with a legal-form
+    suffix), or when the recitals name the same party; a form cell without any of these may be a title
+    that happens to start with a label word ("Customer Data Hub")."""
+    if item.colon or _has_suffix(name):
+        return True
+    return item.in_form and any(same_party(name, other) for other in recited)
+
+
+def _has_suffix(name: str) -> bool:
+    return name.split()[-1].lower().replace(".", "").strip(",") in COMPANY_SUFFIXES
+
+
+def _entity_of(item: LabelValue) -> str:
+    """The legal entity in a label's value: "Acme Ltd, 1 Main Street" → "Acme Ltd" for address labels."""
+    value = _without_full_stop(re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", item.value).strip(" ;"))
+    if item.label.lower() == "legal structure" or ("," in value and not looks_like_party(value)):
+        value = value.split(",")[0].strip()
+    return re.sub(r"\s+\(.*\)$", "", value)
+
+
+def _without_full_stop(value: str) -> str:
+    """Drop a sentence's full stop, but keep the one of an abbreviation ("Corp.", "L.P.", "S.A.")."""
+    if not value.endswith("."):
+        return value
+    last = value.split()[-1]
+    keep = last.lower().replace(".", "") in COMPANY_SUFFIXES or re.fullmatch(r"(?:[A-Za-z]\.)+", last)
+    return value if keep else value[:-1]
+
+
+def _from_recitals(
+    layout: Layout, mentions: tuple[PartyMention, ...], candidates: dict[str, list[Found[str]]]
+) -> None:
+    """The parties of the opening recital; a party without a role word takes the role its verbs give it
+    ("Metavante shall provide the Services"), or the role the other party leaves over."""
+    named = [m for m in mentions if looks_like_party(m.name)]
+    if not named:
+        return
+    start, end = layout.sentence_at(named[0].start)
+    recital = [m for m in named if start <= m.start <= end + _RECITAL_SLACK]
+    for mention in named:
+        if mention.role:
+            confidence = RECITAL if mention in recital else PROSE
+            candidates[mention.role].append(found(mention.name, confidence, (mention.start, mention.end)))
+    unknown = [
+        m for m in recital if m.role is None and _key(m.term) not in {_key(n.name) for n in named if n.role}
+    ]
+    taken = {m.role for m in recital if m.role}
+    for mention in unknown:
+        role = _role_by_verbs(layout.text, mention.term)
+        if role is None and len(taken) == 1 and len({_key(m.name) for m in unknown}) == 1:
+            role = "provider" if taken == {"client"} else "client"
+        if role is not None and role not in taken:
+            candidates[role].append(found(mention.name, DERIVED, (mention.start, mention.end)))
+
+
+def _role_by_verbs(text: str, term: str) -> str | None:
+    """Provider if the party is said to provide or perform the services, client if it pays or engages."""
+    name = re.escape(term)
+    provides = len(
+        re.findall(
+            rf"\b{name}\s+(?:shall|will|agrees\s+to|is\s+to)\s+(?:provide|perform|render|deliver|furnish|supply)\b",
+            text,
+        )
+    )
+    provides += len(
+        re.findall(rf"\b(?:engage|engages|retain|retains|hire|hires)\s+(?:the\s+)?{name}\b", text)
+    )
+    pays = len(re.findall(rf"\b{name}\s+(?:shall|will|agrees\s+to)\s+(?:pay|compensate|reimburse)\b", text))
+    pays += len(re.findall(rf"\b{name}\s+(?:desires|wishes)\s+to\s+(?:engage|retain|obtain|receive)\b", text))
+    if provides > pays:
+        return "provider"
+    return "client" if pays > provides else None
+
+
+def _from_signatures(blocks: tuple[SignatureBlock, ...], candidates: dict[str, list[Found[str]]]) -> None:
+    """The company line under a "CLIENT" / "PROVIDER" caption of a signature block."""
+    for block in blocks:
+        lines = block.heading
+        roles = [role_of(line.clean.rstrip(":")) for line in lines]
+        for position, role in enumerate(roles):
+            if role is None:
+                continue
+            company = [line for index, line in enumerate(lines) if index != position and roles[index] is None]
+            if company and looks_like_party(company[0].clean):
+                line = company[0]
+                candidates[role].append(found(line.clean, WEAK_LABEL, (line.start, line.end)))

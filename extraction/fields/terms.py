@@ -1,0 +1,83 @@
+"""Legal terms: governing law, notice to terminate for convenience, automatic renewal."""
+
+import re
+
+from extraction.candidates.labels import LabelValue
+from extraction.fields.base import PROSE, Found, best, found, label_confidence, labelled, sentence_with
+from extraction.layout import Layout
+from extraction.normalize.terms import PERIOD, jurisdiction, period_days
+
+_GOVERNED = re.compile(r"\bgovern(?:ed|s|ing)\b|\bconstrued\b|\binterpreted\b|\bapplicable\s+law\b", re.I)
+_CONVENIENCE = re.compile(
+    r"\bfor\s+(?:its\s+|their\s+)?convenience\b|\bwithout\s+cause\b|\bfor\s+any\s+(?:or\s+no\s+)?reason\b"
+    r"|\bat\s+any\s+time\b[^.]{0,80}\bnotice\b",
+    re.I,
+)
+_TERMINATE = re.compile(r"\bterminat\w*", re.I)
+_NOT_CONVENIENCE = re.compile(r"\bbreach\w*|\bcure\b|\binsolven\w*|\bbankrupt\w*|\bnon-?renewal\b", re.I)
+_RENEWS = re.compile(
+    r"\b(?:renew(?:s|ed|al)?\s+automatically|automatic(?:ally)?\s+(?:be\s+)?renew\w*|auto-?renew\w*"
+    r"|(?:shall|will)\s+(?:be\s+)?(?:automatically\s+)?(?:extended|renewed)\s+for\s+(?:successive|additional|further))",
+    re.I,
+)
+_NO_RENEWAL = re.compile(
+    r"\b(?:not|no|never)\s+(?:be\s+)?(?:renew\w*\s+automatically|automatic(?:ally)?\s+renew\w*|auto-?renew\w*)"
+    r"|\bno\s+automatic\s+renewal\b|\bwithout\s+automatic\s+renewal\b",
+    re.I,
+)
+
+
+def governing_law(layout: Layout, values: tuple[LabelValue, ...]) -> Found[str] | None:
+    for item in labelled(values, "governing_law"):
+        named = jurisdiction(f"the laws of {item.value}") if not re.search(r"\blaws?\b", item.value) else None
+        named = named or jurisdiction(item.value)
+        if named:
+            return found(named[0], label_confidence(item), (item.value_start, item.value_end))
+    candidates: list[Found[str]] = []
+    for _, (start, end) in sentence_with(layout, _GOVERNED):
+        sentence = layout.text[start:end]
+        named = jurisdiction(sentence)
+        if named and re.search(r"\bgovern|\bconstrued|\binterpreted|\bapplicable\s+law", sentence, re.I):
+            candidates.append(found(named[0], PROSE, (start, end)))
+    return best(candidates[:1]) if candidates else None
+
+
+def termination_notice_days(layout: Layout, values: tuple[LabelValue, ...]) -> Found[int] | None:
+    """Notice to terminate for convenience, in days (months × 30)."""
+    for item in labelled(values, "termination_notice"):
+        period = PERIOD.search(item.value)
+        days = period_days(period) if period else None
+        if days is not None:
+            return found(days, label_confidence(item), (item.value_start, item.value_end))
+    candidates: list[Found[int]] = []
+    for _, (start, end) in sentence_with(layout, _TERMINATE):
+        sentence = layout.text[start:end]
+        if not _CONVENIENCE.search(sentence) or _NOT_CONVENIENCE.search(sentence):
+            continue
+        for period in PERIOD.finditer(sentence):
+            tail = sentence[period.end() : period.end() + 40]
+            days = period_days(period)
+            if days is not None and re.search(r"\bnotice\b", tail + sentence[: period.start()], re.I):
+                candidates.append(found(days, PROSE, (start, end)))
+                break
+    return best(candidates[:1]) if candidates else None
+
+
+def auto_renewal(layout: Layout, values: tuple[LabelValue, ...]) -> Found[bool] | None:
+    for item in labelled(values, "auto_renewal"):
+        lowered = item.value.lower()
+        if re.match(r"(?:yes|no|none|n/a|true|false)\b", lowered):
+            return found(
+                lowered.startswith(("yes", "true")),
+                label_confidence(item),
+                (item.value_start, item.value_end),
+            )
+    for _, (start, end) in sentence_with(layout, re.compile(r"\brenew|\bextended\s+for", re.I)):
+        sentence = layout.text[start:end]
+        if _NO_RENEWAL.search(sentence):
+            return found(False, PROSE, (start, end))
+        if _RENEWS.search(sentence) and not re.search(r"\bmay\s+(?:be\s+)?renew", sentence, re.I):
+            return found(True, PROSE, (start, end))
+        if re.search(r"\bdoes\s+not\s+renew|\bwill\s+not\s+renew|\bshall\s+not\s+renew", sentence, re.I):
+            return found(False, PROSE, (start, end))
+    return None

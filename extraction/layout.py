@@ -1,0 +1,284 @@
+"""The parsed text as lines, headings and sections, plus the document-wide habits the normalisers need.
+
+Every rule reads `Layout.text`, a copy of ParsedDocument.text of the same length in which typographic
+characters are made plain (curly quotes, dashes, no-break spaces) and, on OCR pages, letters misread inside
+numbers are read as digits. Because the length never changes, any offset found in it is an offset into the
+document, and evidence is always cut from the document's own text.
+"""
+
+import bisect
+import itertools
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+from extraction.normalize.dates import DateMatch, DateOrder, find_dates, infer_order
+from extraction.normalize.money import AmountMatch, find_amounts, uses_decimal_comma
+from models.document import ParsedDocument
+
+_PLAIN = str.maketrans(
+    {
+        "\u00a0": " ", "\u2007": " ", "\u2009": " ", "\u202f": " ", "\t": " ",
+        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"',
+        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
+        "\u2022": "*", "\u25aa": "*", "\u25cf": "*", "\u00b7": "*", "\u2023": "*", "\u25e6": "*",
+    }
+)  # fmt: skip
+# A figure in which OCR read some digits as letters: '2O26', 'l6', '$l2,5OO' (two real digits at least).
+_OCR_NUMBER = re.compile(r"(?<![A-Za-z])[0-9OolI|S][0-9OolI|,.]*[0-9OolI](?![A-Za-z])")
+_OCR_DIGITS = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "|": "1"})
+_OCR_BULLET = re.compile(r"(?m)^[e«©°»](?=\s+[A-Z])")
+_MARKUP = re.compile(r"^\s*(?:#{1,6}\s+|>\s*)?(?:[*+\-]\s+(?=\S))?|\*\*|__|`")
+_NUMBERING = re.compile(
+    r"^(?:(?P<depth>\d{1,2}(?:\.\d{1,2}){0,3})[.,]?|[A-Z]\.|[IVX]{1,5}\.|(?:section|article|clause)\s+\d+(?:\.\d+)*\.?"
+    r"|(?:schedule|exhibit|appendix|annex|attachment)\s+[A-Z0-9]{1,3}[.:]?)\s+(?=\S)",
+    re.IGNORECASE,
+)
+
+# Amounts, dates and percentages do not appear in headings but do in table rows.
+_FIGURES = re.compile(r"[$£€₹¥%]|\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b|\b(?:19|20)\d\d\b|\d,\d{3}")
+
+# Words of a passage that speaks to an extractor or model instead of stating contract terms.
+INSTRUCTION = re.compile(
+    r"\b(?:ignore|disregard)\s+(?:all\s+|any\s+)?(?:previous|prior|above|earlier|preceding|other)\b"
+    r"|\b(?:language\s+model|LLM|AI\s+(?:system|model|assistant)|extractor"
+    r"|automated\s+(?:system|reader|parser|extraction)s?)\b|\bsystem\s+prompt\b",
+    re.I,
+)
+# How many sentences after such words still belong to the passage ("… The total is $1.").
+_INSTRUCTED_SENTENCES = 2
+# A line shorter than this share of the longest line near it is not wrapped prose.
+_SHORT_LINE = 0.7
+_SENTENCE_END = re.compile(r"[.!?;](?=\s+[\"(A-Z0-9])")
+# A full stop inside a name or reference ("Inc.", "No.", "U.S.") does not end a sentence.
+_ABBREVIATION = re.compile(
+    r"(?:\b(?:Inc|Corp|Ltd|Co|No|Nos|Mr|Mrs|Ms|Dr|St|Jr|Sr|vs|e\.g|i\.e|approx|Pty|Fig|Sec|Art)|\b[A-Z]|\d)\.$"
+)
+
+
+@dataclass(frozen=True)
+class Line:
+    """One non-blank line: offsets of its stripped text, its page, the plain text and a markup-free copy."""
+
+    index: int
+    start: int
+    end: int
+    page: int
+    text: str
+    clean: str
+
+
+@dataclass(frozen=True)
+class Heading:
+    line: Line
+    title: str
+    level: int
+
+
+def plain_text(doc: ParsedDocument) -> str:
+    """Same-length copy of doc.text with typography made plain and OCR's misreadings repaired."""
+    text = doc.text.translate(_PLAIN)
+    for page in doc.pages:
+        if not page.ocr:
+            continue
+        segment = _OCR_NUMBER.sub(_repair_number, text[page.char_start : page.char_end])
+        # Table rules read as '|', bullets as 'e', '«' or '©': a scan's tables and lists read like the text's.
+        segment = _OCR_BULLET.sub("*", segment.replace("|", " "))
+        text = text[: page.char_start] + segment + text[page.char_end :]
+    return text
+
+
+def _repair_number(match: re.Match[str]) -> str:
+    token = match.group()
+    if sum(char.isdigit() for char in token) < 2:
+        return token
+    repaired = token.translate(_OCR_DIGITS)
+    return "$" + repaired[1:] if repaired.startswith("S") else repaired
+
+
+def clean_markup(text: str) -> str:
+    """A line without Markdown emphasis, heading marks, quote marks or list bullets."""
+    return _MARKUP.sub("", text).strip()
+
+
+class Layout:
+    """Lines, headings and document habits of one parsed document; built once, read by every field rule."""
+
+    def __init__(self, doc: ParsedDocument, date_order: DateOrder | None = None) -> None:
+        self.doc = doc
+        self.text = plain_text(doc)
+        self.lines = _lines(doc, self.text)
+        self._starts = [line.start for line in self.lines]
+        self.decimal_comma = uses_decimal_comma(self.text)
+        self.date_order: DateOrder = date_order or infer_order(
+            self.text, "dmy" if self.decimal_comma else None
+        )
+
+    @cached_property
+    def dates(self) -> tuple[DateMatch, ...]:
+        """Every date written in the text, read in the document's date order."""
+        return tuple(find_dates(self.text, self.date_order))
+
+    @cached_property
+    def amounts(self) -> tuple[AmountMatch, ...]:
+        """Every amount written with a currency in the text."""
+        return tuple(find_amounts(self.text, self.decimal_comma))
+
+    def line_at(self, offset: int) -> Line | None:
+        """The line holding `offset`, if any."""
+        position = bisect.bisect_right(self._starts, offset) - 1
+        if position >= 0 and self.lines[position].start <= offset < self.lines[position].end:
+            return self.lines[position]
+        return None
+
+    def next_line(self, line: Line) -> Line | None:
+        return self.lines[line.index + 1] if line.index + 1 < len(self.lines) else None
+
+    @cached_property
+    def sentences(self) -> tuple[tuple[int, int], ...]:
+        """Spans of the sentences of the text; headings, bullets and blank lines end a sentence too."""
+        breaks = {0, len(self.text)}
+        for match in _SENTENCE_END.finditer(self.text):
+            if not _ABBREVIATION.search(self.text, max(0, match.start() - 6), match.start() + 1):
+                breaks.add(match.end())
+        for line in self.lines:
+            if line.index in self.heading_lines:
+                breaks.update((line.start, line.end))
+            elif self._stands_alone(line):
+                breaks.add(line.end)
+            if re.match(r"[*+#|>-]", line.text):
+                breaks.add(line.start)
+        for match in re.finditer(r"\n\s*\n|\f", self.text):
+            breaks.add(match.start())
+        ordered = sorted(breaks)
+        return tuple((a, b) for a, b in itertools.pairwise(ordered) if self.text[a:b].strip())
+
+    def _stands_alone(self, line: Line) -> bool:
+        """A line that ends its text: a form or table row, a title, a paragraph's last line. Wrapped prose
+        fills its column, so a line well short of its neighbours and followed by a capital stands alone."""
+        following = self.next_line(line)
+        if following is None or not re.match(r"[A-Z0-9(\"'*#|-]", following.text):
+            return False
+        near = [
+            other for other in self.lines[max(0, line.index - 3) : line.index + 4] if other.page == line.page
+        ]
+        return len(line.text) < _SHORT_LINE * max(len(other.text) for other in near)
+
+    @cached_property
+    def _instructed(self) -> tuple[tuple[int, int], ...]:
+        """Passages that address whoever reads the document rather than state its terms: a sentence with
+        instruction words and the sentences right after it, up to the next heading."""
+        spans = []
+        for match in INSTRUCTION.finditer(self.text):
+            position = bisect.bisect_right(self._sentence_starts, match.start()) - 1
+            following = self.sentences[position : position + _INSTRUCTED_SENTENCES]
+            heading = next(
+                (h.line.start for h in self.headings if h.line.start > match.start()), len(self.text)
+            )
+            spans.append((following[0][0], min(following[-1][1], heading)))
+        return tuple(spans)
+
+    def addressed_to_reader(self, offset: int) -> bool:
+        """Whether `offset` lies in a passage that tries to instruct the reader (an extractor, a model)."""
+        return any(start <= offset < end for start, end in self._instructed)
+
+    @cached_property
+    def _sentence_starts(self) -> list[int]:
+        return [span[0] for span in self.sentences]
+
+    @cached_property
+    def _heading_starts(self) -> list[int]:
+        return [heading.line.start for heading in self.headings]
+
+    def sentence_at(self, offset: int) -> tuple[int, int]:
+        """The span of the sentence holding `offset`."""
+        position = max(0, bisect.bisect_right(self._sentence_starts, offset) - 1)
+        return self.sentences[position]
+
+    @cached_property
+    def furniture(self) -> frozenset[int]:
+        """Indexes of running headers and footers: lines at the top or bottom of a page that begin the same
+        way (digits aside, as page numbers differ) on half the pages or more."""
+        if len(self.doc.pages) < 2:
+            return frozenset()
+        by_page: dict[int, list[Line]] = {}
+        for line in self.lines:
+            by_page.setdefault(line.page, []).append(line)
+        edges = [line for lines in by_page.values() for line in (*lines[:2], *lines[-2:])]
+        pages_of: dict[str, set[int]] = {}
+        for line in edges:
+            pages_of.setdefault(_furniture_key(line), set()).add(line.page)
+        needed = max(2, len(self.doc.pages) / 2)
+        return frozenset(line.index for line in edges if len(pages_of[_furniture_key(line)]) >= needed)
+
+    @cached_property
+    def heading_lines(self) -> frozenset[int]:
+        return frozenset(heading.line.index for heading in self.headings)
+
+    @cached_property
+    def headings(self) -> tuple[Heading, ...]:
+        return tuple(h for h in (_heading(line) for line in self.lines) if h is not None)
+
+    def heading_before(self, offset: int) -> Heading | None:
+        """The nearest heading at or before `offset`."""
+        position = bisect.bisect_right(self._heading_starts, offset) - 1
+        return self.headings[position] if position >= 0 else None
+
+    def section_lines(self, heading: Heading) -> tuple[Line, ...]:
+        """The lines after `heading` up to the next heading of the same or a higher level."""
+        following = [h for h in self.headings if h.line.index > heading.line.index]
+        stop = next((h.line.index for h in following if h.level <= heading.level), len(self.lines))
+        return self.lines[heading.line.index + 1 : stop]
+
+
+def _furniture_key(line: Line) -> str:
+    # The first words only: OCR reads the end of a footer ("Page 2 of 5") differently on each page.
+    return " ".join(re.findall(r"[A-Za-z]{2,}|#", re.sub(r"\d+", "#", line.text))[:3])
+
+
+def _lines(doc: ParsedDocument, text: str) -> tuple[Line, ...]:
+    lines: list[Line] = []
+    page_starts = [page.char_start for page in doc.pages]
+    for match in re.finditer(r"[^\n\f]+", text):
+        raw = match.group()
+        stripped = raw.strip()
+        if not stripped:
+            continue
+        start = match.start() + (len(raw) - len(raw.lstrip()))
+        page = doc.pages[max(0, bisect.bisect_right(page_starts, start) - 1)].number
+        clean = clean_markup(stripped)
+        lines.append(Line(len(lines), start, start + len(stripped), page, stripped, clean))
+    return tuple(lines)
+
+
+def _heading(line: Line) -> Heading | None:
+    """A heading: Markdown '#', or a short numbered or capitalised line that does not read as a sentence."""
+    marks = re.match(r"^(#{1,6})\s+\S", line.text)
+    if marks:
+        return Heading(line, line.clean, len(marks.group(1)))
+    text = line.clean
+    if len(text) > 80 or text.endswith((".", ",", ";")) or not re.search(r"[A-Za-z]{3}", text):
+        return None
+    numbering = _NUMBERING.match(text)
+    title = text[numbering.end() :] if numbering else text
+    if not title or ":" in title.rstrip(":") or not _titlelike(title) or _FIGURES.search(title):
+        return None
+    if re.search(r"[a-z]{2}\.\s+\S", title):
+        return None  # a run-in heading that the clause's text follows on the same line
+    if numbering and re.fullmatch(r"\d+", numbering.group().strip()) and not title.isupper():
+        return None  # "1 Plan and Design" is a table row; numbered headings write "1." or "1.1"
+    if numbering:
+        depth = numbering.group("depth")
+        return Heading(line, title.rstrip(":"), depth.count(".") + 2 if depth else 2)
+    if title.isupper() and len(title.split()) <= 8:
+        return Heading(line, title.rstrip(":"), 1)
+    return None
+
+
+def _titlelike(title: str) -> bool:
+    """Most significant words capitalised, as headings are and sentences are not."""
+    words = [w for w in re.findall(r"[A-Za-z][\w'&/-]*", title) if len(w) > 3]
+    if not words:
+        return bool(re.match(r"[A-Z]", title))
+    capitalised = sum(1 for w in words if w[0].isupper())
+    return capitalised >= max(1.0, 0.6 * len(words))

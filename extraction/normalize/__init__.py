@@ -1,0 +1,1 @@
+"""Normalisers: amounts, currencies, dates, periods and jurisdictions as written → the record's values."""

@@ -1,0 +1,20 @@
+"""Extraction settings (env prefix HANDOFF_); the defaults are the embedded offline engine."""
+
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ExtractionSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="HANDOFF_", extra="ignore")
+
+    date_order: Literal["auto", "dmy", "mdy"] = Field(
+        default="auto",
+        description="how to read numeric dates such as 03/04/2026; auto infers it from the document",
+    )
+    dollar_currency: str = Field(
+        default="USD",
+        pattern=r"^[A-Z]{3}$",
+        description="ISO code a bare '$' stands for when the document does not name its dollar",
+    )

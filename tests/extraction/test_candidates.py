@@ -1,0 +1,229 @@
+from extraction.candidates.labels import label_values
+from extraction.candidates.recitals import party_mentions
+from extraction.candidates.signatures import signature_blocks
+from extraction.candidates.tables import tables
+from extraction.layout import Layout
+from tests.extraction.documents import document
+
+
+def pairs(text: str) -> list[tuple[str, str]]:
+    return [(item.key, item.value) for item in label_values(Layout(document(text)))]
+
+
+def test_label_value_lines_with_colons_and_dot_leaders() -> None:
+    found = pairs(
+        """
+        Client: Northwind Health, Inc.
+        Total Contract Value ........ $480,000.00
+        * **Project Name:** Data Centre Exit
+        """
+    )
+    assert ("client", "Northwind Health, Inc.") in found
+    assert ("amount", "$480,000.00") in found
+    assert ("project_name", "Data Centre Exit") in found
+
+
+def test_an_order_form_with_two_pairs_per_row_and_wrapped_labels() -> None:
+    found = pairs(
+        """
+        Client Aurora Retail Group L.P. Provider Helix Analytics B.V.
+        Proposal Number P-2025-0461 Project Customer Portal Redesign
+        Proposed Start
+        Date
+        2025-12-16 End Date 2026-05-15
+        Billing Model Fixed Fee plus Time and Materials Total Contract
+        Value
+        A$628,000.00
+        """
+    )
+    assert found == [
+        ("client", "Aurora Retail Group L.P."),
+        ("provider", "Helix Analytics B.V."),
+        ("contract_number", "P-2025-0461"),
+        ("project_name", "Customer Portal Redesign"),
+        ("start_date", "2025-12-16"),
+        ("end_date", "2026-05-15"),
+        ("billing_model", "Fixed Fee plus Time and Materials"),
+        ("amount", "A$628,000.00"),
+    ]
+
+
+def test_prose_that_starts_with_a_label_word_is_not_a_label() -> None:
+    found = pairs(
+        """
+        Client will review each Deliverable within five days.
+        Provider will deliver the following under this SOW:
+        """
+    )
+    assert found == []
+
+
+def test_form_rows_are_labelled_but_a_lone_capitalised_line_is_weak() -> None:
+    layout = Layout(
+        document(
+            """
+            Customer Portal Redesign
+            This Statement of Work is entered into by the parties named below, who agree as follows
+            on the services, the fees and the schedule that this document describes in the sections
+            that follow, and on the general terms attached to it, which form part of it.
+            Client Acme Corp.
+            Provider Kestrel LLC
+            Currency USD
+            """
+        )
+    )
+    strength = {item.value: item.labelled for item in label_values(layout)}
+    assert strength == {"Portal Redesign": False, "Acme Corp.": True, "Kestrel LLC": True, "USD": True}
+
+
+def test_label_noise_on_a_scanned_page_is_skipped() -> None:
+    layout = Layout(document("Billing Model eesese sta Fixed Fee", ocr_pages=frozenset({1})))
+    assert [(i.key, i.value) for i in label_values(layout)] == [("billing_model", "Fixed Fee")]
+
+
+def test_a_table_with_cells_joined_by_single_spaces() -> None:
+    [table] = tables(
+        Layout(
+            document(
+                """
+                No. Milestone Due Date Amount
+                1 Plan and Design November 9, 2025 USD 128,500.00
+                2 Go-Live Upon final acceptance USD 129,500.00
+                Total USD 258,000.00
+                """
+            )
+        )
+    )
+    rows = [[cell.text if cell else None for cell in row.cells] for row in table.rows]
+    assert rows == [
+        ["1", "Plan and Design", "November 9, 2025", "USD 128,500.00"],
+        ["2", "Go-Live", "Upon final acceptance", "USD 129,500.00"],
+        ["Total", "USD 258,000.00"],
+    ]
+    assert [row.is_total for row in table.rows] == [False, False, True]
+
+
+def test_markdown_pipe_tables_and_aligned_columns() -> None:
+    layout = Layout(
+        document(
+            """
+            | Milestone | Description | Budget |
+            |---|---|---|
+            | 1 | Filscan updates for FVM | $12,000 |
+
+            Role                 Rate          Unit
+            Senior Engineer      $150.00       per hour
+            """
+        )
+    )
+    pipe, aligned = tables(layout)
+    assert [c.text if c else None for c in pipe.rows[0].cells] == ["1", "Filscan updates for FVM", "$12,000"]
+    assert [c.text if c else None for c in aligned.rows[0].cells] == [
+        "Senior Engineer",
+        "$150.00",
+        "per hour",
+    ]
+
+
+def test_a_row_wrapped_at_an_email_and_a_table_over_a_page_break() -> None:
+    layout = Layout(
+        document(
+            """
+            Name Role Party Email
+            Maria Van Dijk Client Project Manager Client maria.van.dijk@northwindhealth
+            .com
+            Acme · Confidential Page 1 of 2
+            """,
+            """
+            Acme · Confidential Page 2 of 2
+            Name Role Party Email
+            Liam Rossi Engagement Manager Provider liam.rossi@kestrel.com
+            """,
+        )
+    )
+    [table] = tables(layout)
+    emails = [row.cells[3].text for row in table.rows if row.cells[3]]
+    assert emails == ["maria.van.dijk@northwindhealth.com", "liam.rossi@kestrel.com"]
+
+
+def test_party_recitals_with_descriptions_and_roles() -> None:
+    mentions = party_mentions(
+        Layout(
+            document(
+                """
+                This Statement of Work (this "SOW") is entered into as of March 1, 2026 (the "Effective Date")
+                by and between Quarry Hill Logistics Corp., a New York corporation, with offices at 2317
+                Collins
+                Street, Boston, MA 02110 ("Client"), and Kestrel Technologies, Inc., a Delaware corporation
+                ("Provider").
+                """
+            )
+        )
+    )
+    assert [(m.name, m.role) for m in mentions] == [
+        ("Quarry Hill Logistics Corp.", "client"),
+        ("Kestrel Technologies, Inc.", "provider"),
+    ]
+
+
+def test_a_description_before_the_next_party_belongs_to_the_first() -> None:
+    mentions = party_mentions(
+        Layout(
+            document(
+                'AGREEMENT dated as of June 24, 2020, between PFS Funds (the "Trust"), a Massachusetts '
+                'business trust, and Potomac Fund Management, Inc. (the "Adviser"), a Florida Corporation.'
+            )
+        )
+    )
+    assert [(m.name, m.role) for m in mentions] == [
+        ("PFS Funds", "client"),
+        ("Potomac Fund Management, Inc.", "provider"),
+    ]
+
+
+def test_signature_blocks_stacked_and_side_by_side() -> None:
+    layout = Layout(
+        document(
+            """
+            CLIENT
+            Northwind Health, Inc.
+            By: /s/ Alicia Chen
+            Name: Alicia Chen
+            Title: Chief Executive Officer
+            Date: March 3, 2026
+
+            By: __________________ By: James Walsh
+            Name: Tomas Novak Name: James Walsh
+            Date: __________________ Date: March 5, 2026
+            """
+        )
+    )
+    first, second, third = signature_blocks(layout)
+    assert [line.text for line in first.heading] == ["Northwind Health, Inc.", "CLIENT"]
+    assert first.signer is not None and first.signer.text == "Alicia Chen"
+    assert str(first.signed_on) == "2026-03-03"
+    assert second.signer is not None and second.signer.text == "Tomas Novak"
+    assert second.signed_on is None
+    assert str(third.signed_on) == "2026-03-05"
+
+
+def test_headings_numbered_capitalised_and_markdown() -> None:
+    layout = Layout(
+        document(
+            """
+            STATEMENT OF WORK
+            1. Background
+            The client wishes to migrate.
+            4.2 Out of Scope
+            ## Milestone 1 — Support
+            1 Plan and Design November 9, 2025 $1,000.00
+            18. Governing Law. This SOW is governed by the laws of
+            """
+        )
+    )
+    assert [(h.title, h.level) for h in layout.headings] == [
+        ("STATEMENT OF WORK", 1),
+        ("Background", 2),
+        ("Out of Scope", 3),
+        ("Milestone 1 - Support", 2),
+    ]
