@@ -235,3 +235,6 @@ def ingest_command(
     out.print(f"{counts['new']} new, {counts['existing']} already stored, {failures} refused")
     if failures:
         raise typer.Exit(EXIT_BAD_INPUT)
+
+
+from api import cli_extract, cli_triage  # noqa: E402,F401  registers `handoff extract`, check, exceptions

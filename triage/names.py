@@ -26,9 +26,10 @@ from rapidfuzz.distance import Levenshtein
 
 LEGAL_FORMS: Final = frozenset(
     {
-        "ab", "ag", "aps", "as", "asa", "bhd", "bv", "co", "company", "corp", "corporation", "cv", "gmbh",
-        "inc", "incorporated", "kg", "kgaa", "kk", "lda", "limited", "llc", "llp", "lp", "ltd", "nv", "oy",
-        "oyj", "pc", "plc", "pllc", "pte", "pty", "sa", "sarl", "sas", "se", "sl", "spa", "srl", "ulc",
+        "ab", "ag", "aps", "as", "asa", "bhd", "bv", "co", "company", "corp", "corporation", "cv", "dac",
+        "gmbh", "inc", "incorporated", "kft", "kg", "kgaa", "kk", "lda", "limited", "llc", "llp", "lp", "ltd",
+        "ltda", "nv", "oy", "oyj", "pc", "plc", "pllc", "private", "pte", "pty", "pvt", "sa", "sarl", "sas",
+        "sdn", "se", "sl", "spa", "sro", "srl", "ulc",
     }
 )  # fmt: skip
 # Words left dangling once a legal form is stripped: "Smith & Co." → "smith and", "Grupo Lince S.A. de C.V.".

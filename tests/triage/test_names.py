@@ -19,6 +19,8 @@ SAME_ENTITY = [
     ("O'Brien Analytics Ltd", "OBrien Analytics Limited"),
     ("Northwlnd Health, Inc.", "Northwind Health"),
     ("Blue-Ridge Partners LLP", "Blue Ridge Partners"),
+    ("Ironbark Insurance DAC", "Ironbark Insurance"),
+    ("Kaveri Analytics Private Limited", "Kaveri Analytics Pvt. Ltd."),
 ]
 DIFFERENT_ENTITIES = [
     ("Keystone Freight Lines", "Keystone Freight Inc."),
