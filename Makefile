@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PIP_INSTALL := $(BIN)/pip install --quiet --disable-pip-version-check
 
-.PHONY: run test lint typecheck pytest system-deps services install install-dev samples migrate bench clean
+.PHONY: run test lint typecheck pytest system-deps services llama-server install install-dev samples migrate bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,7 +49,11 @@ lint: install-dev
 typecheck: install-dev
 	$(BIN)/mypy .
 
-pytest: install-dev system-deps services
+# llama.cpp's llama-server, built once into ~/.cache/handoff (minutes the first time), for the LLM-path tests.
+llama-server: install-dev
+	@PYTHON=$(BIN)/python scripts/llama-server.sh >/dev/null
+
+pytest: install-dev system-deps services llama-server
 	$(BIN)/python -m pytest -n 2 --durations=15
 
 test: lint typecheck pytest

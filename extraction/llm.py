@@ -86,6 +86,7 @@ def run_llm_extraction(doc: ParsedDocument, settings: LlmSettings) -> LlmExtract
         model=settings.llm_model,
         prompt_tokens=meter.usage.prompt_tokens,
         completion_tokens=meter.usage.completion_tokens,
+        estimated_cost=meter.usage.estimated_cost,
     )
     reading = Reading(
         date_order=infer_order(doc.text, None if settings.date_order == "auto" else settings.date_order),

@@ -142,6 +142,11 @@ class ExtractorInfo(FrozenModel):
     model: str
     prompt_tokens: int = Field(default=0, ge=0)
     completion_tokens: int = Field(default=0, ge=0)
+    estimated_cost: float = Field(
+        default=0.0,
+        ge=0.0,
+        description="extension: estimated spend of this extraction at the configured prices",
+    )
 
 
 class HandoffRecord(FrozenModel):
