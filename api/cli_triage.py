@@ -1,6 +1,10 @@
 """Triage on the command line: `handoff check`, `handoff exceptions` and `handoff train-ranker`.
 
 The commands register on the `handoff` app of api/cli.py, which imports this module on its last line.
+
+`handoff check` of a change order looks its base record up in the configured database only with --store:
+without it the command touches no database (as before) and compares the change order alone, saying so on
+stderr. With --store a stored base makes the comparison a delta on it; the base's rows are only read.
 """
 
 import json
@@ -18,7 +22,7 @@ from rich.table import Table
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.cli import app, fail, out, user_errors
+from api.cli import app, err, fail, out, user_errors
 from extraction.engine import extract
 from intake.parse import parse
 from intake.service import ingest
@@ -34,12 +38,25 @@ from triage.crm import FileCrm
 from triage.policy import load_policy
 from triage.ranker import DEFAULT_MODEL_PATH, load_ranker
 from triage.settings import CrmSettings, make_crm
-from triage.store import ExceptionView, checked_exceptions, exceptions_csv, list_exceptions, store_check
+from triage.store import (
+    ExceptionView,
+    base_notes,
+    checked_exceptions,
+    exceptions_csv,
+    find_base_record,
+    is_change_order,
+    list_exceptions,
+    store_check,
+)
 
 CLI_ACTOR: Final = "cli"
 # A --crm value with one of these suffixes names a file, so a missing one is an error, not an opportunity id.
 CRM_FILE_SUFFIXES: Final = frozenset({".json", ".csv"})
 StatusChoice = Literal["open", "resolved", "waived", "all"]
+NOT_LOOKED_UP: Final = (
+    "change order compared alone: its value, the increment, stands for the whole engagement; "
+    "run with --store to compare it as a delta on its stored base record"
+)
 
 
 class Database:
@@ -130,13 +147,16 @@ def check_command(
         bool,
         typer.Option(
             "--store/--no-store",
-            help="Also ingest the document and store the record and its exceptions (`handoff exceptions`).",
+            help="Also ingest the document and store the record and its exceptions (`handoff exceptions`); "
+            "a change order is then compared as a delta on its stored base record, if any.",
         ),
     ] = False,
 ) -> None:
     """Parse, extract and compare a document with its CRM opportunity; list the exceptions by revenue risk."""
     with user_errors(), database() as db:
         checked = run_check(path, crm, policy_file, db, store=store)
+    for note in checked.notes:
+        err.print(f"note: {note}", markup=False, highlight=False, soft_wrap=True)
     if as_json:
         print_check_json(checked)
     else:
@@ -149,6 +169,8 @@ class Checked:
     opportunity: CrmOpportunity | None
     exceptions: list[HandoffException]
     stored: dict[str, Any] | None
+    base_document_id: str | None
+    notes: list[str]
 
 
 def run_check(path: Path, crm: str | None, policy_file: Path | None, db: Database, *, store: bool) -> Checked:
@@ -158,18 +180,22 @@ def run_check(path: Path, crm: str | None, policy_file: Path | None, db: Databas
     raised_at = utc_now()
     if not store:
         record = extract(parse(data, path.name, IntakeSettings()))
-        return Checked(
-            record, opportunity, checked_exceptions(record, opportunity, policy, model, raised_at), None
-        )
+        exceptions = checked_exceptions(record, opportunity, policy, model, raised_at)
+        notes = [NOT_LOOKED_UP] if is_change_order(record) else []
+        return Checked(record, opportunity, exceptions, None, None, notes)
     document_id, doc = ingested(path, data, db, opportunity)
     record = extract(doc)
-    exceptions = checked_exceptions(record, opportunity, policy, model, raised_at)
     with db.sessions()() as session:
+        base = find_base_record(session, record, excluding=document_id)
+        exceptions = checked_exceptions(
+            record, opportunity, policy, model, raised_at, base[1] if base else None
+        )
         version = store_check(
             session, document_id, record, exceptions, created_by=CLI_ACTOR, raised_at=raised_at
         )
+    stored = {"document_id": document_id, "record_version": version.version}
     return Checked(
-        record, opportunity, exceptions, {"document_id": document_id, "record_version": version.version}
+        record, opportunity, exceptions, stored, base[0] if base else None, base_notes(record, base)
     )
 
 
@@ -180,6 +206,8 @@ def print_check_json(checked: Checked) -> None:
     }
     if checked.stored is not None:
         result["stored"] = checked.stored
+    result["base_document_id"] = checked.base_document_id
+    result["notes"] = checked.notes
     sys.stdout.write(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
 
 
@@ -224,6 +252,9 @@ def print_check_table(checked: Checked) -> None:
     if checked.stored is not None:
         stored = checked.stored
         out.print(f"stored as record version {stored['record_version']} of document {stored['document_id']}")
+    if checked.base_document_id is not None:
+        base = checked.base_document_id
+        out.print(f"compared as a change order on the stored record of document {base}", soft_wrap=True)
 
 
 @app.command("exceptions")

@@ -1,10 +1,14 @@
-"""REST routes of triage: check a stored document against its CRM opportunity, and the PMO exception list."""
+"""REST routes of triage: check a stored document against its CRM opportunity, and the PMO exception list.
+
+A change order is compared as a delta on its base record when one is stored (triage.store.find_base_record);
+the response names that base, or says in `notes` that none was found and the change order was compared alone.
+"""
 
 from functools import lru_cache
 from typing import Annotated, Any, Final, Literal
 
 from fastapi import APIRouter, Body, Query, Request, Response, status
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.deps import SessionDep
@@ -20,7 +24,15 @@ from triage.policy import load_policy
 from triage.ranker import load_ranker
 from triage.ranker_model import RankerModel
 from triage.settings import CrmSettings, make_crm
-from triage.store import ExceptionView, checked_exceptions, exceptions_csv, list_exceptions, store_check
+from triage.store import (
+    ExceptionView,
+    base_notes,
+    checked_exceptions,
+    exceptions_csv,
+    find_base_record,
+    list_exceptions,
+    store_check,
+)
 
 router = APIRouter(tags=["exceptions"])
 API_ACTOR: Final = "api"
@@ -43,6 +55,10 @@ class CheckResult(BaseModel):
     opportunity_id: str | None
     record: HandoffRecord
     exceptions: list[HandoffException]
+    base_document_id: str | None = Field(
+        description="for a change order, the stored document whose latest record it was compared on"
+    )
+    notes: list[str] = Field(description="how the check was made, e.g. a change order with no stored base")
 
 
 @lru_cache(maxsize=1)
@@ -83,13 +99,16 @@ def check_document(
         ),
     ] = None,
 ) -> CheckResult:
-    """Extract the document's record, compare it with the CRM, rank the exceptions and store them as the
-    document's next record version."""
+    """Extract the document's record, compare it with the CRM (a change order as a delta on its stored base),
+    rank the exceptions and store them as the document's next record version."""
     document = get_document(session, document_id)
     resolved = resolve_opportunity(opportunity, document, crm_settings, request.app.state.session_factory)
     record = extract(ParsedDocument.model_validate(document.parsed))
+    base = find_base_record(session, record, excluding=document_id)
     raised_at = utc_now()
-    exceptions = checked_exceptions(record, resolved, load_policy(), shipped_ranker(), raised_at)
+    exceptions = checked_exceptions(
+        record, resolved, load_policy(), shipped_ranker(), raised_at, base[1] if base else None
+    )
     version = store_check(session, document_id, record, exceptions, created_by=API_ACTOR, raised_at=raised_at)
     return CheckResult(
         document_id=document_id,
@@ -97,6 +116,8 @@ def check_document(
         opportunity_id=resolved.opportunity_id if resolved else None,
         record=record,
         exceptions=exceptions,
+        base_document_id=base[0] if base else None,
+        notes=base_notes(record, base),
     )
 
 

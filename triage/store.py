@@ -2,7 +2,9 @@
 exception list read back across documents.
 
 `checked_exceptions` is the pure step every caller runs before storing (`handoff check`, `POST
-/api/documents/{id}/check`, evals/check): find_gaps → rank_exceptions → with_due_dates.
+/api/documents/{id}/check`, evals/check): find_gaps → rank_exceptions → with_due_dates. A change order whose
+base record is stored (`find_base_record`) is compared as a delta on it with compare_change_order instead; one
+without is compared alone, and `base_notes` says so. The base's rows are only read.
 
 The list shows the open exceptions of each document's latest record version only: a new check supersedes
 what the previous one found. It is ordered globally by revenue risk — revenue at risk (highest first, unknown
@@ -18,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, Final
 
-from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy import Select, Subquery, and_, case, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -27,7 +29,8 @@ from models.base import FrozenModel
 from models.crm import CrmOpportunity
 from models.exceptions import HandoffException, Severity
 from models.orm import Document, ExceptionRow, ExceptionStatus, RecordStatus, RecordVersion, utc_now
-from models.record import HandoffRecord
+from models.record import DocumentType, HandoffRecord
+from triage.change_order import compare_change_order, contract_number_words, links
 from triage.compare import find_gaps
 from triage.policy import Policy
 from triage.ranker import rank_exceptions
@@ -79,10 +82,85 @@ def checked_exceptions(
     policy: Policy,
     model: RankerModel,
     raised_at: datetime,
+    base: HandoffRecord | None = None,
 ) -> list[HandoffException]:
-    """The record's exceptions, ranked (rank 1 first) and due `sla_hours` after `raised_at`."""
-    found = find_gaps(record, opportunity, policy)
+    """The record's exceptions, ranked (rank 1 first) and due `sla_hours` after `raised_at`.
+
+    With `base`, the record must be a change order amending it: it is compared as a delta on the base
+    (compare_change_order); without, on its own (find_gaps).
+    """
+    if base is None:
+        found = find_gaps(record, opportunity, policy)
+    else:
+        found = compare_change_order(record, base, opportunity, policy)
     return with_due_dates(rank_exceptions(found, record, opportunity, model), raised_at)
+
+
+def is_change_order(record: HandoffRecord) -> bool:
+    return record.fields.document_type.value is DocumentType.change_order
+
+
+def find_base_record(
+    session: Session, change_order: HandoffRecord, *, excluding: str | None = None
+) -> tuple[str, HandoffRecord] | None:
+    """The stored record a change order amends, as (document id, record); None for a record that is not a
+    change order, or when no base is stored.
+
+    A base is the latest record version of a document, not itself a change order, whose contract number the
+    change order references (`links`). When several are, the most recently stored wins. `excluding` leaves
+    one document out: the change order's own. Only reads.
+    """
+    referenced = change_order.amends_contract_number.value or change_order.fields.contract_number.value
+    if not is_change_order(change_order) or not referenced:
+        return None
+    wanted = contract_number_words(referenced)
+    for version_id, document_id, number in session.execute(_base_candidates(excluding)):
+        # A linked base's number is the referenced one or its start: only those records are read in full.
+        words = contract_number_words(number)
+        if not words or wanted[: len(words)] != words:
+            continue
+        stored = session.scalar(select(RecordVersion.record).where(RecordVersion.id == version_id))
+        base = HandoffRecord.model_validate(stored)
+        if links(change_order, base):
+            return document_id, base
+    return None
+
+
+def _base_candidates(excluding: str | None) -> Select[str, str, str]:
+    fields = RecordVersion.record["fields"]
+    document_type = fields["document_type"]["value"].as_string()
+    number = fields["contract_number"]["value"].as_string()
+    latest = _latest_versions()
+    statement = (
+        select(RecordVersion.id, RecordVersion.document_id, number)
+        .join(
+            latest,
+            and_(
+                latest.c.document_id == RecordVersion.document_id,
+                latest.c.version == RecordVersion.version,
+            ),
+        )
+        .where(
+            number.is_not(None),
+            or_(document_type.is_(None), document_type != DocumentType.change_order.value),
+        )
+        .order_by(RecordVersion.created_at.desc(), RecordVersion.document_id)
+    )
+    if excluding is not None:
+        statement = statement.where(RecordVersion.document_id != excluding)
+    return statement
+
+
+def base_notes(record: HandoffRecord, base: tuple[str, HandoffRecord] | None) -> list[str]:
+    """Why a change order was compared alone (no base found); empty for any other check."""
+    if not is_change_order(record) or base is not None:
+        return []
+    referenced = record.amends_contract_number.value or record.fields.contract_number.value
+    return [
+        f"no stored base record for change order {record.fields.contract_number.value or '(no number)'} "
+        f"(amends {referenced or 'an unstated contract number'}): compared alone, so its value, the "
+        "increment, stands for the whole engagement"
+    ]
 
 
 def store_check(
@@ -195,12 +273,16 @@ def list_exceptions(
     ]
 
 
-def _latest_exceptions() -> Select[ExceptionRow, int, str, str]:
-    latest = (
+def _latest_versions() -> Subquery:
+    return (
         select(RecordVersion.document_id, func.max(RecordVersion.version).label("version"))
         .group_by(RecordVersion.document_id)
         .subquery()
     )
+
+
+def _latest_exceptions() -> Select[ExceptionRow, int, str, str]:
+    latest = _latest_versions()
     return (
         select(ExceptionRow, RecordVersion.version, Document.id, Document.filename)
         .join(RecordVersion, ExceptionRow.record_version_id == RecordVersion.id)

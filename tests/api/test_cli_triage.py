@@ -10,14 +10,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 from typer.testing import CliRunner, Result
 
 from api.cli import app
 from evals.sow import generate_spec, render_pdf
 from models.crm import CrmOpportunity
 from models.db import make_engine, session_factory, upgrade_database
+from models.orm import Document, RecordVersion
+from tests.triage.builders import record
 from triage.crm_store import register_opportunity
 from triage.ranker import load_ranker
+from triage.store import store_check
 
 runner = CliRunner()
 # Record field → the CRM field compared with it (spec §2).
@@ -236,3 +241,79 @@ def test_train_ranker_writes_a_model_that_loads(tmp_path: Path) -> None:
     assert "deals (seed 5)" in result.stdout and "150" in result.stdout
     model = load_ranker(target)
     assert model.training.examples > 0
+
+
+@pytest.fixture(scope="module")
+def change_order_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A signed change order amending SOW-2024-0469 (USD) by an increment."""
+    spec = generate_spec(51, document_type="change_order", signature_state="signed")
+    path = tmp_path_factory.mktemp("change-order") / "redwood-co.pdf"
+    path.write_bytes(render_pdf(spec))
+    return path
+
+
+def store_base(database_url: str, change_order: dict[str, Any], total: float) -> tuple[str, list[Any]]:
+    """A base SOW record stored as version 1 of its own document: the id and its rows as stored."""
+    fields = change_order["fields"]
+    base = record(
+        values={
+            "contract_number": change_order["amends_contract_number"]["value"],
+            "client_name": fields["client_name"]["value"],
+            "currency": fields["currency"]["value"],
+            "total_contract_value": total,
+        }
+    )
+    engine = make_engine(database_url)
+    with session_factory(engine)() as session:
+        document = Document(
+            sha256="b" * 64, filename="base-sow.pdf", media_type="application/pdf", size_bytes=1, pages=1,
+            parser="pypdfium2", parse_status="ok", ocr_pages=[], parsed={}, storage_key="documents/base",
+        )  # fmt: skip
+        session.add(document)
+        session.commit()
+        store_check(session, document.id, base, [], created_by="test")
+        rows = base_rows(session, document.id)
+    engine.dispose()
+    return document.id, rows
+
+
+def base_rows(session: Session, document_id: str) -> list[Any]:
+    statement = select(RecordVersion.version, RecordVersion.record, RecordVersion.status)
+    return list(session.execute(statement.where(RecordVersion.document_id == document_id)).all())
+
+
+def test_a_stored_change_order_is_compared_as_a_delta_on_its_stored_base(
+    change_order_pdf: Path, env: dict[str, str], database_url: str, tmp_path: Path
+) -> None:
+    alone = invoke(["check", str(change_order_pdf), "--json"])
+    assert alone.exit_code == 0, alone.output
+    assert "run with --store" in alone.stderr
+    order = json.loads(alone.stdout)
+    assert order["record"]["fields"]["document_type"]["value"] == "change_order"
+    increment = order["record"]["fields"]["total_contract_value"]["value"]
+    crm = opportunity_of(order["record"], amount=round(1618000 + increment, 2))
+    crm_file = str(write_json(tmp_path / "crm.json", crm))
+    total_mismatch = ("VALUE_MISMATCH", "total_contract_value")
+
+    no_base = invoke(["check", str(change_order_pdf), "--crm", crm_file, "--store", "--json"], env)
+    assert no_base.exit_code == 0, no_base.output
+    assert "note: no stored base record" in no_base.stderr
+    first = json.loads(no_base.stdout)
+    assert (first["base_document_id"], len(first["notes"])) == (None, 1)
+    assert total_mismatch in gaps(first), "alone, the increment is compared with the revised total"
+
+    base_id, before = store_base(database_url, order["record"], 1618000)
+    delta = invoke(["check", str(change_order_pdf), "--crm", crm_file, "--store", "--json"], env)
+    assert delta.exit_code == 0, delta.output
+    assert delta.stderr == ""
+    result = json.loads(delta.stdout)
+    assert (result["base_document_id"], result["notes"]) == (base_id, [])
+    assert total_mismatch not in gaps(result)
+    assert result["stored"]["record_version"] == 2
+
+    engine = make_engine(database_url)
+    with session_factory(engine)() as session:
+        assert base_rows(session, base_id) == before, "the base record is never changed"
+    engine.dispose()
+    table = invoke(["check", str(change_order_pdf), "--crm", crm_file, "--store"], env)
+    assert f"on the stored record of document {base_id}" in table.stdout

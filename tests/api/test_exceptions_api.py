@@ -10,13 +10,18 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from api.app import create_app
 from evals.sow import generate_spec, render_pdf
 from intake.settings import StorageSettings
 from models.crm import CrmOpportunity
 from models.db import DatabaseSettings
+from models.orm import Document, RecordVersion
+from tests.triage.builders import record
 from triage.crm_store import register_opportunity
+from triage.store import store_check
 
 PROBLEM = "application/problem+json"
 # Record field → the CRM field compared with it (spec §2).
@@ -183,3 +188,54 @@ def test_bad_list_parameters_are_problem_json(client: TestClient) -> None:
         response = client.get("/api/exceptions", params=params)
         assert response.status_code == 422
         assert response.headers["content-type"] == PROBLEM
+
+
+def store_base(client: TestClient, change_order: dict[str, Any], total: float) -> tuple[str, list[Any]]:
+    """A base SOW record stored as version 1 of its own document: the id and its rows as stored."""
+    fields = change_order["fields"]
+    base = record(
+        values={
+            "contract_number": change_order["amends_contract_number"]["value"],
+            "client_name": fields["client_name"]["value"],
+            "currency": fields["currency"]["value"],
+            "total_contract_value": total,
+        }
+    )
+    with client.app.state.session_factory() as session:  # type: ignore[attr-defined]
+        document = Document(
+            sha256="b" * 64, filename="base-sow.pdf", media_type="application/pdf", size_bytes=1, pages=1,
+            parser="pypdfium2", parse_status="ok", ocr_pages=[], parsed={}, storage_key="documents/base",
+        )  # fmt: skip
+        session.add(document)
+        session.commit()
+        store_check(session, document.id, base, [], created_by="test")
+        return document.id, base_rows(session, document.id)
+
+
+def base_rows(session: Session, document_id: str) -> list[Any]:
+    statement = select(RecordVersion.version, RecordVersion.record, RecordVersion.status)
+    return list(session.execute(statement.where(RecordVersion.document_id == document_id)).all())
+
+
+def test_a_change_order_is_checked_as_a_delta_on_its_stored_base(client: TestClient) -> None:
+    spec = generate_spec(51, document_type="change_order", signature_state="signed")
+    document_id = upload(client, render_pdf(spec), "change-order.pdf")
+    alone = check(client, document_id)
+    assert alone["base_document_id"] is None
+    assert len(alone["notes"]) == 1 and "no stored base record" in alone["notes"][0]
+    increment = alone["record"]["fields"]["total_contract_value"]["value"]
+    crm = opportunity_of(alone["record"], amount=round(1618000 + increment, 2))
+    total_mismatch = ("VALUE_MISMATCH", "total_contract_value")
+    assert total_mismatch in gaps(check(client, document_id, crm))
+
+    base_id, before = store_base(client, alone["record"], 1618000)
+    result = check(client, document_id, crm)
+    assert (result["base_document_id"], result["notes"]) == (base_id, [])
+    assert total_mismatch not in gaps(result)
+    with client.app.state.session_factory() as session:  # type: ignore[attr-defined]
+        assert base_rows(session, base_id) == before, "the base record is never changed"
+
+
+def test_a_sow_check_has_no_base_and_no_notes(client: TestClient, sow_pdf: bytes) -> None:
+    result = check(client, upload(client, sow_pdf, "sow.pdf"))
+    assert (result["base_document_id"], result["notes"]) == (None, [])

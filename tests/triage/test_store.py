@@ -20,13 +20,16 @@ from triage.ranker import load_ranker
 from triage.store import (
     CSV_COLUMNS,
     VERSION_ATTEMPTS,
+    base_notes,
     checked_exceptions,
     exceptions_csv,
+    find_base_record,
     list_exceptions,
     store_check,
 )
 
 RAISED = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+BASE_NUMBER = "SOW-2026-0042"
 
 
 def add_document(session: Session, name: str) -> str:
@@ -250,3 +253,88 @@ def test_csv_has_every_column_and_keeps_document_text_from_running_as_a_formula(
         "false",
     )
     assert datetime.fromisoformat(row["due_at"]) == RAISED + timedelta(hours=48)
+
+
+def base_sow(**values: object) -> HandoffRecord:
+    return record((100000, 150000, 150000), values={"total_contract_value": 400000, **values})
+
+
+def change_order(amends: str | None = BASE_NUMBER, **values: object) -> HandoffRecord:
+    """An $80,000 change order extending the base SOW to the end of 2026."""
+    fields: dict[str, object] = {
+        "document_type": "change_order",
+        "contract_number": "CO-2026-007",
+        "start_date": "2026-07-01",
+        "end_date": "2026-12-31",
+        "total_contract_value": 80000,
+        **values,
+    }
+    return record((80000,), amends=amends, values=fields)
+
+
+def stored_rows(session: Session, document_id: str) -> list[tuple[object, ...]]:
+    session.expire_all()
+    versions = session.scalars(select(RecordVersion).where(RecordVersion.document_id == document_id)).all()
+    return [
+        (version.version, version.record, version.status, [row.payload for row in version.exceptions])
+        for version in versions
+    ]
+
+
+def test_a_change_order_is_compared_as_a_delta_on_its_stored_base(session: Session) -> None:
+    base_id = add_document(session, "sow.pdf")
+    store_check(session, base_id, base_sow(), checked(base_sow(), amount=400000.0), created_by="t")
+    before = stored_rows(session, base_id)
+    order = change_order()
+    order_id = add_document(session, "co.pdf")
+
+    found = find_base_record(session, order, excluding=order_id)
+    assert found == (base_id, base_sow())
+    revised = {"amount": 480000.0, "end_date": "2026-12-31"}
+    delta = checked_exceptions(order, opportunity(**revised), load_policy(), load_ranker(), RAISED, found[1])
+    alone = checked(order, **revised)
+    assert ("VALUE_MISMATCH", "total_contract_value") not in {(e.code, e.field) for e in delta}
+    assert ("VALUE_MISMATCH", "total_contract_value") in {(e.code, e.field) for e in alone}
+    assert base_notes(order, found) == []
+
+    store_check(session, order_id, order, delta, created_by="t")
+    assert stored_rows(session, base_id) == before, "the base's rows are never changed"
+    assert find_base_record(session, order, excluding=order_id) == (base_id, base_sow())
+
+
+def test_without_a_stored_base_a_change_order_is_compared_alone_with_a_note(session: Session) -> None:
+    other = add_document(session, "other-sow.pdf")
+    store_check(session, other, base_sow(contract_number="SOW-2026-0099"), [], created_by="t")
+    order = change_order()
+    assert find_base_record(session, order) is None
+    (note,) = base_notes(order, None)
+    assert "no stored base record" in note and BASE_NUMBER in note
+    assert base_notes(base_sow(), None) == [], "only a change order needs a base"
+
+
+def test_only_the_latest_version_of_a_document_that_is_not_a_change_order_is_a_base(session: Session) -> None:
+    renumbered = add_document(session, "renumbered.pdf")
+    store_check(session, renumbered, base_sow(), [], created_by="t")
+    store_check(session, renumbered, base_sow(contract_number="SOW-2026-0043"), [], created_by="t")
+    sibling = add_document(session, "sibling-co.pdf")
+    store_check(session, sibling, change_order(contract_number=BASE_NUMBER), [], created_by="t")
+    assert find_base_record(session, change_order()) is None
+
+    base_id = add_document(session, "sow.pdf")
+    store_check(session, base_id, base_sow(), [], created_by="t")
+    assert find_base_record(session, change_order()) == (base_id, base_sow())
+    assert find_base_record(session, change_order(), excluding=base_id) is None
+    assert find_base_record(session, base_sow()) is None, "a SOW has no base"
+
+
+def test_a_change_order_numbered_after_its_base_finds_it_without_an_amends_reference(
+    session: Session,
+) -> None:
+    base_id = add_document(session, "sow.pdf")
+    store_check(session, base_id, base_sow(), [], created_by="t")
+    store_check(session, add_document(session, "longer.pdf"), base_sow(contract_number="SOW-2026-00421"), [],
+                created_by="t")  # fmt: skip
+    assert find_base_record(session, change_order(None, contract_number=f"{BASE_NUMBER}-CO02")) == (
+        base_id,
+        base_sow(),
+    )
