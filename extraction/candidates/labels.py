@@ -184,16 +184,24 @@ def _read(layout: Layout, match: re.Match[str], previous: LabelValue | None) -> 
     return LabelValue(key, match.group("label"), match.start(), value_start, value_end, value, colon)
 
 
+def only_legal_form(name: str) -> bool:
+    """Whether a name is only legal-form words ("Limited", "Inc.", "GmbH & Co. KG"), which name no party."""
+    words = [word for word in re.sub(r"[.,]", "", name.lower()).split() if word != "&"]
+    return bool(words) and all(word in COMPANY_SUFFIXES for word in words)
+
+
 def _value_end(text: str, value_start: int) -> int:
     """The end of the value's line, or of the next line when the value plainly goes on there: a cell
-    wrapped after "&", "and", "of" or a comma ("Acme GmbH &" / "Co. KG")."""
+    wrapped after "&", "and", "of" or a comma ("Acme GmbH &" / "Co. KG"), or before a line holding only
+    the rest of a legal form ("Acme GmbH & Co." / "KG")."""
     line_end = text.find("\n", value_start)
     if line_end < 0:
         return len(text)
-    if not _OPEN_END.search(text, value_start, line_end):
-        return line_end
     following_end = text.find("\n", line_end + 1)
-    return len(text) if following_end < 0 else following_end
+    following_end = len(text) if following_end < 0 else following_end
+    if _OPEN_END.search(text, value_start, line_end) or only_legal_form(text[line_end + 1 : following_end]):
+        return following_end
+    return line_end
 
 
 def _cell_text(raw: str) -> str:

@@ -123,6 +123,9 @@ def _name_ending(text: str, lower: int, end: int) -> tuple[int, int] | None:
 
 def _name_token(token: str, left: str) -> bool:
     bare = token.strip(",;:\"'")
+    if re.fullmatch(r"\([A-Z][\w&.'-]*\)", bare):
+        # A bracketed word inside a name ("Oaktree Capital (International) Limited"), never its start.
+        return bool(left) and _name_token(left, "") and not left.endswith((",", ")", '"'))
     if not re.search(r"[A-Za-z]", bare):
         return bare == "&"
     if bare.lower() in _CONNECTORS:

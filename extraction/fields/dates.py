@@ -1,7 +1,8 @@
 """Effective, start and end dates: labelled dates first, then the sentences that state them.
 
-A labelled date left blank ("Effective Date: ____") or replaced by words ("Upon completion of the Services")
-settles the field as null: the document does not state it, and no other date is guessed in its place.
+A date left blank, labelled ("Effective Date: ____") or in the sentence that states it ("dated as of April __,
+2005"), or replaced by words ("Upon completion of the Services") settles the field as null: the document does
+not state it, and no other date is guessed in its place.
 """
 
 import calendar
@@ -10,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from extraction.candidates.labels import LabelValue
-from extraction.fields.base import DERIVED, PROSE, Found, best, found, label_confidence, labelled
+from extraction.fields.base import DERIVED, PROSE, Found, found, label_confidence, labelled
 from extraction.layout import Layout
 from extraction.normalize.dates import DateMatch, find_dates
 from extraction.normalize.terms import PERIOD, number_of
@@ -85,7 +86,9 @@ def contract_dates(layout: Layout, values: tuple[LabelValue, ...], kind: Documen
     decided_null: set[str] = set()
     for field_name in ("effective_date", "start_date", "end_date"):
         from_label, decided = _labelled_date(layout, values, field_name)
-        settled[field_name] = from_label if decided else _prose_date(layout, field_name)
+        if not decided:
+            from_label, decided = _prose_date(layout, field_name)
+        settled[field_name] = from_label
         if decided and from_label is None:
             decided_null.add(field_name)
     if kind is DocumentType.proposal:
@@ -121,11 +124,10 @@ def _offset(layout: Layout, item: LabelValue, match: DateMatch) -> int:
     return position if position >= 0 else 0
 
 
-def _prose_date(layout: Layout, key: str) -> Found[date] | None:
-    candidates: list[Found[date]] = []
+def _prose_date(layout: Layout, key: str) -> tuple[Found[date] | None, bool]:
+    """The first date a sentence states for the field, and whether one is stated: a date the sentence
+    leaves blank ("dated as of April __, 2005") settles the field as null, whatever dates follow."""
     for match in layout.dates:
-        if match.value is None:
-            continue
         sentence_start, _ = layout.sentence_at(match.start)
         before = layout.text[max(sentence_start, match.start - 90) : match.start]
         after = layout.text[match.end : match.end + 40]
@@ -134,8 +136,10 @@ def _prose_date(layout: Layout, key: str) -> Found[date] | None:
         if any(p.search(before) for p in _PROSE[key]) or (
             key == "effective_date" and _EFFECTIVE_TERM.match(after)
         ):
-            candidates.append(found(match.value, PROSE, (match.start, match.end)))
-    return best(candidates[:1]) if candidates else None
+            if match.value is None:
+                return None, True
+            return found(match.value, PROSE, (match.start, match.end)), True
+    return None, False
 
 
 def _start_on_effective(layout: Layout, effective: Found[date]) -> Found[date] | None:

@@ -6,7 +6,7 @@ and "Acme Corporation") count as agreement, not conflict.
 
 import re
 
-from extraction.candidates.labels import COMPANY_SUFFIXES, LabelValue
+from extraction.candidates.labels import COMPANY_SUFFIXES, LabelValue, only_legal_form
 from extraction.candidates.recitals import PartyMention, role_of
 from extraction.candidates.signatures import SignatureBlock
 from extraction.fields.base import (
@@ -44,10 +44,12 @@ def _key(name: str, suffix: bool = True) -> str:
 
 
 def looks_like_party(value: str) -> bool:
-    """A company or person name: a few words, mostly capitalised, with no verb in it."""
+    """A company or person name: a few words, mostly capitalised, with no verb in it, and more than a
+    legal form ("Limited" alone names no one)."""
     words = re.findall(r"[A-Za-z][\w'&.-]*", value)
     if (
         not 1 <= len(words) <= 12
+        or only_legal_form(value)
         or _VERBS.search(value)
         or role_of(value)
         or re.search(r"/s/|:|\d{3}", value)

@@ -181,6 +181,22 @@ def test_a_description_before_the_next_party_belongs_to_the_first() -> None:
     ]
 
 
+def test_a_bracketed_word_inside_a_party_name_is_part_of_it() -> None:
+    mentions = party_mentions(
+        Layout(
+            document(
+                'THIS AGREEMENT is made on 3 May 2021 between Heron Capital, L.P. ("Heron US"); and Heron '
+                "Capital (Europe) Limited, a private limited company of 1 Quay Street, Dublin "
+                '(the "Supplier").'
+            )
+        )
+    )
+    assert [(m.name, m.role) for m in mentions] == [
+        ("Heron Capital, L.P.", None),
+        ("Heron Capital (Europe) Limited", "provider"),
+    ]
+
+
 def test_signature_blocks_stacked_and_side_by_side() -> None:
     layout = Layout(
         document(

@@ -263,6 +263,45 @@ def test_blank_and_open_ended_dates_are_null() -> None:
     assert record.fields.end_date.value is None
 
 
+def test_a_blank_agreement_date_is_null_not_another_agreements_date() -> None:
+    record = run(
+        """
+        SUPPORT AGREEMENT dated as of June __, 2011 (the "Effective Date"), between Harbor Mills, Inc.
+        ("Client") and Fenwick Systems LLC ("Provider").
+        WHEREAS, the parties have entered into a Purchase Agreement dated as of June 9, 2011 (the
+        "Purchase Agreement").
+        The term of this Agreement shall be one (1) year from the Effective Date.
+        """
+    )
+    assert record.fields.effective_date.value is None
+    assert record.fields.end_date.value is None
+
+
+def test_a_party_name_is_never_only_a_legal_form() -> None:
+    record = run(
+        """
+        THIS AGREEMENT is made on 3 May 2021 BETWEEN:
+        (1) Marlow Street Partners LLP, of 1 Marlow Street, London ("Marlow"); and
+        (2) (Overseas) Limited, a private limited company ("Supplier").
+        """
+    )
+    assert record.fields.provider_name.value is None
+
+
+def test_a_legal_form_wrapped_onto_the_next_form_line_stays_whole() -> None:
+    record = run(
+        """
+        Client Elbe Foods GmbH & Co.
+        KG
+        Provider Kestrel Consulting LLC
+        SOW Number SOW-7 Project Data Platform
+        Currency EUR
+        """
+    )
+    assert record.fields.client_name.value == "Elbe Foods GmbH & Co. KG"
+    assert record.fields.provider_name.value == "Kestrel Consulting LLC"
+
+
 def test_numeric_dates_follow_the_order_the_document_uses() -> None:
     record = run("Effective Date: 03/04/2026\nSignature date 16/03/2026\nStart Date: 05/04/2026")
     assert record.fields.effective_date.value == date(2026, 4, 3)
