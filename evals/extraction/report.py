@@ -5,6 +5,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Final
 
+from evals.reporting import write_json_and_markdown
+
 RESULTS_NAME: Final = "extraction"
 MISTAKES_SHOWN: Final = 60
 VARIANT_NAMES: Final = {
@@ -205,10 +207,5 @@ def markdown(summary: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def write_results(summary: dict[str, Any], directory: Path) -> list[Path]:
-    directory.mkdir(parents=True, exist_ok=True)
-    as_json = directory / f"{RESULTS_NAME}.json"
-    as_json.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    as_markdown = directory / f"{RESULTS_NAME}.md"
-    as_markdown.write_text(markdown(summary), encoding="utf-8")
-    return [as_json, as_markdown]
+def write_results(summary: dict[str, Any], directory: Path) -> tuple[Path, Path]:
+    return write_json_and_markdown(summary, markdown(summary), directory, RESULTS_NAME)

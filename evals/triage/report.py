@@ -1,11 +1,11 @@
 """The ranking eval's results: evals/results/triage-ranking.json and a Markdown summary beside it."""
 
-import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Final
 
+from evals.reporting import write_json_and_markdown
 from evals.triage.ranking import DEFAULT_K, RankingScores
 from triage.ranker_model import RankerModel
 
@@ -91,9 +91,4 @@ def markdown(summary: dict[str, Any]) -> str:
 
 
 def write_results(summary: dict[str, Any], directory: Path) -> tuple[Path, Path]:
-    directory.mkdir(parents=True, exist_ok=True)
-    json_path = directory / f"{RESULTS_NAME}.json"
-    markdown_path = directory / f"{RESULTS_NAME}.md"
-    json_path.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
-    markdown_path.write_text(markdown(summary), encoding="utf-8")
-    return json_path, markdown_path
+    return write_json_and_markdown(summary, markdown(summary), directory, RESULTS_NAME)

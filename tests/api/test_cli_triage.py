@@ -20,21 +20,14 @@ from models.crm import CrmOpportunity
 from models.db import make_engine, session_factory, upgrade_database
 from models.orm import Document, RecordVersion
 from tests.triage.builders import record
+from triage.compare import PAIRS
 from triage.crm_store import register_opportunity
 from triage.ranker import load_ranker
 from triage.store import store_check
 
 runner = CliRunner()
 # Record field → the CRM field compared with it (spec §2).
-CRM_FIELDS = {
-    "client_name": "account_name",
-    "total_contract_value": "amount",
-    "currency": "currency",
-    "start_date": "start_date",
-    "end_date": "end_date",
-    "billing_model": "billing_type",
-    "payment_terms_days": "payment_terms_days",
-}
+CRM_FIELDS = {pair.field: pair.crm_field for pair in PAIRS}
 
 
 @pytest.fixture(scope="module")

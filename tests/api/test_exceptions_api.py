@@ -20,20 +20,13 @@ from models.crm import CrmOpportunity
 from models.db import DatabaseSettings
 from models.orm import Document, RecordVersion
 from tests.triage.builders import record
+from triage.compare import PAIRS
 from triage.crm_store import register_opportunity
 from triage.store import store_check
 
 PROBLEM = "application/problem+json"
 # Record field → the CRM field compared with it (spec §2).
-CRM_FIELDS = {
-    "client_name": "account_name",
-    "total_contract_value": "amount",
-    "currency": "currency",
-    "start_date": "start_date",
-    "end_date": "end_date",
-    "billing_model": "billing_type",
-    "payment_terms_days": "payment_terms_days",
-}
+CRM_FIELDS = {pair.field: pair.crm_field for pair in PAIRS}
 
 
 @pytest.fixture(scope="module")

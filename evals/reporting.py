@@ -1,0 +1,16 @@
+"""Writing an eval's results: one JSON file for machines and one Markdown report for people, side by side."""
+
+import json
+from pathlib import Path
+from typing import Any
+
+
+def write_json_and_markdown(
+    summary: dict[str, Any], markdown: str, directory: Path, name: str
+) -> tuple[Path, Path]:
+    directory.mkdir(parents=True, exist_ok=True)
+    as_json = directory / f"{name}.json"
+    as_json.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    as_markdown = directory / f"{name}.md"
+    as_markdown.write_text(markdown, encoding="utf-8")
+    return as_json, as_markdown
