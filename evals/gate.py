@@ -1,0 +1,166 @@
+"""python -m evals.gate: the CI quality gate. Measures the evals on a small held-out subset, compares each
+metric with evals/thresholds.toml and exits non-zero naming every metric that failed.
+
+The subset (about a minute on 2 cores):
+- extraction: 12 born-digital generated documents (seeds 40000–40011), 2 with the signature page scanned
+  (41000–41001), and the 5 Markdown corpus documents with a hand-labelled truth.json;
+- check: 3 text-only pairs per discrepancy kind, seed 1 (the full eval uses seed 0);
+- ranking: the shipped ranker on held-out history seed 204 (1,000 deals; training used seed 0, the full
+  eval 201–203), against the sort-by-amount baseline.
+With --write, also writes evals/results/gate.json and gate.md; without it the tree stays clean.
+"""
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Final
+
+from evals.check.pairs import AGREEING_KINDS, KINDS, build_pair
+from evals.check.report import per_code
+from evals.check.run import run_pair
+from evals.extraction.documents import CorpusJob, GeneratedJob, Job
+from evals.extraction.evaluate import DocumentScore, score_jobs
+from evals.extraction.scoring import SCALAR_FIELDS
+from evals.extraction.summary import grounding_summary, tally
+from evals.gate_thresholds import Verdict, failures, judge, load_thresholds, markdown_table, text_table
+from evals.reporting import write_json_and_markdown
+from evals.triage.history import generate_history
+from evals.triage.ranking import evaluate_ranking
+from intake.settings import IntakeSettings
+from triage.policy import load_policy
+from triage.ranker import load_ranker
+
+REPOSITORY: Final = Path(__file__).resolve().parents[1]
+THRESHOLDS: Final = REPOSITORY / "evals" / "thresholds.toml"
+RESULTS_DIRECTORY: Final = REPOSITORY / "evals" / "results"
+CORPUS: Final = REPOSITORY.parent / "shared" / "corpus"
+# The corpus documents with a truth.json that are Markdown: real, and read without OCR or PDF layout.
+MARKDOWN_CORPUS: Final = (
+    "053-w3f-grant-zondax-support",
+    "054-w3f-grant-pontem",
+    "056-w3f-grant-polkastats",
+    "057-w3f-grant-aurras-hugobyte",
+    "059-filecoin-rfp-filscan-maintenance",
+)
+GENERATED_SUBSET: Final = (
+    *(GeneratedJob("scanned_signature", seed) for seed in range(41000, 41002)),
+    *(GeneratedJob("born_digital", seed) for seed in range(40000, 40012)),
+)
+CHECK_SEED: Final = 1
+CHECK_PAIRS_PER_KIND: Final = 3
+RANKING_SEED: Final = 204
+RANKING_DEALS: Final = 1000
+
+
+def _accuracy(scores: Sequence[DocumentScore], *, lists: bool) -> float | None:
+    """Correct / scored over the scalar fields, or over the list items' sub-fields; None when none scored."""
+    results = [
+        result for score in scores for result in score.results if (result.field in SCALAR_FIELDS) != lists
+    ]
+    accuracy = tally(results)["accuracy"]
+    return None if accuracy is None else float(accuracy)
+
+
+def measure_extraction(corpus: Path, workers: int) -> dict[str, float]:
+    jobs: list[Job] = [
+        *GENERATED_SUBSET,
+        *(CorpusJob(corpus / name, "corpus_truth") for name in MARKDOWN_CORPUS),
+    ]
+    scores = list(score_jobs(jobs, workers))
+    generated = [score for score in scores if score.source == "generated"]
+    real = [score for score in scores if score.source == "corpus_truth"]
+    measured = {
+        "extraction.generated.scalar_accuracy": _accuracy(generated, lists=False),
+        "extraction.generated.list_item_accuracy": _accuracy(generated, lists=True),
+        "extraction.corpus_markdown.scalar_accuracy": _accuracy(real, lists=False),
+        "extraction.grounding_rate": grounding_summary(scores)["share"],
+    }
+    return {metric: float(value) for metric, value in measured.items() if value is not None}
+
+
+def measure_check() -> dict[str, float]:
+    policy, model, settings = load_policy(), load_ranker(), IntakeSettings()
+    pairs = [build_pair(CHECK_SEED, kind, index) for kind in KINDS for index in range(CHECK_PAIRS_PER_KIND)]
+    outcomes = [run_pair(pair, policy, model, settings) for pair in pairs]
+    metrics = {
+        f"check.recall.{code}": float(scores["recall"])
+        for code, scores in per_code(outcomes, from_truth=False).items()
+        if scores["recall"] is not None
+    }
+    agreeing = [outcome for outcome in outcomes if outcome.pair.kind in AGREEING_KINDS]
+    metrics["check.false_alarms_on_agreeing_pairs"] = float(sum(len(outcome.found) for outcome in agreeing))
+    return metrics
+
+
+def measure_ranking() -> dict[str, float]:
+    scores = evaluate_ranking(load_ranker(), generate_history(RANKING_SEED, RANKING_DEALS))
+    return {
+        "ranking.ndcg_at_10": round(scores.ndcg_model, 4),
+        "ranking.ndcg_at_10_over_amount_baseline": round(scores.ndcg_model - scores.ndcg_amount_baseline, 4),
+    }
+
+
+def measure(corpus: Path, workers: int) -> dict[str, float]:
+    return {**measure_extraction(corpus, workers), **measure_check(), **measure_ranking()}
+
+
+def summary(metrics: dict[str, float], verdicts: Sequence[Verdict]) -> dict[str, Any]:
+    return {
+        "command": "python -m evals.gate --write",
+        "passed": not failures(verdicts),
+        "metrics": metrics,
+        "thresholds": [
+            {
+                "metric": verdict.threshold.metric,
+                verdict.threshold.bound: verdict.threshold.limit,
+                "value": verdict.value,
+                "passed": verdict.passed,
+            }
+            for verdict in verdicts
+        ],
+    }
+
+
+def markdown(verdicts: Sequence[Verdict]) -> str:
+    outcome = "passed" if not failures(verdicts) else "FAILED"
+    return (
+        f"# Quality gate — {outcome}\n\n`python -m evals.gate --write`, thresholds in "
+        "`evals/thresholds.toml`; the subset is described in `evals/gate.py`.\n\n" + markdown_table(verdicts)
+    )
+
+
+def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m evals.gate", description=__doc__)
+    parser.add_argument("--thresholds", type=Path, default=THRESHOLDS, help="thresholds file")
+    parser.add_argument("--corpus", type=Path, default=CORPUS, help="the real-document corpus folder")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="parallel processes")
+    parser.add_argument("--write", action="store_true", help="also write evals/results/gate.{json,md}")
+    parser.add_argument("--results", type=Path, default=RESULTS_DIRECTORY, help="directory for --write")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = _arguments(argv)
+    thresholds = load_thresholds(arguments.thresholds)
+    metrics = measure(arguments.corpus, max(1, arguments.workers))
+    verdicts = judge(metrics, thresholds)
+    print(text_table(verdicts))
+    if arguments.write:
+        for path in write_json_and_markdown(
+            summary(metrics, verdicts), markdown(verdicts), arguments.results, "gate"
+        ):
+            print(f"wrote {path}")
+    failed = failures(verdicts)
+    if failed:
+        print(f"gate FAILED on {len(failed)} metric(s):", file=sys.stderr)
+        for verdict in failed:
+            print(f"  {verdict.reason}", file=sys.stderr)
+        return 1
+    print("gate passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
