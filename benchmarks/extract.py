@@ -11,16 +11,16 @@ The generator writes 5-8 pages (no 10-page SOW), so the table gives seconds per 
 import argparse
 import json
 import os
-import platform
 import statistics
 import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from importlib import metadata
 from pathlib import Path
 from typing import Any, Final
+
+from bench_env import machine_facts
 
 from evals.extraction.documents import document_file
 from evals.sow import generate_spec, render_document
@@ -129,23 +129,11 @@ def pin_to_one_core() -> int:
     return core
 
 
-def cpu_model() -> str:
-    cpuinfo = Path("/proc/cpuinfo")
-    for line in cpuinfo.read_text().splitlines() if cpuinfo.exists() else ():
-        if line.startswith("model name"):
-            return line.split(":", 1)[1].strip()
-    return platform.processor() or "unknown"
-
-
 def machine(core: int, load_average: float) -> dict[str, object]:
-    return {
-        "cpu": cpu_model(),
+    return machine_facts(PACKAGES) | {
         "nproc": os.cpu_count(),
         "pinned_core": core,
         "load_average_1m_at_start": round(load_average, 2),
-        "platform": platform.platform(),
-        "python": platform.python_version(),
-        "packages": {name: metadata.version(name) for name in PACKAGES},
     }
 
 

@@ -10,7 +10,6 @@ runs once untimed (imports, disk cache, PDFium start-up), then `--runs` times; t
 import argparse
 import json
 import os
-import platform
 import shutil
 import statistics
 import subprocess
@@ -20,10 +19,10 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
-from importlib import metadata
 from pathlib import Path
 
 import pypdfium2 as pdfium
+from bench_env import machine_facts
 from pypdf import PdfReader
 
 from evals.sow import generate_spec, render_document
@@ -170,24 +169,11 @@ def ocr_benchmarks(runs: int) -> list[Measurement]:
     return measurements
 
 
-def cpu_model() -> str:
-    cpuinfo = Path("/proc/cpuinfo")
-    for line in cpuinfo.read_text().splitlines() if cpuinfo.exists() else ():
-        if line.startswith("model name"):
-            return line.split(":", 1)[1].strip()
-    return platform.processor() or "unknown"
-
-
 def machine() -> dict[str, object]:
     tesseract = subprocess.run(["tesseract", "--version"], capture_output=True, text=True, check=False)
-    return {
-        "cpu": cpu_model(),
-        "nproc": len(os.sched_getaffinity(0)),
-        "platform": platform.platform(),
-        "python": platform.python_version(),
+    return machine_facts(PACKAGES) | {
         "tesseract": (tesseract.stdout or tesseract.stderr).splitlines()[0],
         "pdfium": str(pdfium.PDFIUM_INFO),
-        "packages": {name: metadata.version(name) for name in PACKAGES},
     }
 
 
