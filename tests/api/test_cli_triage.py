@@ -10,20 +10,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 from typer.testing import CliRunner, Result
 
 from api.cli import app
 from evals.sow import generate_spec, render_pdf
 from models.crm import CrmOpportunity
 from models.db import make_engine, session_factory, upgrade_database
-from models.orm import Document, RecordVersion
-from tests.triage.builders import record
+from tests.triage import builders
+from tests.triage.builders import base_rows
 from triage.compare import PAIRS
 from triage.crm_store import register_opportunity
 from triage.ranker import load_ranker
-from triage.store import store_check
 
 runner = CliRunner()
 # Record field → the CRM field compared with it (spec §2).
@@ -246,33 +243,11 @@ def change_order_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def store_base(database_url: str, change_order: dict[str, Any], total: float) -> tuple[str, list[Any]]:
-    """A base SOW record stored as version 1 of its own document: the id and its rows as stored."""
-    fields = change_order["fields"]
-    base = record(
-        values={
-            "contract_number": change_order["amends_contract_number"]["value"],
-            "client_name": fields["client_name"]["value"],
-            "currency": fields["currency"]["value"],
-            "total_contract_value": total,
-        }
-    )
     engine = make_engine(database_url)
     with session_factory(engine)() as session:
-        document = Document(
-            sha256="b" * 64, filename="base-sow.pdf", media_type="application/pdf", size_bytes=1, pages=1,
-            parser="pypdfium2", parse_status="ok", ocr_pages=[], parsed={}, storage_key="documents/base",
-        )  # fmt: skip
-        session.add(document)
-        session.commit()
-        store_check(session, document.id, base, [], created_by="test")
-        rows = base_rows(session, document.id)
+        stored = builders.store_base(session, change_order, total)
     engine.dispose()
-    return document.id, rows
-
-
-def base_rows(session: Session, document_id: str) -> list[Any]:
-    statement = select(RecordVersion.version, RecordVersion.record, RecordVersion.status)
-    return list(session.execute(statement.where(RecordVersion.document_id == document_id)).all())
+    return stored
 
 
 def test_a_stored_change_order_is_compared_as_a_delta_on_its_stored_base(

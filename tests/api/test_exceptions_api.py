@@ -10,19 +10,16 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from api.app import create_app
 from evals.sow import generate_spec, render_pdf
 from intake.settings import StorageSettings
 from models.crm import CrmOpportunity
 from models.db import DatabaseSettings
-from models.orm import Document, RecordVersion
-from tests.triage.builders import record
+from tests.triage import builders
+from tests.triage.builders import base_rows
 from triage.compare import PAIRS
 from triage.crm_store import register_opportunity
-from triage.store import store_check
 
 PROBLEM = "application/problem+json"
 # Record field → the CRM field compared with it (spec §2).
@@ -184,30 +181,8 @@ def test_bad_list_parameters_are_problem_json(client: TestClient) -> None:
 
 
 def store_base(client: TestClient, change_order: dict[str, Any], total: float) -> tuple[str, list[Any]]:
-    """A base SOW record stored as version 1 of its own document: the id and its rows as stored."""
-    fields = change_order["fields"]
-    base = record(
-        values={
-            "contract_number": change_order["amends_contract_number"]["value"],
-            "client_name": fields["client_name"]["value"],
-            "currency": fields["currency"]["value"],
-            "total_contract_value": total,
-        }
-    )
     with client.app.state.session_factory() as session:  # type: ignore[attr-defined]
-        document = Document(
-            sha256="b" * 64, filename="base-sow.pdf", media_type="application/pdf", size_bytes=1, pages=1,
-            parser="pypdfium2", parse_status="ok", ocr_pages=[], parsed={}, storage_key="documents/base",
-        )  # fmt: skip
-        session.add(document)
-        session.commit()
-        store_check(session, document.id, base, [], created_by="test")
-        return document.id, base_rows(session, document.id)
-
-
-def base_rows(session: Session, document_id: str) -> list[Any]:
-    statement = select(RecordVersion.version, RecordVersion.record, RecordVersion.status)
-    return list(session.execute(statement.where(RecordVersion.document_id == document_id)).all())
+        return builders.store_base(session, change_order, total)
 
 
 def test_a_change_order_is_checked_as_a_delta_on_its_stored_base(client: TestClient) -> None:

@@ -4,7 +4,11 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from models.crm import CrmOpportunity
+from models.orm import Document, RecordVersion
 from models.record import (
     DocumentInfo,
     Evidence,
@@ -15,6 +19,7 @@ from models.record import (
     RateCardItem,
     fields_from_values,
 )
+from triage.store import store_check
 
 SOW_VALUES: dict[str, object] = {
     "document_type": "sow",
@@ -119,3 +124,30 @@ def opportunity(**values: object) -> CrmOpportunity:
 
 def codes(found: list[Any]) -> list[tuple[str, str | None]]:
     return [(exception.code, exception.field) for exception in found]
+
+
+def store_base(session: Session, change_order: dict[str, Any], total: float) -> tuple[str, list[Any]]:
+    """A base SOW for a checked change order (its JSON), stored as version 1 of a document of its own:
+    the document id and its record-version rows as stored."""
+    fields = change_order["fields"]
+    base = record(
+        values={
+            "contract_number": change_order["amends_contract_number"]["value"],
+            "client_name": fields["client_name"]["value"],
+            "currency": fields["currency"]["value"],
+            "total_contract_value": total,
+        }
+    )
+    document = Document(
+        sha256="b" * 64, filename="base-sow.pdf", media_type="application/pdf", size_bytes=1, pages=1,
+        parser="pypdfium2", parse_status="ok", ocr_pages=[], parsed={}, storage_key="documents/base",
+    )  # fmt: skip
+    session.add(document)
+    session.commit()
+    store_check(session, document.id, base, [], created_by="test")
+    return document.id, base_rows(session, document.id)
+
+
+def base_rows(session: Session, document_id: str) -> list[Any]:
+    statement = select(RecordVersion.version, RecordVersion.record, RecordVersion.status)
+    return list(session.execute(statement.where(RecordVersion.document_id == document_id)).all())
