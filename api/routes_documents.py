@@ -47,7 +47,9 @@ class DocumentOut(BaseModel):
 
     @classmethod
     def of(cls, row: Document) -> "DocumentOut":
-        parsed = ParsedDocument.model_validate(row.parsed)
+        # Only the warnings are read from the stored parse: validating its whole text would make listing
+        # documents cost as much as reading every one of them.
+        warnings = [ParseWarning.model_validate(warning) for warning in row.parsed.get("warnings", [])]
         return cls(
             id=str(row.id),
             sha256=row.sha256,
@@ -57,8 +59,8 @@ class DocumentOut(BaseModel):
             pages=row.pages,
             parser=row.parser,
             parse_status=row.parse_status,
-            ocr_pages=list(parsed.ocr_pages),
-            warnings=list(parsed.warnings),
+            ocr_pages=list(row.ocr_pages),
+            warnings=warnings,
             uploaded_by=row.uploaded_by,
             crm_opportunity_id=row.crm_opportunity_id,
             created_at=row.created_at,
