@@ -21,7 +21,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Final
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -117,7 +117,16 @@ def approve(
 
 
 def _locked(session: Session, version_id: str) -> RecordVersion:
-    # FOR UPDATE serialises two approvals of one version on PostgreSQL; SQLite serialises writers anyway.
+    """The version, locked against a concurrent approval until this transaction ends.
+
+    PostgreSQL: SELECT … FOR UPDATE. SQLite locks the whole database for writing, so the transaction is
+    restarted with a no-op write as its first statement: later reads then see every committed approval.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        session.commit()
+        session.execute(
+            update(RecordVersion).where(RecordVersion.id == version_id).values(status=RecordVersion.status)
+        )
     locked = session.scalar(select(RecordVersion).where(RecordVersion.id == version_id).with_for_update())
     return locked if locked is not None else load_version(session, version_id)
 
