@@ -7,6 +7,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile, status
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
+from sqlalchemy.orm import Session
 
 from api.auth import Caller, allow
 from api.deps import IntakeSettingsDep, SessionDep, StorageDep
@@ -15,6 +16,7 @@ from intake.service import get_document, ingest, list_documents, page_image
 from intake.settings import IntakeSettings
 from models.document import ParsedDocument, ParseWarning
 from models.orm import Document
+from review.audit import DOCUMENT, record_event
 from review.roles import Permission
 
 router = APIRouter(prefix="/api/documents", tags=["documents"])
@@ -72,6 +74,12 @@ class DocumentOut(BaseModel):
         )
 
 
+def audit_upload(session: Session, actor: str, document_id: str, *, created: bool) -> None:
+    after = {"created": created}
+    record_event(session, actor, "document.upload", (DOCUMENT, document_id), after=after)
+    session.commit()
+
+
 async def read_limited(upload: UploadFile, settings: IntakeSettings) -> bytes:
     """Read the upload, refusing it as soon as it passes the size limit."""
     limit = settings.max_file_bytes
@@ -113,6 +121,7 @@ async def upload_document(
     )
     if not result.created:
         response.status_code = status.HTTP_200_OK
+    audit_upload(session, caller.username, result.document_id, created=result.created)
     return DocumentOut.of(get_document(session, result.document_id))
 
 

@@ -21,6 +21,7 @@ from models.document import ParsedDocument
 from models.exceptions import HandoffException
 from models.orm import Document, ExceptionStatus, utc_now
 from models.record import HandoffRecord
+from review.audit import DOCUMENT, record_event
 from review.roles import Permission
 from triage.policy import load_policy
 from triage.ranker import load_ranker
@@ -116,6 +117,9 @@ def check_document(
     version = store_check(
         session, document_id, record, exceptions, created_by=caller.username, raised_at=raised_at
     )
+    after = {"record_version_id": version.id, "version": version.version, "exceptions": len(exceptions)}
+    record_event(session, caller.username, "document.check", (DOCUMENT, document_id), after=after)
+    session.commit()
     return CheckResult(
         document_id=document_id,
         record_version=version.version,

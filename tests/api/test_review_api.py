@@ -185,3 +185,23 @@ def test_an_offset_past_any_database_integer_is_a_422_not_a_500(client: TestClie
     response = client.get(path, params={"offset": 2**63}, headers=admin)
 
     assert (response.status_code, response.json()["code"]) == (422, "invalid_request")
+
+
+def test_upload_and_check_are_audited_with_their_actor(client: TestClient) -> None:
+    dana, rita = bearer(client, "dana", ["deal_desk"]), bearer(client, "rita", ["reviewer"])
+    text = b"# Statement of Work\nClient: Northwind Health, Inc.\nTotal fees: USD 12,000.00\n"
+
+    uploaded = client.post("/api/documents", files={"file": ("sow.md", text, "text/markdown")}, headers=dana)
+    document_id = uploaded.json()["id"]
+    checked = client.post(f"/api/documents/{document_id}/check", headers=rita)
+
+    assert (uploaded.status_code, checked.status_code) == (201, 201)
+    audit = client.get(
+        "/api/audit", params={"entity_type": "document", "entity_id": document_id}, headers=rita
+    ).json()
+    assert [(e["actor"], e["action"]) for e in audit] == [
+        ("dana", "document.upload"),
+        ("rita", "document.check"),
+    ]
+    record = client.get(f"/api/records/{document_id}", headers=rita).json()
+    assert record["version"]["created_by"] == "rita" and record["uploaded_by"] == "dana"
