@@ -8,6 +8,7 @@ from api.problems import install_problem_handlers
 from api.routes_crm import router as crm_router
 from api.routes_documents import router as documents_router
 from api.routes_exceptions import router as exceptions_router
+from api.routes_geometry import router as geometry_router
 from api.routes_web import router as web_router
 from api.settings import ApiSettings
 from intake.settings import IntakeSettings, StorageSettings
@@ -44,6 +45,7 @@ def create_app(
     app.include_router(documents_router)
     app.include_router(crm_router)
     app.include_router(exceptions_router)
+    app.include_router(geometry_router)
     app.include_router(web_router)
 
     @app.get("/healthz", tags=["ops"])
