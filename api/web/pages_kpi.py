@@ -6,11 +6,12 @@ from fastapi.responses import HTMLResponse
 
 from api.deps import SessionDep
 from api.routes_crm import CrmSettingsDep
+from api.web.errors import WebRoute
 from api.web.kpis import compute_kpis
 from api.web.templating import render
 from triage.settings import make_crm
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=WebRoute)
 
 
 @router.get("/kpis", response_class=HTMLResponse)

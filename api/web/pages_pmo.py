@@ -7,11 +7,12 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
 
 from api.deps import SessionDep
+from api.web.errors import WebRoute
 from api.web.templating import render
 from models.orm import ExceptionStatus
 from triage.store import ExceptionView, exceptions_csv, list_exceptions
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=WebRoute)
 CSV_FILENAME: Final = "handoff-exceptions.csv"
 SortKey = Literal["risk", "revenue", "severity", "due", "document", "code", "owner"]
 _SEVERITY_ORDER: Final = {"blocker": 0, "high": 1, "medium": 2, "low": 3}

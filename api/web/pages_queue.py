@@ -10,6 +10,7 @@ from sqlalchemy import select
 from api.deps import IntakeSettingsDep, SessionDep, StorageDep
 from api.routes_crm import CrmSettingsDep
 from api.routes_documents import read_limited
+from api.web.errors import WebRoute
 from api.web.processing import check_upload
 from api.web.queue_data import QueueFilters, owner_teams, queue_rows
 from api.web.templating import render
@@ -17,7 +18,7 @@ from intake.service import get_document, ingest
 from models.errors import HandoffError
 from models.orm import CrmOpportunityRow
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=WebRoute)
 # statuses after which nothing changes without a person: the upload page stops polling
 SETTLED: Final = frozenset({"ready_for_review", "approved", "posted", "failed", "parsed"})
 STATUSES: Final = (

@@ -7,12 +7,13 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 
 from api.deps import IntakeSettingsDep, SessionDep, StorageDep
+from api.web.errors import WebRoute
 from api.web.review_data import document_audit, review_view
 from api.web.templating import render
 from intake.service import get_document
 from triage.policy import load_policy
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=WebRoute)
 
 
 @lru_cache(maxsize=1)

@@ -74,4 +74,6 @@ def test_a_refused_file_is_shown_beside_the_accepted_ones(client: TestClient) ->
 
 
 def test_an_unknown_document_page_is_a_404(client: TestClient) -> None:
-    assert client.get("/documents/no-such-id").status_code == 404
+    page = client.get("/documents/no-such-id")
+    assert page.status_code == 404
+    assert page.headers["content-type"].startswith("text/html") and "document_not_found" in page.text
