@@ -1,7 +1,8 @@
 """What the queue shows per document: its latest record version, value, open exceptions and SLA state.
 
 Ranked by the highest exception risk of the latest version (revenue at risk, then risk score), the way the
-PMO list ranks single exceptions (triage.store); documents with no open exception come last, newest first.
+PMO list ranks single exceptions (triage.store), then blockers; documents with no open exception come
+last, newest first.
 """
 
 from collections.abc import Iterable, Sequence
@@ -34,10 +35,12 @@ class QueueRow:
 
     def sort_key(self) -> tuple[Any, ...]:
         return (
+            self.open_exceptions == 0,
             self.revenue_at_risk is None,
             -(self.revenue_at_risk or 0.0),
             self.risk_score is None,
             -(self.risk_score or 0.0),
+            -self.blockers,
             -self.document.created_at.timestamp(),
         )
 
