@@ -1,4 +1,5 @@
-"""SQLAlchemy tables: documents, record versions, exceptions, reviews, the audit log and the ERP outbox.
+"""SQLAlchemy tables: documents, record versions, exceptions, reviews, the audit log, the ERP outbox, and the
+review tables (users, API tokens, web sessions, login attempts, approvals, corrections).
 
 Portable between SQLite and PostgreSQL. Primary keys are UUID strings made by the application, so an id is
 known before its row is written (outbox idempotency keys, audit entries). JSON columns are JSONB on
@@ -13,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     DateTime,
     Dialect,
@@ -82,6 +84,7 @@ class ExceptionStatus(StrEnum):
 
 
 class ReviewAction(StrEnum):
+    accept = "accept"
     approve = "approve"
     correct = "correct"
     reject = "reject"
@@ -246,3 +249,105 @@ class CrmOpportunityRow(Base):
     source: Mapped[str] = mapped_column(String(32))
     sent_at: Mapped[datetime] = mapped_column(UtcDateTime)
     received_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+
+
+# --- review: people, credentials, approvals and labelled corrections (migration 0003) ----------------------
+
+
+class Role(StrEnum):
+    deal_desk = "deal_desk"
+    reviewer = "reviewer"
+    approver = "approver"
+    pmo = "pmo"
+    admin = "admin"
+
+
+class User(Base):
+    """A person who signs in: `password_hash` is an argon2id hash, `roles` a list of Role values."""
+
+    __tablename__ = "users"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    username: Mapped[str] = mapped_column(String(255), unique=True, index=True)
+    display_name: Mapped[str] = mapped_column(Text)
+    password_hash: Mapped[str] = mapped_column(Text)
+    roles: Mapped[list[str]] = mapped_column(JsonValue)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+
+
+class ApiToken(Base):
+    """A bearer token for the REST API. Only the token's SHA-256 is stored; the token is shown once."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(255))
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    user: Mapped[User] = relationship()
+
+
+class WebSession(Base):
+    """A browser session. `id` is the SHA-256 of the cookie's random secret, so a database read cannot
+    impersonate anyone; `csrf_token` is the session's anti-forgery token (sent back in forms and headers)."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    user: Mapped[User] = relationship()
+
+
+class LoginAttempt(Base):
+    """One sign-in attempt, kept for throttling by username and client address."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (Index(None, "username", "client", "at"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    username: Mapped[str] = mapped_column(String(255))
+    client: Mapped[str] = mapped_column(String(255))
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    success: Mapped[bool] = mapped_column(Boolean)
+
+
+class Approval(Base):
+    """One approver's approval of one record version; a person approves a version at most once."""
+
+    __tablename__ = "approvals"
+    __table_args__ = (UniqueConstraint("record_version_id", "approver"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    record_version_id: Mapped[str] = mapped_column(ForeignKey("record_versions.id"), index=True)
+    approver: Mapped[str] = mapped_column(String(255))
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+
+
+class Correction(Base):
+    """A labelled example: a reviewer changed `field_path` from the extracted value to the corrected one.
+
+    `extracted` is the value the extractor produced (carried over when one field is corrected twice),
+    `corrected` the reviewer's value (null: not in the document), `evidence` the quotes kept or supplied.
+    """
+
+    __tablename__ = "corrections"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    document_id: Mapped[str] = mapped_column(ForeignKey("documents.id"), index=True)
+    record_version_id: Mapped[str] = mapped_column(ForeignKey("record_versions.id"), index=True)
+    field_path: Mapped[str] = mapped_column(String(255))
+    extracted: Mapped[Any] = mapped_column(JsonValue, nullable=True)
+    corrected: Mapped[Any] = mapped_column(JsonValue, nullable=True)
+    evidence: Mapped[list[dict[str, Any]]] = mapped_column(JsonValue)
+    actor: Mapped[str] = mapped_column(String(255))
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now, index=True)
