@@ -4,7 +4,7 @@ version history and the document's audit trail."""
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -18,6 +18,8 @@ from intake.storage import Storage
 from models.document import ParsedDocument
 from models.orm import AuditEvent, Document, RecordVersion
 from models.record import LIST_ITEM_TYPES, RecordFields
+
+TEXT_LISTS: Final = ("deliverables", "assumptions", "out_of_scope")
 
 
 @dataclass
@@ -66,19 +68,26 @@ class ReviewView:
 
 
 def field_rows(record: dict[str, Any], low_confidence: float) -> list[FieldRow]:
-    """Scalar fields by name, then list items as `list.index.field` (e.g. milestones.0.amount)."""
+    """Every FieldValue of the record, named by its review field path (review.paths): `fields.<name>`,
+    `amends_contract_number`, `<list>[<i>].<name>` for list items, `<list>[<i>]` for text lists."""
     counter = iter(range(1_000_000))
+    fields = record.get("fields", {})
     rows = [
-        _field_row(
-            name, name.replace("_", " "), record.get("fields", {}).get(name, {}), low_confidence, counter
-        )
+        _field_row(f"fields.{name}", name.replace("_", " "), fields.get(name, {}), low_confidence, counter)
         for name in RecordFields.model_fields
     ]
+    if record.get("amends_contract_number", {}).get("value") is not None:
+        amends = record["amends_contract_number"]
+        rows.append(_field_row("amends_contract_number", "amends contract", amends, low_confidence, counter))
     for list_name in LIST_ITEM_TYPES:
         for index, item in enumerate(record.get(list_name, [])):
             for key, value in item.items():
                 label = f"{list_name.replace('_', ' ')} {index + 1}: {key.replace('_', ' ')}"
-                rows.append(_field_row(f"{list_name}.{index}.{key}", label, value, low_confidence, counter))
+                rows.append(_field_row(f"{list_name}[{index}].{key}", label, value, low_confidence, counter))
+    for list_name in TEXT_LISTS:
+        for index, item in enumerate(record.get(list_name, [])):
+            label = f"{list_name.replace('_', ' ')} {index + 1}"
+            rows.append(_field_row(f"{list_name}[{index}]", label, item, low_confidence, counter))
     return rows
 
 

@@ -26,6 +26,6 @@ def test_upload_review_page_shows_evidence_boxes(
     expect(page.locator(".sheet.current img")).to_be_visible()
     page.wait_for_function("document.querySelector('.sheet.current img').complete")
     assert page.locator(".sheet.current .evidence-box").count() >= 3
-    page.click('tr[data-field="total_contract_value"] td.value')
+    page.click('tr[data-field="fields.total_contract_value"] td.value')
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "review-page.png"), full_page=False)

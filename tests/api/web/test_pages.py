@@ -47,7 +47,7 @@ def test_upload_queue_review_exceptions_and_kpis(client: TestClient) -> None:
     review = client.get(f"/documents/{document_id}").text
     assert review.count('class="evidence-box"') >= 5
     assert f"/api/documents/{document_id}/pages/1.png" in review
-    assert 'data-field="total_contract_value"' in review
+    assert 'data-field="fields.total_contract_value"' in review
 
     exceptions = client.get("/exceptions?sort=due")
     assert exceptions.status_code == 200
