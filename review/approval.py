@@ -1,0 +1,213 @@
+"""Approval with four-eyes rules, and the one-transaction hand-over to the ERP outbox.
+
+Rules (each enforced here, for admins too):
+- only approvers and admins approve (review.roles);
+- no one approves a document they uploaded (Document.uploaded_by) → FourEyes (403);
+- a version is approved when it has `required` distinct approvers and at least one of them did not edit it
+  (review.versions.editors): an editor's approval is recorded but cannot be the only one;
+- `required` is 2 when the record's total_contract_value is above ReviewSettings.review_two_approvers_above
+  (compared in the record's own currency) or unknown, else 1;
+- refused (Blocked, 409) while a blocker exception of the version is open;
+- the caller names the version it saw: a newer version, or one already approved → Conflict (409).
+
+On the last required approval, one transaction marks the version approved (and the document's previously
+approved version superseded), sets the document's status to "approved", writes the OutboxEntry of
+docs interfaces.md and the audit events. After the commit, `on_approved(outbox_entry_id)` is called; if it
+raises, the error is logged and the pending outbox row stays for the ERP relay to pick up.
+"""
+
+import logging
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Final
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from models.base import FrozenModel
+from models.exceptions import Severity
+from models.orm import (
+    Approval,
+    Document,
+    ExceptionRow,
+    ExceptionStatus,
+    OutboxEntry,
+    OutboxStatus,
+    RecordStatus,
+    RecordVersion,
+    Review,
+    ReviewAction,
+    utc_now,
+)
+from models.record import DocumentType
+from review.audit import DOCUMENT, record_event
+from review.errors import Blocked, Conflict, FourEyes
+from review.roles import Permission, require
+from review.settings import ReviewSettings
+from review.versions import approvers, editors, load_version, require_draft, require_latest
+
+logger = logging.getLogger(__name__)
+DOCUMENT_APPROVED: Final = "approved"
+
+
+class ApprovalResult(FrozenModel):
+    document_id: str
+    record_version_id: str
+    version: int
+    approved: bool = False
+    approvers: tuple[str, ...]
+    required: int
+    waiting_for: str | None = None
+    outbox_entry_id: str | None = None
+
+
+def required_approvals(record: dict[str, object], settings: ReviewSettings) -> int:
+    """2 when the record's total is above the threshold or unknown, else 1."""
+    fields = record.get("fields")
+    total = fields.get("total_contract_value", {}).get("value") if isinstance(fields, dict) else None
+    if total is None:
+        return 2
+    return 2 if Decimal(str(total)) > settings.review_two_approvers_above else 1
+
+
+def approve(
+    session: Session,
+    actor: str,
+    version_id: str,
+    *,
+    settings: ReviewSettings | None = None,
+    on_approved: Callable[[str], None] | None = None,
+) -> ApprovalResult:
+    """`actor` approves the record version they saw (`version_id`); see the module doc for the rules."""
+    require(session, actor, Permission.approve)
+    version = _locked(session, version_id)
+    document = session.get(Document, version.document_id)
+    assert document is not None
+    _check_may_approve(session, actor, version, document)
+    now = utc_now()
+    session.add(Approval(record_version_id=version.id, approver=actor, at=now))
+    session.add(Review(record_version_id=version.id, actor=actor, action=ReviewAction.approve.value))
+    given = [*approvers(session, version), actor]
+    required = required_approvals(version.record, settings or ReviewSettings())
+    waiting = _waiting_for(given, required, editors(session, version))
+    record_event(
+        session,
+        actor,
+        "record.approve",
+        (DOCUMENT, document.id),
+        before={"record_version_id": version.id, "approvers": given[:-1]},
+        after={"record_version_id": version.id, "approvers": given, "required": required},
+        at=now,
+    )
+    outbox = None if waiting else _finalise(session, actor, version, document)
+    _commit(session, version)
+    if outbox is not None and on_approved is not None:
+        _notify(on_approved, outbox.id)
+    return ApprovalResult(
+        document_id=document.id,
+        record_version_id=version.id,
+        version=version.version,
+        approved=outbox is not None,
+        approvers=tuple(given),
+        required=required,
+        waiting_for=waiting,
+        outbox_entry_id=outbox.id if outbox else None,
+    )
+
+
+def _locked(session: Session, version_id: str) -> RecordVersion:
+    # FOR UPDATE serialises two approvals of one version on PostgreSQL; SQLite serialises writers anyway.
+    locked = session.scalar(select(RecordVersion).where(RecordVersion.id == version_id).with_for_update())
+    return locked if locked is not None else load_version(session, version_id)
+
+
+def _check_may_approve(session: Session, actor: str, version: RecordVersion, document: Document) -> None:
+    require_latest(session, version)
+    require_draft(version)
+    if document.uploaded_by == actor:
+        raise FourEyes(f"{actor} uploaded {document.filename} and may not approve it")
+    if actor in approvers(session, version):
+        raise Conflict(f"{actor} already approved record version {version.version}")
+    open_blockers = session.scalars(
+        select(ExceptionRow.code).where(
+            ExceptionRow.record_version_id == version.id,
+            ExceptionRow.status == ExceptionStatus.open.value,
+            ExceptionRow.severity == Severity.blocker.value,
+        )
+    ).all()
+    if open_blockers:
+        raise Blocked(f"open blocker exceptions: {', '.join(sorted(open_blockers))}; resolve or waive them")
+
+
+def _waiting_for(given: list[str], required: int, edited_by: set[str]) -> str | None:
+    if len(set(given)) < required:
+        return f"{required - len(set(given))} more approver(s): this record needs {required}"
+    if not set(given) - edited_by:
+        return "an approver who did not edit this record: its editors cannot be its only approvers"
+    return None
+
+
+def _finalise(session: Session, actor: str, version: RecordVersion, document: Document) -> OutboxEntry:
+    now = utc_now()
+    for previous in session.scalars(
+        select(RecordVersion).where(
+            RecordVersion.document_id == document.id,
+            RecordVersion.status == RecordStatus.approved.value,
+            RecordVersion.id != version.id,
+        )
+    ):
+        previous.status = RecordStatus.superseded.value
+    version.status = RecordStatus.approved.value
+    version.approved_at = now
+    before_status = document.status
+    document.status = DOCUMENT_APPROVED
+    outbox = OutboxEntry(
+        record_version_id=version.id,
+        idempotency_key=f"handoff-rv-{version.id}",
+        payload={"record_version_id": version.id, "document_id": document.id, "kind": _kind(version)},
+        status=OutboxStatus.pending.value,
+        attempts=0,
+        next_attempt_at=now,
+    )
+    session.add(outbox)
+    session.flush()
+    record_event(
+        session,
+        actor,
+        "record.approved",
+        (DOCUMENT, document.id),
+        before={
+            "record_version_id": version.id,
+            "status": RecordStatus.draft.value,
+            "document": before_status,
+        },
+        after={
+            "record_version_id": version.id,
+            "status": RecordStatus.approved.value,
+            "document": DOCUMENT_APPROVED,
+            "outbox_entry_id": outbox.id,
+        },
+        at=now,
+    )
+    return outbox
+
+
+def _kind(version: RecordVersion) -> str:
+    document_type = version.record.get("fields", {}).get("document_type", {}).get("value")
+    return "amendment" if document_type == DocumentType.change_order.value else "project"
+
+
+def _commit(session: Session, version: RecordVersion) -> None:
+    try:
+        session.commit()
+    except IntegrityError as error:
+        session.rollback()
+        raise Conflict(f"record version {version.version} changed while approving; reload") from error
+
+
+def _notify(on_approved: Callable[[str], None], outbox_entry_id: str) -> None:
+    try:
+        on_approved(outbox_entry_id)
+    except Exception:
+        logger.exception("on_approved failed for outbox entry %s; it stays pending", outbox_entry_id)
