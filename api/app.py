@@ -12,6 +12,7 @@ from api.routes_exceptions import router as exceptions_router
 from api.routes_geometry import router as geometry_router
 from api.settings import ApiSettings
 from api.web import router as web_router
+from api.web.auth import WebSettings
 from intake.settings import IntakeSettings, StorageSettings
 from intake.storage import make_storage
 from models.db import DatabaseSettings, make_engine, session_factory, upgrade_database
@@ -42,6 +43,7 @@ def create_app(
     app.state.storage = make_storage(storage or StorageSettings())
     app.state.intake_settings = intake or IntakeSettings()
     app.state.crm_settings = crm or CrmSettings()
+    app.state.web_settings = WebSettings()
     install_problem_handlers(app)
     app.include_router(documents_router)
     app.include_router(crm_router)

@@ -8,14 +8,13 @@
 
 import statistics
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from api.web.queue_data import latest_versions
 from models.orm import Document, ExceptionRow, RecordStatus, RecordVersion, Review, ReviewAction
 from triage.crm import CrmAdapter
 from triage.errors import CrmError
@@ -72,6 +71,16 @@ def compute_kpis(session: Session, crm: CrmAdapter) -> Kpis:
         variance=variance,
         variance_notes=notes,
     )
+
+
+def latest_versions(session: Session, document_ids: Iterable[str]) -> dict[str, RecordVersion]:
+    """Each document's newest record version, by document id."""
+    latest: dict[str, RecordVersion] = {}
+    wanted = list(document_ids)
+    for version in session.scalars(select(RecordVersion).where(RecordVersion.document_id.in_(wanted))):
+        if version.document_id not in latest or version.version > latest[version.document_id].version:
+            latest[version.document_id] = version
+    return latest
 
 
 def _corrected_documents(session: Session) -> set[str]:

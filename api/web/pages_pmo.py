@@ -1,18 +1,21 @@
 """The PMO exception list: every open exception across documents, sortable, filterable, as CSV too."""
 
-from typing import Final, Literal
+from typing import Annotated, Final, Literal
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import HTMLResponse
 
 from api.deps import SessionDep
+from api.web.auth import WebUser, permitted
 from api.web.errors import WebRoute
 from api.web.templating import render
 from models.orm import ExceptionStatus
+from review.roles import Permission
 from triage.store import ExceptionView, exceptions_csv, list_exceptions
 
 router = APIRouter(include_in_schema=False, route_class=WebRoute)
+Analyst = Annotated[WebUser, Depends(permitted(Permission.list_exceptions))]
 CSV_FILENAME: Final = "handoff-exceptions.csv"
 SortKey = Literal["risk", "revenue", "severity", "due", "document", "code", "owner"]
 _SEVERITY_ORDER: Final = {"blocker": 0, "high": 1, "medium": 2, "low": 3}
@@ -47,6 +50,7 @@ def _filtered(
 def exceptions_page(
     request: Request,
     session: SessionDep,
+    user: Analyst,
     owner: str | None = None,
     status: Literal["open", "resolved", "waived", "all"] = "open",
     code: str | None = None,
@@ -75,6 +79,7 @@ def exceptions_page(
 def exceptions_download(
     request: Request,
     session: SessionDep,
+    user: Analyst,
     owner: str | None = None,
     status: Literal["open", "resolved", "waived", "all"] = "open",
     code: str | None = None,

@@ -2,7 +2,7 @@
 
 from typing import Annotated, Final
 
-from fastapi import APIRouter, BackgroundTasks, File, Form, Request, UploadFile
+from fastapi import APIRouter, BackgroundTasks, Depends, File, Form, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 from sqlalchemy import select
@@ -10,15 +10,20 @@ from sqlalchemy import select
 from api.deps import IntakeSettingsDep, SessionDep, StorageDep
 from api.routes_crm import CrmSettingsDep
 from api.routes_documents import read_limited
+from api.web.auth import CheckedPost, WebUser, must, permitted
 from api.web.errors import WebRoute
 from api.web.processing import check_upload
-from api.web.queue_data import QueueFilters, owner_teams, queue_rows
 from api.web.templating import render
 from intake.service import get_document, ingest
 from models.errors import HandoffError
 from models.orm import CrmOpportunityRow
+from review.audit import DOCUMENT, record_event
+from review.queue import QueueFilter, SlaState, list_queue
+from review.roles import Permission
 
 router = APIRouter(include_in_schema=False, route_class=WebRoute)
+Reader = Annotated[WebUser, Depends(permitted(Permission.read))]
+Uploader = Annotated[WebUser, Depends(permitted(Permission.upload))]
 # statuses after which nothing changes without a person: the upload page stops polling
 SETTLED: Final = frozenset({"ready_for_review", "approved", "posted", "failed", "parsed"})
 STATUSES: Final = (
@@ -33,27 +38,35 @@ STATUSES: Final = (
     "failed",
     "parsed",
 )
-SLA_STATES: Final = ("overdue", "due_soon", "on_track")
+QUEUE_LIMIT: Final = 500
 
 
 @router.get("/", response_class=HTMLResponse)
 def queue_page(
     request: Request,
     session: SessionDep,
+    user: Reader,
     status: str | None = None,
     owner: str | None = None,
     sla: str | None = None,
     q: str | None = None,
 ) -> HTMLResponse:
-    filters = QueueFilters(status=status or None, owner=owner or None, sla=sla or None, search=q or None)
-    rows = queue_rows(session, filters)
-    every = rows if filters == QueueFilters() else queue_rows(session, QueueFilters())
+    """review.queue's ranking (highest open risk first); SLA state and file name are filtered here."""
+    filters = {"status": status or "", "owner": owner or "", "sla": sla or "", "q": q or ""}
+    every = list_queue(session, limit=QUEUE_LIMIT)
+    wanted = QueueFilter(status=status or None, owner=owner or None)
+    items = every if wanted == QueueFilter() else list_queue(session, wanted, limit=QUEUE_LIMIT)
+    items = [
+        item
+        for item in items
+        if (not sla or item.sla.value == sla) and (not q or q.lower() in item.filename.lower())
+    ]
     context = {
-        "rows": rows,
+        "items": items,
         "filters": filters,
         "statuses": STATUSES,
-        "sla_states": SLA_STATES,
-        "owners": owner_teams(every),
+        "sla_states": [state.value for state in SlaState],
+        "owners": sorted({team for item in every for team in item.owner_teams}),
     }
     return render(request, "queue.html", context)
 
@@ -67,7 +80,7 @@ def _opportunities(request: Request) -> list[str]:
 
 
 @router.get("/upload", response_class=HTMLResponse)
-def upload_page(request: Request) -> HTMLResponse:
+def upload_page(request: Request, user: Uploader) -> HTMLResponse:
     return render(request, "upload.html", {"opportunities": _opportunities(request), "uploads": []})
 
 
@@ -79,10 +92,12 @@ async def upload(
     settings: IntakeSettingsDep,
     crm_settings: CrmSettingsDep,
     background: BackgroundTasks,
+    user: CheckedPost,
     files: Annotated[list[UploadFile], File()],
     crm_opportunity_id: Annotated[str, Form(max_length=64)] = "",
 ) -> HTMLResponse:
     """Store each file (the same bytes twice are one document) and check the new ones in the background."""
+    must(user, Permission.upload)
     opportunity = crm_opportunity_id.strip() or None
     uploads: list[dict[str, object]] = []
     for upload_file in files:
@@ -96,7 +111,7 @@ async def upload(
                 session=session,
                 storage=storage,
                 settings=settings,
-                uploaded_by=_username(request),
+                uploaded_by=user.username,
                 crm_opportunity_id=opportunity,
             )
         except HandoffError as error:
@@ -105,6 +120,8 @@ async def upload(
         document = get_document(session, result.document_id)
         if result.created:
             document.status = "queued"
+            after = {"filename": name, "crm_opportunity_id": opportunity}
+            record_event(session, user.username, "document.upload", (DOCUMENT, document.id), after=after)
             session.commit()
             background.add_task(check_upload, request.app.state.session_factory, crm_settings, document.id)
         uploads.append({"filename": name, "document": document, "created": result.created})
@@ -113,12 +130,7 @@ async def upload(
 
 
 @router.get("/documents/{document_id}/status", response_class=HTMLResponse)
-def document_status(request: Request, document_id: str, session: SessionDep) -> HTMLResponse:
+def document_status(request: Request, document_id: str, session: SessionDep, user: Reader) -> HTMLResponse:
     """The status cell of one upload; it keeps polling until the document has settled."""
     document = get_document(session, document_id)
     return render(request, "_status.html", {"document": document, "settled": SETTLED})
-
-
-def _username(request: Request) -> str | None:
-    user = getattr(request.state, "user", None)
-    return getattr(user, "username", None)

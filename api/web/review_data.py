@@ -6,7 +6,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from intake.boxes import Box, PageGeometry
@@ -16,7 +15,7 @@ from intake.settings import IntakeSettings
 from intake.sniff import PDF
 from intake.storage import Storage
 from models.document import ParsedDocument
-from models.orm import AuditEvent, Document, RecordVersion
+from models.orm import Document, RecordVersion
 from models.record import LIST_ITEM_TYPES, RecordFields
 
 TEXT_LISTS: Final = ("deliverables", "assumptions", "out_of_scope")
@@ -175,13 +174,3 @@ def _mark_text(parsed: ParsedDocument, pages: list[PageView], marks: list[Eviden
             view.segments.append(TextSegment(parsed.text[start:end], mark_id))
             position = end
         view.segments.append(TextSegment(parsed.text[position : page.char_end], None))
-
-
-def document_audit(session: Session, document: Document, extra_ids: list[str]) -> list[AuditEvent]:
-    """Audit events about the document, its record versions and their exceptions, oldest first."""
-    ids = [document.id, *extra_ids]
-    for version in document.versions:
-        ids.append(version.id)
-        ids.extend(row.id for row in version.exceptions)
-    statement = select(AuditEvent).where(or_(AuditEvent.entity_id.in_(ids))).order_by(AuditEvent.at)
-    return list(session.scalars(statement))

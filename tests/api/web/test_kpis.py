@@ -7,11 +7,48 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.web.kpis import compute_kpis
 from models.crm import CrmOpportunity
-from models.orm import RecordStatus, Review, ReviewAction, utc_now
-from models.record import FieldValue, RecordFields
-from tests.api.web.test_queue_data import exception, record, stored_document
+from models.exceptions import HandoffException, Severity
+from models.orm import Document, RecordStatus, Review, ReviewAction, utc_now
+from models.record import DocumentInfo, ExtractorInfo, FieldValue, HandoffRecord, RecordFields
 from triage.crm_store import DbCrm, register_opportunity
 from triage.store import store_check
+
+
+def stored_document(session: Session, name: str) -> str:
+    document = Document(
+        sha256=name.encode().hex().ljust(64, "0")[:64],
+        filename=name,
+        media_type="application/pdf",
+        size_bytes=1,
+        pages=1,
+        parser="pypdfium2",
+        parse_status="ok",
+        ocr_pages=[],
+        parsed={},
+        storage_key=f"documents/{name}",
+        status="ready_for_review",
+    )
+    session.add(document)
+    session.commit()
+    return document.id
+
+
+def record(name: str) -> HandoffRecord:
+    info = DocumentInfo(sha256="0" * 64, filename=name, pages=1, parser="pypdfium2")
+    return HandoffRecord(document=info, extractor=ExtractorInfo(backend="offline", model="rules"))
+
+
+def exception(revenue: float | None, sla_hours: int) -> HandoffException:
+    return HandoffException(
+        code="VALUE_MISMATCH",
+        field="total_contract_value",
+        kind="mismatch",
+        severity=Severity.high,
+        message="differs",
+        revenue_at_risk=revenue,
+        owner_team="finance",
+        sla_hours=sla_hours,
+    )
 
 
 def test_touchless_cycle_time_exceptions_by_code_and_variance(session: Session) -> None:

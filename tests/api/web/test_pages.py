@@ -1,34 +1,19 @@
 """The web queue's pages over a real app: upload → background check → queue, review page, PMO list, KPIs."""
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
 from evals.sow.generator import generate_spec
 from evals.sow.render import render_pdf
-from intake.settings import StorageSettings
-from models.db import DatabaseSettings
+from tests.api.web.conftest import sign_in
 
 STATUS_URL = re.compile(r"/documents/([0-9a-f-]{36})/status")
 
 
-@pytest.fixture
-def client(database_url: str, tmp_path: Path) -> Iterator[TestClient]:
-    app = create_app(
-        database=DatabaseSettings(database_url=database_url),
-        storage=StorageSettings(storage_backend="local", storage_dir=tmp_path / "storage"),
-    )
-    with TestClient(app) as test_client:
-        yield test_client
-    app.state.engine.dispose()
-
-
-def uploaded(client: TestClient, name: str, data: bytes) -> str:
-    page = client.post("/upload", files=[("files", (name, data, "application/octet-stream"))])
+def uploaded(client: TestClient, csrf: str, name: str, data: bytes) -> str:
+    files = [("files", (name, data, "application/octet-stream"))]
+    page = client.post("/upload", files=files, data={"csrf_token": csrf})
     assert page.status_code == 200, page.text
     match = STATUS_URL.search(page.text)
     assert match, page.text
@@ -36,25 +21,25 @@ def uploaded(client: TestClient, name: str, data: bytes) -> str:
 
 
 def test_upload_queue_review_exceptions_and_kpis(client: TestClient) -> None:
-    document_id = uploaded(client, "sow.pdf", render_pdf(generate_spec(3)))
+    document_id = uploaded(client, sign_in(client, "dana"), "sow.pdf", render_pdf(generate_spec(3)))
     # the TestClient runs the background check before it returns: the status has settled
     status = client.get(f"/documents/{document_id}/status").text
     assert 'data-status="ready_for_review"' in status and "hx-trigger" not in status
 
+    sign_in(client, "rita")
     queue = client.get("/").text
     assert f"/documents/{document_id}" in queue and "ready for review" in queue
-
     review = client.get(f"/documents/{document_id}").text
     assert review.count('class="evidence-box"') >= 5
     assert f"/api/documents/{document_id}/pages/1.png" in review
     assert 'data-field="fields.total_contract_value"' in review
+    assert 'id="audit"' in review and 'action="/documents/' in review
 
     exceptions = client.get("/exceptions?sort=due")
     assert exceptions.status_code == 200
     csv = client.get("/exceptions.csv?status=all")
     assert csv.headers["content-type"].startswith("text/csv")
     assert csv.text.splitlines()[0].startswith("document_id,filename")
-
     kpis = client.get("/kpis").text
     assert kpis.count("<svg") == 4 and "Touchless rate" in kpis
 
@@ -64,7 +49,7 @@ def test_a_refused_file_is_shown_beside_the_accepted_ones(client: TestClient) ->
         ("files", ("empty.pdf", b"", "application/pdf")),
         ("files", ("notes.md", b"# SOW\n\nTotal fees: USD 5,000.\n", "text/markdown")),
     ]
-    page = client.post("/upload", files=files)
+    page = client.post("/upload", files=files, data={"csrf_token": sign_in(client, "dana")})
     assert page.status_code == 200
     assert "refused" in page.text and "empty_file" in page.text
     document_id = STATUS_URL.search(page.text).group(1)  # type: ignore[union-attr]
@@ -73,7 +58,8 @@ def test_a_refused_file_is_shown_beside_the_accepted_ones(client: TestClient) ->
     assert "/pages/1.png" not in review
 
 
-def test_an_unknown_document_page_is_a_404(client: TestClient) -> None:
+def test_an_unknown_document_page_is_an_html_404(client: TestClient) -> None:
+    sign_in(client, "rita")
     page = client.get("/documents/no-such-id")
     assert page.status_code == 404
     assert page.headers["content-type"].startswith("text/html") and "document_not_found" in page.text
