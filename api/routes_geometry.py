@@ -6,14 +6,14 @@ from fastapi import APIRouter, Query
 from fastapi.concurrency import run_in_threadpool
 
 from api.deps import IntakeSettingsDep, SessionDep, StorageDep
-from api.routes_documents import INTAKE_PROBLEMS
+from api.routes_documents import INTAKE_PROBLEMS, READ
 from intake.boxes import Box
 from intake.geometry import document_boxes
 
 router = APIRouter(prefix="/api/documents", tags=["documents"])
 
 
-@router.get("/{document_id}/pages/{page}/boxes", responses=INTAKE_PROBLEMS)
+@router.get("/{document_id}/pages/{page}/boxes", responses=INTAKE_PROBLEMS, dependencies=READ)
 async def read_boxes(
     document_id: str,
     page: int,

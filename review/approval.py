@@ -86,9 +86,9 @@ def approve(
     assert document is not None
     _check_may_approve(session, actor, version, document)
     now = utc_now()
+    given = [*approvers(session, version), actor]
     session.add(Approval(record_version_id=version.id, approver=actor, at=now))
     session.add(Review(record_version_id=version.id, actor=actor, action=ReviewAction.approve.value))
-    given = [*approvers(session, version), actor]
     required = required_approvals(version.record, settings or ReviewSettings())
     waiting = _waiting_for(given, required, editors(session, version))
     record_event(

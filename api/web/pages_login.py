@@ -6,20 +6,13 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.responses import Response
 
+from api.auth import COOKIE, AuthSettingsDep, clear_session_cookie, set_session_cookie
 from api.deps import SessionDep
-from api.web.auth import (
-    SESSION_COOKIE,
-    CheckedPost,
-    check_login_token,
-    login_token,
-    set_login_cookie,
-    set_session_cookie,
-)
+from api.web.auth import SignedIn, check_login_token, login_token, set_login_cookie
 from api.web.errors import WebRoute
 from api.web.templating import render
 from review.auth import authenticate, create_session, revoke_session
 from review.errors import CsrfFailed, InvalidCredentials, LoginThrottled
-from review.settings import ReviewSettings
 
 router = APIRouter(include_in_schema=False, route_class=WebRoute)
 
@@ -37,7 +30,7 @@ def _login_page(
     token = login_token(request)
     context = {"next": next_path, "error": error, "login_token": token}
     response = render(request, "login.html", context, status_code=status_code)
-    set_login_cookie(request, response, token)
+    set_login_cookie(response, token, request.app.state.auth_settings)
     response.headers.update(extra)
     return response
 
@@ -51,6 +44,7 @@ def login_page(request: Request, next: str | None = None) -> Response:
 def login(
     request: Request,
     session: SessionDep,
+    auth_settings: AuthSettingsDep,
     username: Annotated[str, Form(max_length=255)],
     password: Annotated[str, Form(max_length=1024)],
     login_token: Annotated[str, Form(max_length=128)] = "",
@@ -60,21 +54,23 @@ def login(
     client = request.client.host if request.client else "unknown"
     try:
         check_login_token(request, login_token)
-        user = authenticate(session, username, password, client)
+        user = authenticate(session, username, password, client, settings=request.app.state.review_settings)
     except LoginThrottled as error:
         return _login_page(request, target, error.detail, 429, **{"Retry-After": str(error.retry_after)})
     except (InvalidCredentials, CsrfFailed) as error:
         return _login_page(request, target, error.detail, error.http_status)
-    settings = ReviewSettings()
-    secret, _ = create_session(session, user, settings=settings)
+    secret, web_session = create_session(session, user, settings=request.app.state.review_settings)
     response = RedirectResponse(target, status_code=303)
-    set_session_cookie(request, response, secret, max_age=int(settings.session_hours * 3600))
+    set_session_cookie(response, secret, web_session, auth_settings)
     return response
 
 
 @router.post("/logout")
-def logout(request: Request, session: SessionDep, user: CheckedPost) -> RedirectResponse:
-    revoke_session(session, request.cookies.get(SESSION_COOKIE, ""))
+def logout(
+    request: Request, session: SessionDep, user: SignedIn, auth_settings: AuthSettingsDep
+) -> RedirectResponse:
+    """Ends the session (the POST carried its CSRF token: api.auth checks it)."""
+    revoke_session(session, request.cookies.get(COOKIE, ""))
     response = RedirectResponse("/login", status_code=303)
-    response.delete_cookie(SESSION_COOKIE)
+    clear_session_cookie(response, auth_settings)
     return response

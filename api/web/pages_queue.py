@@ -10,7 +10,7 @@ from sqlalchemy import select
 from api.deps import IntakeSettingsDep, SessionDep, StorageDep
 from api.routes_crm import CrmSettingsDep
 from api.routes_documents import read_limited
-from api.web.auth import CheckedPost, WebUser, must, permitted
+from api.web.auth import SignedIn, WebUser, must, permitted
 from api.web.errors import WebRoute
 from api.web.processing import check_upload
 from api.web.templating import render
@@ -92,7 +92,7 @@ async def upload(
     settings: IntakeSettingsDep,
     crm_settings: CrmSettingsDep,
     background: BackgroundTasks,
-    user: CheckedPost,
+    user: SignedIn,
     files: Annotated[list[UploadFile], File()],
     crm_opportunity_id: Annotated[str, Form(max_length=64)] = "",
 ) -> HTMLResponse:

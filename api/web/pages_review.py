@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from api.deps import IntakeSettingsDep, SessionDep, StorageDep
 from api.web.approval_view import approval_state
-from api.web.auth import CheckedPost, WebUser, permitted
+from api.web.auth import SignedIn, WebUser, permitted
 from api.web.errors import WebRoute
 from api.web.review_data import review_view
 from api.web.templating import render
@@ -25,6 +25,7 @@ from review.edits import accept_field, correct_field, set_not_in_document
 from review.records import record_detail
 from review.resolution import resolve_exception, waive_exception
 from review.roles import Permission
+from review.settings import ReviewSettings
 from review.versions import latest_version
 from triage.policy import load_policy
 
@@ -39,11 +40,17 @@ def low_confidence_threshold() -> float:
 
 
 def _context(
-    session: Session, storage: Storage, settings: IntakeSettings, document_id: str, user: WebUser
+    session: Session,
+    storage: Storage,
+    settings: tuple[IntakeSettings, ReviewSettings],
+    document_id: str,
+    user: WebUser,
 ) -> dict[str, Any]:
+    intake_settings, review_settings = settings
     document = get_document(session, document_id)
-    view = review_view(session, storage, document, settings, low_confidence_threshold())
-    detail = record_detail(session, document_id) if latest_version(session, document_id) else None
+    view = review_view(session, storage, document, intake_settings, low_confidence_threshold())
+    has_record = latest_version(session, document_id) is not None
+    detail = record_detail(session, document_id, settings=review_settings) if has_record else None
     audit = list_audit(session, entity_type=DOCUMENT, entity_id=document_id)
     return {
         "view": view,
@@ -70,7 +77,8 @@ async def review_response(
     outcome: tuple[str | None, str | None, int] = (None, None, 200),
 ) -> HTMLResponse:
     notice, error, status_code = outcome
-    context = await run_in_threadpool(_context, session, storage, settings, document_id, user)
+    both = (settings, request.app.state.review_settings)
+    context = await run_in_threadpool(_context, session, storage, both, document_id, user)
     return render(request, "review.html", context | {"notice": notice, "error": error}, status_code)
 
 
@@ -113,7 +121,7 @@ async def field_action(
     session: SessionDep,
     storage: StorageDep,
     settings: IntakeSettingsDep,
-    user: CheckedPost,
+    user: SignedIn,
     path: Annotated[str, Form(max_length=255)],
     version_id: Annotated[str, Form(max_length=36)],
     value: Annotated[str | None, Form(max_length=2000)] = None,
@@ -142,7 +150,7 @@ async def exception_action(
     session: SessionDep,
     storage: StorageDep,
     settings: IntakeSettingsDep,
-    user: CheckedPost,
+    user: SignedIn,
     outcome: Annotated[Literal["resolved", "waived"], Form()],
     reason: Annotated[str, Form(max_length=2000)] = "",
 ) -> HTMLResponse:
@@ -161,13 +169,16 @@ async def approve_action(
     session: SessionDep,
     storage: StorageDep,
     settings: IntakeSettingsDep,
-    user: CheckedPost,
+    user: SignedIn,
     version_id: Annotated[str, Form(max_length=36)],
 ) -> HTMLResponse:
-    on_approved = getattr(request.app.state, "on_approved", None)
+    on_approved = request.app.state.on_approved
+    review_settings = request.app.state.review_settings
 
     def run() -> str:
-        result = approve(session, user.username, version_id, on_approved=on_approved)
+        result = approve(
+            session, user.username, version_id, settings=review_settings, on_approved=on_approved
+        )
         if result.approved:
             return f"Record version {result.version} approved by {', '.join(result.approvers)}."
         return f"Your approval is recorded; it still needs {result.waiting_for}."

@@ -7,8 +7,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from intake.settings import StorageSettings
+from intake.service import ingest
+from intake.settings import IntakeSettings, StorageSettings
 from models.db import DatabaseSettings
+from tests.api.auth_helpers import sign_in_as
 from tests.intake.pdf_factory import MARGIN, PAGE_HEIGHT, PAGE_WIDTH, TextPage, build_pdf
 
 PROBLEM = "application/problem+json"
@@ -21,14 +23,21 @@ def client(sqlite_url: str, tmp_path: Path) -> Iterator[TestClient]:
         storage=StorageSettings(storage_backend="local", storage_dir=tmp_path / "storage"),
     )
     with TestClient(app) as test_client:
+        sign_in_as(test_client, "rita", ("reviewer",))
         yield test_client
     app.state.engine.dispose()
 
 
 def test_boxes_of_a_quote_and_bad_ranges(client: TestClient) -> None:
     pdf = build_pdf([TextPage(["Fees: USD 7,500", "due on signature"]), TextPage(["second page"])])
-    created = client.post("/api/documents", files={"file": ("sow.pdf", pdf, "application/pdf")})
-    document_id = created.json()["id"]
+    with client.app.state.session_factory() as session:  # type: ignore[attr-defined]
+        document_id = ingest(
+            pdf,
+            "sow.pdf",
+            session=session,
+            storage=client.app.state.storage,  # type: ignore[attr-defined]
+            settings=IntakeSettings(),
+        ).document_id
     text = client.get(f"/api/documents/{document_id}/parsed").json()["text"]
     start = text.index("Fees")
     answer = client.get(
@@ -50,3 +59,9 @@ def test_boxes_of_a_quote_and_bad_ranges(client: TestClient) -> None:
     assert (missing.status_code, missing.json()["code"]) == (404, "page_not_found")
     unknown = client.get("/api/documents/nope/pages/1/boxes", params={"char_start": 0, "char_end": 1})
     assert unknown.status_code == 404
+    anonymous = client.get(
+        f"/api/documents/{document_id}/pages/1/boxes",
+        params={"char_start": 0, "char_end": 1},
+        headers={"Authorization": ""},
+    )
+    assert anonymous.status_code == 401

@@ -8,6 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from api.settings import AuthSettings
 from intake.settings import StorageSettings
 from models.db import DatabaseSettings
 from review.users import create_user
@@ -28,6 +29,7 @@ def client(database_url: str, tmp_path: Path) -> Iterator[TestClient]:
     app = create_app(
         database=DatabaseSettings(database_url=database_url),
         storage=StorageSettings(storage_backend="local", storage_dir=tmp_path / "storage"),
+        auth=AuthSettings(cookie_secure=False),  # the TestClient speaks plain http://testserver
     )
     with app.state.session_factory() as session:
         for username, roles in USERS.items():

@@ -1,17 +1,23 @@
 """Signing in, CSRF, roles and the review actions of the web queue, against review/ on a real database."""
 
 import re
+from decimal import Decimal
 
-import pytest
 from fastapi.testclient import TestClient
 
 from evals.sow.generator import generate_spec
 from evals.sow.render import render_pdf
+from review.settings import ReviewSettings
 from tests.api.web.conftest import PASSWORD, hidden, sign_in
 from tests.api.web.test_pages import uploaded
 
 VERSION = re.compile(r'name="version_id" value="([^"]+)"')
 OPEN_EXCEPTION = re.compile(r'action="(/documents/[0-9a-f-]{36}/exceptions/[0-9a-f-]{36})"')
+
+
+def one_approver(client: TestClient) -> None:
+    """Records of any value need one approver (four-eyes still holds: editors cannot approve alone)."""
+    client.app.state.review_settings = ReviewSettings(review_two_approvers_above=Decimal(10**9))  # type: ignore[attr-defined]
 
 
 def checked_sow(client: TestClient) -> str:
@@ -74,8 +80,8 @@ def test_logout_ends_the_session(client: TestClient) -> None:
     assert client.get("/", follow_redirects=False).status_code == 303
 
 
-def test_correct_then_four_eyes_approval(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("HANDOFF_REVIEW_TWO_APPROVERS_ABOVE", "1000000000")
+def test_correct_then_four_eyes_approval(client: TestClient) -> None:
+    one_approver(client)
     document_id = checked_sow(client)
     page = client.get(f"/documents/{document_id}").text
     assert 'id="approve"' not in page and "Save</button>" not in page  # deal desk: no review controls
@@ -113,8 +119,8 @@ def test_correct_then_four_eyes_approval(client: TestClient, monkeypatch: pytest
     assert "rita" in audit and "alex" in audit and "dana" in audit
 
 
-def test_an_editor_cannot_be_the_only_approver(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("HANDOFF_REVIEW_TWO_APPROVERS_ABOVE", "1000000000")
+def test_an_editor_cannot_be_the_only_approver(client: TestClient) -> None:
+    one_approver(client)
     document_id = checked_sow(client)
     csrf = sign_in(client, "alex")
     version = VERSION.search(client.get(f"/documents/{document_id}").text).group(1)  # type: ignore[union-attr]
