@@ -13,7 +13,7 @@ function showEvidence(evidenceId) {
   if (!marks.length) return;
   const sheet = marks[0].closest(".sheet");
   if (sheet) showPage(sheet.dataset.page);
-  marks[0].scrollIntoView({ behavior: "smooth", block: "center" });
+  marks[0].scrollIntoView({ behavior: "smooth", block: "center", inline: "nearest" });
   marks.forEach((mark) => {
     mark.classList.remove("flash");
     void mark.offsetWidth; // restart the animation

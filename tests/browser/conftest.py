@@ -16,6 +16,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_
 from api.app import create_app
 from intake.settings import StorageSettings
 from models.db import DatabaseSettings
+from review.users import create_user
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -28,6 +29,8 @@ CHROMIUM_ARGS = [
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 STARTUP_TIMEOUT_S = 20
+PASSWORD = "correct horse battery"
+USERS = {"dana": ["deal_desk"], "rita": ["reviewer"], "alex": ["approver"], "bea": ["approver"]}
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,9 @@ def live_app(tmp_path: Path) -> Iterator[LiveApp]:
         if time.monotonic() > deadline or not thread.is_alive():
             pytest.fail("uvicorn did not start")
         time.sleep(0.05)
+    with app.state.session_factory() as session:
+        for username, roles in USERS.items():
+            create_user(session, "test", username, roles, password=PASSWORD)
     yield LiveApp(app=app, url=f"http://127.0.0.1:{port}", database_url=database_url)
     server.should_exit = True
     thread.join(timeout=10)
@@ -94,3 +100,12 @@ def new_page(browser: Browser) -> Iterator[PageFactory]:
     yield open_page
     for context in contexts:
         context.close()
+
+
+def sign_in(page: Page, live_app: LiveApp, username: str) -> None:
+    """Sign in through the login form, as a person would."""
+    page.goto(f"{live_app.url}/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector(f"header .who:has-text('{username}')")
