@@ -203,6 +203,9 @@ def redact(url: str) -> str:
 def ingest_command(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders to upload into the document store.")],
     crm_opportunity_id: Annotated[str | None, typer.Option("--crm-id", help="CRM opportunity id.")] = None,
+    uploaded_by: Annotated[
+        str | None, typer.Option("--uploaded-by", help="username recorded as uploader (four-eyes)")
+    ] = None,
 ) -> None:
     """Parse documents and store them (database + storage); the same bytes twice make one document."""
     from intake.service import ingest
@@ -227,6 +230,7 @@ def ingest_command(
                     session=session,
                     storage=storage,
                     settings=settings,
+                    uploaded_by=uploaded_by,
                     crm_opportunity_id=crm_opportunity_id,
                 )
             counts["new" if result.created else "existing"] += 1
@@ -237,4 +241,5 @@ def ingest_command(
         raise typer.Exit(EXIT_BAD_INPUT)
 
 
+import api.cli_review  # noqa: E402,F401  registers `handoff users`, `handoff export-corrections`
 from api import cli_extract, cli_triage  # noqa: E402,F401  registers `handoff extract`, check, exceptions
