@@ -134,3 +134,22 @@ def document_status(request: Request, document_id: str, session: SessionDep, use
     """The status cell of one upload; it keeps polling until the document has settled."""
     document = get_document(session, document_id)
     return render(request, "_status.html", {"document": document, "settled": SETTLED})
+
+
+@router.post("/documents/{document_id}/check", response_class=HTMLResponse)
+def check_again(
+    request: Request,
+    document_id: str,
+    session: SessionDep,
+    crm_settings: CrmSettingsDep,
+    background: BackgroundTasks,
+    user: SignedIn,
+) -> HTMLResponse:
+    """Extract and check a stored document (one stored before the pipeline, or one whose check failed)."""
+    must(user, Permission.check)
+    document = get_document(session, document_id)
+    document.status = "queued"
+    record_event(session, user.username, "document.check", (DOCUMENT, document.id))
+    session.commit()
+    background.add_task(check_upload, request.app.state.session_factory, crm_settings, document.id)
+    return render(request, "_status.html", {"document": document, "settled": SETTLED})

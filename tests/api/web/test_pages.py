@@ -6,6 +6,8 @@ from fastapi.testclient import TestClient
 
 from evals.sow.generator import generate_spec
 from evals.sow.render import render_pdf
+from intake.service import ingest
+from intake.settings import IntakeSettings
 from tests.api.web.conftest import sign_in
 
 STATUS_URL = re.compile(r"/documents/([0-9a-f-]{36})/status")
@@ -63,3 +65,24 @@ def test_an_unknown_document_page_is_an_html_404(client: TestClient) -> None:
     page = client.get("/documents/no-such-id")
     assert page.status_code == 404
     assert page.headers["content-type"].startswith("text/html") and "document_not_found" in page.text
+
+
+def test_a_document_stored_before_the_pipeline_is_checked_from_its_page(client: TestClient) -> None:
+    with client.app.state.session_factory() as session:  # type: ignore[attr-defined]
+        stored = ingest(
+            render_pdf(generate_spec(4)),
+            "legacy.pdf",
+            session=session,
+            storage=client.app.state.storage,  # type: ignore[attr-defined]
+            settings=IntakeSettings(),
+        )
+    csrf = sign_in(client, "rita")
+    page = client.get(f"/documents/{stored.document_id}").text
+    assert "No record extracted yet" in page and 'id="check"' in page
+    started = client.post(f"/documents/{stored.document_id}/check", data={"csrf_token": csrf})
+    assert started.status_code == 200 and "data-status=" in started.text
+    assert 'data-field="fields.client_name"' in client.get(f"/documents/{stored.document_id}").text
+    refused = client.post(
+        f"/documents/{stored.document_id}/check", data={"csrf_token": sign_in(client, "pat")}
+    )
+    assert refused.status_code == 403
