@@ -6,6 +6,7 @@ from fastapi import APIRouter, BackgroundTasks, Depends, File, Form, Request, Up
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from api.deps import IntakeSettingsDep, SessionDep, StorageDep
 from api.routes_crm import CrmSettingsDep
@@ -16,10 +17,11 @@ from api.web.processing import check_upload
 from api.web.templating import render
 from intake.service import get_document, ingest
 from models.errors import HandoffError
-from models.orm import CrmOpportunityRow
+from models.orm import CrmOpportunityRow, Document
 from review.audit import DOCUMENT, record_event
 from review.queue import QueueFilter, SlaState, list_queue
 from review.roles import Permission
+from triage.settings import CrmSettings
 
 router = APIRouter(include_in_schema=False, route_class=WebRoute)
 Reader = Annotated[WebUser, Depends(permitted(Permission.read))]
@@ -119,14 +121,26 @@ async def upload(
             continue
         document = get_document(session, result.document_id)
         if result.created:
-            document.status = "queued"
-            after = {"filename": name, "crm_opportunity_id": opportunity}
-            record_event(session, user.username, "document.upload", (DOCUMENT, document.id), after=after)
-            session.commit()
-            background.add_task(check_upload, request.app.state.session_factory, crm_settings, document.id)
+            _queue_check(request, session, background, crm_settings, (user, document, opportunity))
         uploads.append({"filename": name, "document": document, "created": result.created})
     context = {"opportunities": _opportunities(request), "uploads": uploads, "settled": SETTLED}
     return render(request, "upload.html", context)
+
+
+def _queue_check(
+    request: Request,
+    session: Session,
+    background: BackgroundTasks,
+    crm_settings: CrmSettings,
+    upload: tuple[WebUser, Document, str | None],
+) -> None:
+    """Audit the new upload and check it in the background (after the response)."""
+    user, document, opportunity = upload
+    document.status = "queued"
+    after = {"filename": document.filename, "crm_opportunity_id": opportunity}
+    record_event(session, user.username, "document.upload", (DOCUMENT, document.id), after=after)
+    session.commit()
+    background.add_task(check_upload, request.app.state.session_factory, crm_settings, document.id)
 
 
 @router.get("/documents/{document_id}/status", response_class=HTMLResponse)

@@ -45,19 +45,9 @@ def resolve_open_exceptions(page: Page) -> None:
         expect(page.locator("#review [role=status]")).to_contain_text("resolved")
 
 
-def test_upload_review_correct_and_approve_by_a_second_person(
-    live_app: LiveApp, new_page: PageFactory, tmp_path: Path
-) -> None:
-    live_app.app.state.review_settings = ReviewSettings(review_two_approvers_above=Decimal(10**9))
-    desk = new_page()
-    sign_in(desk, live_app, "dana")
-    document_url = upload_sow(desk, live_app, tmp_path, seed=3)
-    desk.goto(document_url)
-    expect(desk.locator(".sheet.current img")).to_be_visible()
-    assert desk.locator("#approve").count() == 0  # the deal desk cannot see approve
-    assert desk.locator("form[action$='/fields/correct']").count() == 0
-
-    reviewer = new_page()
+def review_and_correct(reviewer: Page, live_app: LiveApp, document_url: str) -> None:
+    """The reviewer opens the document from the queue, sees the evidence, corrects a field, resolves the
+    exceptions; the review page is saved as a screenshot on the way."""
     sign_in(reviewer, live_app, "rita")
     reviewer.goto(live_app.url)
     reviewer.click(f"#queue a[href='{document_url.removeprefix(live_app.url)}']")
@@ -75,6 +65,21 @@ def test_upload_review_correct_and_approve_by_a_second_person(
     expect(reviewer.locator("#exceptions")).to_contain_text("UNSIGNED")
     resolve_open_exceptions(reviewer)
     assert reviewer.locator("#approve").count() == 0  # a reviewer cannot approve their own edit, or any
+
+
+def test_upload_review_correct_and_approve_by_a_second_person(
+    live_app: LiveApp, new_page: PageFactory, tmp_path: Path
+) -> None:
+    live_app.app.state.review_settings = ReviewSettings(review_two_approvers_above=Decimal(10**9))
+    desk = new_page()
+    sign_in(desk, live_app, "dana")
+    document_url = upload_sow(desk, live_app, tmp_path, seed=3)
+    desk.goto(document_url)
+    expect(desk.locator(".sheet.current img")).to_be_visible()
+    assert desk.locator("#approve").count() == 0  # the deal desk cannot see approve
+    assert desk.locator("form[action$='/fields/correct']").count() == 0
+
+    review_and_correct(new_page(), live_app, document_url)
 
     approver = new_page()
     sign_in(approver, live_app, "alex")
