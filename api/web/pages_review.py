@@ -48,7 +48,7 @@ def _context(
 ) -> dict[str, Any]:
     intake_settings, review_settings = settings
     document = get_document(session, document_id)
-    view = review_view(session, storage, document, intake_settings, low_confidence_threshold())
+    view = review_view(storage, document, intake_settings, low_confidence_threshold())
     has_record = latest_version(session, document_id) is not None
     detail = record_detail(session, document_id, settings=review_settings) if has_record else None
     audit = list_audit(session, entity_type=DOCUMENT, entity_id=document_id)

@@ -1,12 +1,10 @@
-"""What the review page shows: every field of the latest record version with its evidence boxes on the
-page images (or its quote marked in the text of a document without page images), the exceptions, the
-version history and the document's audit trail."""
+"""The review page's document side: every field of the latest record version with its evidence boxes on
+the page images, or its quote marked in the text of a document without page images (DOCX, Markdown)."""
 
+import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Final
-
-from sqlalchemy.orm import Session
 
 from intake.boxes import Box, PageGeometry
 from intake.errors import GeometryUnavailable
@@ -69,7 +67,7 @@ class ReviewView:
 def field_rows(record: dict[str, Any], low_confidence: float) -> list[FieldRow]:
     """Every FieldValue of the record, named by its review field path (review.paths): `fields.<name>`,
     `amends_contract_number`, `<list>[<i>].<name>` for list items, `<list>[<i>]` for text lists."""
-    counter = iter(range(1_000_000))
+    counter = itertools.count()
     fields = record.get("fields", {})
     rows = [
         _field_row(f"fields.{name}", name.replace("_", " "), fields.get(name, {}), low_confidence, counter)
@@ -108,7 +106,6 @@ def _field_row(
 
 
 def review_view(
-    session: Session,
     storage: Storage,
     document: Document,
     settings: IntakeSettings,
