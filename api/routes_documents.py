@@ -120,7 +120,7 @@ async def upload_document(
 def list_documents_route(
     session: SessionDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> list[DocumentOut]:
     return [DocumentOut.of(row) for row in list_documents(session, limit=limit, offset=offset)]
 

@@ -140,7 +140,7 @@ def list_exceptions_route(
     exception_status: Annotated[Literal["open", "resolved", "waived", "all"], Query(alias="status")] = "open",
     output_format: Annotated[Literal["json", "csv"], Query(alias="format")] = "json",
     limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> Response | list[ExceptionView]:
     """Open exceptions of every document's latest record version, most revenue at risk first."""
     views = list_exceptions(

@@ -83,7 +83,7 @@ def queue(
     owner: Annotated[str | None, Query(max_length=64, description="owner team of an open exception")] = None,
     min_risk: Annotated[float | None, Query(ge=0, le=1)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> list[QueueItem]:
     """Documents with their latest record version, highest open exception risk first."""
     filters = QueueFilter(status=status, record_status=record_status, owner=owner, min_risk=min_risk)
@@ -177,7 +177,7 @@ def audit(
     entity_id: Annotated[str | None, Query(max_length=64)] = None,
     actor: Annotated[str | None, Query(max_length=255)] = None,
     limit: Annotated[int, Query(ge=1, le=5000)] = 500,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> list[AuditView]:
     """Audit events, oldest first; a document's history: entity_type=document&entity_id=<id>."""
     return list_audit(

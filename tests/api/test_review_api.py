@@ -175,3 +175,13 @@ def test_review_errors_are_problem_json(client: TestClient) -> None:
     assert (bad_path.status_code, bad_path.json()["code"]) == (422, "invalid_value")
     assert (other_document.status_code, other_document.json()["code"]) == (404, "not_found")
     assert bad_value.headers["content-type"] == PROBLEM
+
+
+@pytest.mark.parametrize("path", ["/api/audit", "/api/queue", "/api/documents", "/api/exceptions"])
+def test_an_offset_past_any_database_integer_is_a_422_not_a_500(client: TestClient, path: str) -> None:
+    # schemathesis found this: SQLite cannot bind 2**63 and answered 500.
+    admin = bearer(client, "ada", ["admin"])
+
+    response = client.get(path, params={"offset": 2**63}, headers=admin)
+
+    assert (response.status_code, response.json()["code"]) == (422, "invalid_request")
