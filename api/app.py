@@ -3,23 +3,25 @@
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from api.auth import install_auth
 from api.problems import install_problem_handlers
 from api.routes_crm import router as crm_router
 from api.routes_documents import router as documents_router
 from api.routes_exceptions import router as exceptions_router
+from api.routes_geometry import router as geometry_router
 from api.routes_review import router as review_router
 from api.routes_session import router as session_router
-from api.routes_web import router as web_router
 from api.settings import ApiSettings, AuthSettings
+from api.web import router as web_router
 from intake.settings import IntakeSettings, StorageSettings
 from intake.storage import make_storage
 from models.db import DatabaseSettings, make_engine, session_factory, upgrade_database
 from review.settings import ReviewSettings
 from triage.settings import CrmSettings
 
-TEMPLATES = Path(__file__).parent / "templates"
+STATIC = Path(__file__).parent / "static"
 
 
 def create_app(
@@ -55,9 +57,11 @@ def create_app(
     app.include_router(documents_router)
     app.include_router(crm_router)
     app.include_router(exceptions_router)
+    app.include_router(geometry_router)
     app.include_router(web_router)
     app.include_router(session_router)
     app.include_router(review_router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> dict[str, str]:

@@ -30,6 +30,7 @@ ROUTE_ACCESS: Final[dict[tuple[str, str], Access]] = {
     ("GET", "/api/documents/{document_id}/parsed"): P.read,
     ("GET", "/api/documents/{document_id}/file"): P.read,
     ("GET", "/api/documents/{document_id}/pages/{page}.png"): P.read,
+    ("GET", "/api/documents/{document_id}/pages/{page}/boxes"): P.read,
     ("POST", "/api/documents/{document_id}/check"): P.check,
     ("GET", "/api/crm/opportunities/{opportunity_id}"): P.read,
     ("GET", "/api/exceptions"): P.list_exceptions,

@@ -84,3 +84,15 @@ class PageNotFound(IntakeError):
     code = "page_not_found"
     http_status = 404
     title = "The document has no such page"
+
+
+class RangeOutsidePage(IntakeError):
+    code = "range_outside_page"
+    http_status = 422
+    title = "The character range is not on this page"
+
+
+class GeometryUnavailable(IntakeError):
+    code = "geometry_unavailable"
+    http_status = 503
+    title = "Where the text sits on this page cannot be worked out here"

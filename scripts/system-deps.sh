@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages handoff needs: tesseract (OCR of scanned pages), poppler-utils (pdftoppm,
-# used by tests to check rendered pages). With --optional, a failure only warns (make run works without OCR).
+# used by tests to check rendered pages), chromium (the browser tests of the web queue, with Playwright).
+# With --optional (make run), only OCR, and a failure only warns (make run works without OCR).
 set -euo pipefail
 optional=false
 [[ "${1:-}" == "--optional" ]] && optional=true
@@ -8,6 +9,7 @@ optional=false
 missing=()
 command -v tesseract >/dev/null || missing+=(tesseract-ocr tesseract-ocr-eng)
 command -v pdftoppm >/dev/null || missing+=(poppler-utils)
+$optional || command -v chromium >/dev/null || missing+=(chromium)
 [[ ${#missing[@]} -eq 0 ]] && exit 0
 
 echo "installing Debian packages: ${missing[*]}"

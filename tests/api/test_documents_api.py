@@ -114,17 +114,6 @@ def test_unknown_document_is_404(client: TestClient) -> None:
     assert response.json()["code"] == "document_not_found"
 
 
-def test_web_pages(client: TestClient, two_page_pdf: bytes) -> None:
-    assert "No documents yet" in client.get("/").text
-    posted = client.post("/upload", files={"file": ("sow.pdf", two_page_pdf)}, follow_redirects=False)
-    assert posted.status_code == 303
-    page = client.get(posted.headers["location"])
-    assert "Statement of Work - page 2" in page.text
-    assert "/pages/1.png" in page.text
-    refused = client.post("/upload", files={"file": ("x.pdf", b"")})
-    assert refused.status_code == 400 and "empty" in refused.text
-
-
 def test_openapi_documents_problem_responses(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
     responses = spec["paths"]["/api/documents"]["post"]["responses"]

@@ -1,0 +1,169 @@
+"""The queue (documents ranked by exception risk) and the deal desk's upload page with live statuses."""
+
+from typing import Annotated, Final
+
+from fastapi import APIRouter, BackgroundTasks, Depends, File, Form, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.deps import IntakeSettingsDep, SessionDep, StorageDep
+from api.routes_crm import CrmSettingsDep
+from api.routes_documents import read_limited
+from api.web.auth import SignedIn, WebUser, must, permitted
+from api.web.errors import WebRoute
+from api.web.processing import check_upload
+from api.web.templating import render
+from intake.service import get_document, ingest
+from models.errors import HandoffError
+from models.orm import CrmOpportunityRow, Document
+from review.audit import DOCUMENT, record_event
+from review.queue import QueueFilter, SlaState, list_queue
+from review.roles import Permission
+from triage.settings import CrmSettings
+
+router = APIRouter(include_in_schema=False, route_class=WebRoute)
+Reader = Annotated[WebUser, Depends(permitted(Permission.read))]
+Uploader = Annotated[WebUser, Depends(permitted(Permission.upload))]
+# statuses after which nothing changes without a person: the upload page stops polling
+SETTLED: Final = frozenset({"ready_for_review", "approved", "posted", "failed", "parsed"})
+STATUSES: Final = (
+    "queued",
+    "parsing",
+    "extracting",
+    "checking",
+    "ready_for_review",
+    "approved",
+    "posting",
+    "posted",
+    "failed",
+    "parsed",
+)
+QUEUE_LIMIT: Final = 500
+
+
+@router.get("/", response_class=HTMLResponse)
+def queue_page(
+    request: Request,
+    session: SessionDep,
+    user: Reader,
+    status: str | None = None,
+    owner: str | None = None,
+    sla: str | None = None,
+    q: str | None = None,
+) -> HTMLResponse:
+    """review.queue's ranking (highest open risk first); SLA state and file name are filtered here."""
+    filters = {"status": status or "", "owner": owner or "", "sla": sla or "", "q": q or ""}
+    every = list_queue(session, limit=QUEUE_LIMIT)
+    wanted = QueueFilter(status=status or None, owner=owner or None)
+    items = every if wanted == QueueFilter() else list_queue(session, wanted, limit=QUEUE_LIMIT)
+    items = [
+        item
+        for item in items
+        if (not sla or item.sla.value == sla) and (not q or q.lower() in item.filename.lower())
+    ]
+    context = {
+        "items": items,
+        "filters": filters,
+        "statuses": STATUSES,
+        "sla_states": [state.value for state in SlaState],
+        "owners": sorted({team for item in every for team in item.owner_teams}),
+    }
+    return render(request, "queue.html", context)
+
+
+def _opportunities(request: Request) -> list[str]:
+    with request.app.state.session_factory() as session:
+        rows = session.scalars(
+            select(CrmOpportunityRow.opportunity_id).order_by(CrmOpportunityRow.opportunity_id)
+        )
+        return list(rows)
+
+
+@router.get("/upload", response_class=HTMLResponse)
+def upload_page(request: Request, user: Uploader) -> HTMLResponse:
+    return render(request, "upload.html", {"opportunities": _opportunities(request), "uploads": []})
+
+
+@router.post("/upload", response_class=HTMLResponse)
+async def upload(
+    request: Request,
+    session: SessionDep,
+    storage: StorageDep,
+    settings: IntakeSettingsDep,
+    crm_settings: CrmSettingsDep,
+    background: BackgroundTasks,
+    user: SignedIn,
+    files: Annotated[list[UploadFile], File()],
+    crm_opportunity_id: Annotated[str, Form(max_length=64)] = "",
+) -> HTMLResponse:
+    """Store each file (the same bytes twice are one document) and check the new ones in the background."""
+    must(user, Permission.upload)
+    opportunity = crm_opportunity_id.strip() or None
+    uploads: list[dict[str, object]] = []
+    for upload_file in files:
+        name = upload_file.filename or "upload"
+        try:
+            data = await read_limited(upload_file, settings)
+            result = await run_in_threadpool(
+                ingest,
+                data,
+                name,
+                session=session,
+                storage=storage,
+                settings=settings,
+                uploaded_by=user.username,
+                crm_opportunity_id=opportunity,
+            )
+        except HandoffError as error:
+            uploads.append({"filename": name, "error": f"{error.detail} ({error.code})"})
+            continue
+        document = get_document(session, result.document_id)
+        if result.created:
+            _queue_check(request, session, background, crm_settings, (user, document, opportunity))
+        uploads.append({"filename": name, "document": document, "created": result.created})
+    context = {"opportunities": _opportunities(request), "uploads": uploads, "settled": SETTLED}
+    return render(request, "upload.html", context)
+
+
+def _queue_check(
+    request: Request,
+    session: Session,
+    background: BackgroundTasks,
+    crm_settings: CrmSettings,
+    upload: tuple[WebUser, Document, str | None],
+) -> None:
+    """Audit the new upload and check it in the background (after the response)."""
+    user, document, opportunity = upload
+    document.status = "queued"
+    after = {"filename": document.filename, "crm_opportunity_id": opportunity}
+    record_event(session, user.username, "document.upload", (DOCUMENT, document.id), after=after)
+    session.commit()
+    background.add_task(check_upload, request.app.state.session_factory, crm_settings, document.id)
+
+
+@router.get("/documents/{document_id}/status", response_class=HTMLResponse)
+def document_status(request: Request, document_id: str, session: SessionDep, user: Reader) -> HTMLResponse:
+    """The status cell of one upload; it keeps polling until the document has settled."""
+    document = get_document(session, document_id)
+    return render(request, "_status.html", {"document": document, "settled": SETTLED})
+
+
+@router.post("/documents/{document_id}/check", response_class=HTMLResponse)
+def check_again(
+    request: Request,
+    document_id: str,
+    session: SessionDep,
+    crm_settings: CrmSettingsDep,
+    background: BackgroundTasks,
+    user: SignedIn,
+) -> HTMLResponse:
+    """Extract and check a stored document (one stored before the pipeline, or one whose check failed)."""
+    must(user, Permission.check)
+    document = get_document(session, document_id)
+    document.status = "queued"
+    record_event(session, user.username, "document.check", (DOCUMENT, document.id))
+    session.commit()
+    background.add_task(check_upload, request.app.state.session_factory, crm_settings, document.id)
+    return render(request, "_status.html", {"document": document, "settled": SETTLED})

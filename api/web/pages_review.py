@@ -1,0 +1,186 @@
+"""The document review page: the page images with the evidence boxed, the fields beside them, and the
+review actions (accept / correct / not in document, resolve / waive, approve) calling review/."""
+
+from functools import lru_cache
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse
+from sqlalchemy.orm import Session
+
+from api.deps import IntakeSettingsDep, SessionDep, StorageDep
+from api.web.approval_view import approval_state
+from api.web.auth import SignedIn, WebUser, permitted
+from api.web.errors import WebRoute
+from api.web.review_data import review_view
+from api.web.templating import render
+from intake.service import get_document
+from intake.settings import IntakeSettings
+from intake.storage import Storage
+from models.errors import HandoffError
+from review.approval import approve
+from review.audit import DOCUMENT, list_audit
+from review.edits import accept_field, correct_field, set_not_in_document
+from review.records import record_detail
+from review.resolution import resolve_exception, waive_exception
+from review.roles import Permission
+from review.settings import ReviewSettings
+from review.versions import latest_version
+from triage.policy import load_policy
+
+router = APIRouter(include_in_schema=False, route_class=WebRoute)
+Reader = Annotated[WebUser, Depends(permitted(Permission.read))]
+
+
+@lru_cache(maxsize=1)
+def low_confidence_threshold() -> float:
+    """Below this confidence a field is marked for the reviewer: the triage policy's LOW_CONFIDENCE rule."""
+    return load_policy().low_confidence.threshold
+
+
+def _context(
+    session: Session,
+    storage: Storage,
+    settings: tuple[IntakeSettings, ReviewSettings],
+    document_id: str,
+    user: WebUser,
+) -> dict[str, Any]:
+    intake_settings, review_settings = settings
+    document = get_document(session, document_id)
+    view = review_view(storage, document, intake_settings, low_confidence_threshold())
+    has_record = latest_version(session, document_id) is not None
+    detail = record_detail(session, document_id, settings=review_settings) if has_record else None
+    audit = list_audit(session, entity_type=DOCUMENT, entity_id=document_id)
+    return {
+        "view": view,
+        "doc": document,
+        "detail": detail,
+        "exceptions": detail.exceptions if detail else (),
+        "field_reviews": {item.field: item for item in detail.field_reviews} if detail else {},
+        "approval": approval_state(detail, user) if detail else None,
+        "audit": audit if user.can(Permission.read_audit) else None,
+        "threshold": low_confidence_threshold(),
+        "can_edit": user.can(Permission.edit_record),
+        "can_resolve": user.can(Permission.resolve_exception),
+        "can_waive": user.can(Permission.waive_exception),
+    }
+
+
+async def review_response(
+    request: Request,
+    session: Session,
+    storage: Storage,
+    settings: IntakeSettings,
+    document_id: str,
+    user: WebUser,
+    outcome: tuple[str | None, str | None, int] = (None, None, 200),
+) -> HTMLResponse:
+    notice, error, status_code = outcome
+    both = (settings, request.app.state.review_settings)
+    context = await run_in_threadpool(_context, session, storage, both, document_id, user)
+    return render(request, "review.html", context | {"notice": notice, "error": error}, status_code)
+
+
+@router.get("/documents/{document_id}", response_class=HTMLResponse)
+async def review_page(
+    request: Request,
+    document_id: str,
+    session: SessionDep,
+    storage: StorageDep,
+    settings: IntakeSettingsDep,
+    user: Reader,
+) -> HTMLResponse:
+    return await review_response(request, session, storage, settings, document_id, user)
+
+
+async def _acted(
+    request: Request,
+    session: Session,
+    storage: Storage,
+    settings: IntakeSettings,
+    document_id: str,
+    user: WebUser,
+    action: Any,
+) -> HTMLResponse:
+    """Run a review action; the page comes back with what it did, or with its refusal in place."""
+    try:
+        notice = await run_in_threadpool(action)
+    except HandoffError as error:
+        session.rollback()
+        outcome = (None, f"{error.detail} ({error.code})", error.http_status)
+        return await review_response(request, session, storage, settings, document_id, user, outcome)
+    return await review_response(request, session, storage, settings, document_id, user, (notice, None, 200))
+
+
+@router.post("/documents/{document_id}/fields/{action}", response_class=HTMLResponse)
+async def field_action(
+    request: Request,
+    document_id: str,
+    action: Literal["accept", "correct", "absent"],
+    session: SessionDep,
+    storage: StorageDep,
+    settings: IntakeSettingsDep,
+    user: SignedIn,
+    path: Annotated[str, Form(max_length=255)],
+    version_id: Annotated[str, Form(max_length=36)],
+    value: Annotated[str | None, Form(max_length=2000)] = None,
+) -> HTMLResponse:
+    def run() -> str:
+        if action == "accept":
+            accept_field(session, user.username, version_id, path)
+            return f"{path} accepted."
+        if action == "absent":
+            result = set_not_in_document(session, user.username, version_id, path)
+        else:
+            result = correct_field(session, user.username, version_id, path, (value or "").strip())
+        if not result.changed:
+            return f"{path} unchanged."
+        created = f" (a new draft, version {result.version})" if result.new_version else ""
+        return f"{path} saved{created}."
+
+    return await _acted(request, session, storage, settings, document_id, user, run)
+
+
+@router.post("/documents/{document_id}/exceptions/{exception_id}", response_class=HTMLResponse)
+async def exception_action(
+    request: Request,
+    document_id: str,
+    exception_id: str,
+    session: SessionDep,
+    storage: StorageDep,
+    settings: IntakeSettingsDep,
+    user: SignedIn,
+    outcome: Annotated[Literal["resolved", "waived"], Form()],
+    reason: Annotated[str, Form(max_length=2000)] = "",
+) -> HTMLResponse:
+    def run() -> str:
+        close = resolve_exception if outcome == "resolved" else waive_exception
+        result = close(session, user.username, exception_id, reason)
+        return f"{result.code} {result.status.value}."
+
+    return await _acted(request, session, storage, settings, document_id, user, run)
+
+
+@router.post("/documents/{document_id}/approve", response_class=HTMLResponse)
+async def approve_action(
+    request: Request,
+    document_id: str,
+    session: SessionDep,
+    storage: StorageDep,
+    settings: IntakeSettingsDep,
+    user: SignedIn,
+    version_id: Annotated[str, Form(max_length=36)],
+) -> HTMLResponse:
+    on_approved = request.app.state.on_approved
+    review_settings = request.app.state.review_settings
+
+    def run() -> str:
+        result = approve(
+            session, user.username, version_id, settings=review_settings, on_approved=on_approved
+        )
+        if result.approved:
+            return f"Record version {result.version} approved by {', '.join(result.approvers)}."
+        return f"Your approval is recorded; it still needs {result.waiting_for}."
+
+    return await _acted(request, session, storage, settings, document_id, user, run)

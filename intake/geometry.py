@@ -1,0 +1,233 @@
+"""Where text sits on a page: boxes for a character range of a ParsedDocument, as fractions of the page.
+
+Evidence carries offsets into ParsedDocument.text; the review screen draws boxes over the page PNG. A page's
+geometry is a list of spans — [start, end) offsets into that page's text, each with its box — computed once
+and cached in storage like the page images:
+
+- a text page: one span per character, from PDFium's character boxes. The page text is built from the same
+  text page (intake.pdf: get_text_bounded, then normalise_text), so the characters are aligned on their
+  non-whitespace sequence: normalisation only changes whitespace, drops NULs and prints PDFium's STX
+  (a hyphen joining a word split across lines) as "-".
+- an OCR page: one span per tesseract word (intake.ocr_words), aligned the same way with the OCR'd text.
+
+Boxes are fractions of the rendered page (top-left origin), so they overlay the PNG at any dpi; PDF points
+are converted with PDFium's own page-to-device transform, which applies the page's rotation and crop box.
+"""
+
+import ctypes
+import difflib
+import json
+from collections.abc import Callable, Sequence
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+from sqlalchemy.orm import Session
+
+from intake.boxes import Box, PageGeometry, Span
+from intake.errors import NoPageImage, ObjectNotFound, PageNotFound, RangeOutsidePage
+from intake.ocr_words import OcrWord, ocr_words
+from intake.render import PDFIUM_LOCK, open_pdf
+from intake.service import get_document
+from intake.settings import IntakeSettings
+from intake.sniff import PDF
+from intake.storage import Storage
+from models.document import PageText, ParsedDocument
+
+GEOMETRY_VERSION = 1
+# PDFium's page-to-device transform answers in integer pixels: map onto a large virtual bitmap
+_DEVICE = 100_000
+_STX = "\x02"
+
+
+def geometry_key(sha256: str, page: int) -> str:
+    return f"geometry/{sha256}/v{GEOMETRY_VERSION}/{page}.json"
+
+
+def page_geometry(
+    read_pdf: Callable[[], bytes],
+    parsed: ParsedDocument,
+    page_number: int,
+    storage: Storage,
+    settings: IntakeSettings,
+) -> PageGeometry:
+    """The spans of one page of a stored PDF, computed once and then read from storage (the PDF's bytes
+    are only read, by `read_pdf`, to compute them)."""
+    if parsed.media_type != PDF:
+        raise NoPageImage(f"{parsed.filename} is {parsed.media_type}; only PDFs have page geometry")
+    page = _page(parsed, page_number)
+    key = geometry_key(parsed.sha256, page_number)
+    try:
+        return PageGeometry.model_validate_json(storage.get(key))
+    except ObjectNotFound:
+        pass
+    if page.ocr:
+        words = ocr_words(read_pdf(), page_number, settings)
+        geometry = PageGeometry(page=page_number, source="ocr", spans=_word_spans(page.text, words))
+    else:
+        geometry = PageGeometry(page=page_number, source="pdf_text", spans=_text_spans(read_pdf(), page))
+    storage.put(key, json.dumps(geometry.model_dump(mode="json"), separators=(",", ":")).encode())
+    return geometry
+
+
+def range_boxes(geometry: PageGeometry, page: PageText, char_start: int, char_end: int) -> list[Box]:
+    """Line boxes covering the document text [char_start, char_end) on `page`, clipped to the page."""
+    start, end = max(char_start, page.char_start), min(char_end, page.char_end)
+    if start >= end:
+        raise RangeOutsidePage(
+            f"characters {char_start}-{char_end} are not on page {page.number}"
+            f" ({page.char_start}-{page.char_end})"
+        )
+    start, end = start - page.char_start, end - page.char_start
+    inside = [span for span in geometry.spans if span.start < end and span.end > start]
+    return _merge_lines(inside, page.text)
+
+
+def _page(parsed: ParsedDocument, number: int) -> PageText:
+    if not 1 <= number <= len(parsed.pages):
+        raise PageNotFound(f"page {number} does not exist; the document has {len(parsed.pages)}")
+    return parsed.pages[number - 1]
+
+
+# --- alignment -------------------------------------------------------------------------------------------
+
+
+def align(text: str, source: Sequence[str]) -> dict[int, int]:
+    """Offsets of `text` → indexes of `source` (one character each) where their non-whitespace agree."""
+    text_at = [index for index, char in enumerate(text) if not char.isspace()]
+    source_at = [index for index, char in enumerate(source) if char and not char.isspace()]
+    left = "".join(text[index] for index in text_at)
+    right = "".join(source[index] for index in source_at)
+    matcher = difflib.SequenceMatcher(None, left, right, autojunk=False)
+    mapping: dict[int, int] = {}
+    for block in matcher.get_matching_blocks():
+        for step in range(block.size):
+            mapping[text_at[block.a + step]] = source_at[block.b + step]
+    return mapping
+
+
+# --- text pages ------------------------------------------------------------------------------------------
+
+
+def _text_spans(pdf: bytes, page: PageText) -> tuple[Span, ...]:
+    with PDFIUM_LOCK:
+        document = open_pdf(pdf)
+        try:
+            pdf_page = document[page.number - 1]
+            try:
+                return _char_spans(pdf_page, page.text)
+            finally:
+                pdf_page.close()
+        finally:
+            document.close()
+
+
+def _char_spans(pdf_page: pdfium.PdfPage, page_text: str) -> tuple[Span, ...]:
+    """One span per aligned character (call with PDFIUM_LOCK held)."""
+    textpage = pdf_page.get_textpage()
+    chars = [
+        _printed(pdfium_c.FPDFText_GetUnicode(textpage, index)) for index in range(textpage.count_chars())
+    ]
+    spans = []
+    for offset, index in sorted(align(page_text, chars).items()):
+        left, bottom, right, top = textpage.get_charbox(index, loose=True)
+        spans.append(Span(start=offset, end=offset + 1, box=_device_box(pdf_page, left, bottom, right, top)))
+    return tuple(spans)
+
+
+def _printed(code: int) -> str:
+    char = chr(code) if code else ""
+    return "-" if char == _STX else char
+
+
+def _device_box(pdf_page: pdfium.PdfPage, left: float, bottom: float, right: float, top: float) -> Box:
+    corners = [_to_device(pdf_page, x, y) for x, y in ((left, top), (right, bottom))]
+    xs = sorted(_clip(x / _DEVICE) for x, _ in corners)
+    ys = sorted(_clip(y / _DEVICE) for _, y in corners)
+    return Box(x0=xs[0], y0=ys[0], x1=xs[1], y1=ys[1])
+
+
+def _to_device(pdf_page: pdfium.PdfPage, x: float, y: float) -> tuple[int, int]:
+    device_x, device_y = ctypes.c_int(), ctypes.c_int()
+    pdfium_c.FPDF_PageToDevice(pdf_page, 0, 0, _DEVICE, _DEVICE, 0, x, y, device_x, device_y)
+    return device_x.value, device_y.value
+
+
+def _clip(value: float) -> float:
+    return round(min(1.0, max(0.0, value)), 5)
+
+
+# --- OCR pages -------------------------------------------------------------------------------------------
+
+
+def _word_spans(page_text: str, words: Sequence[OcrWord]) -> tuple[Span, ...]:
+    """One span per OCR word, over the page text's characters aligned with that word's characters."""
+    chars: list[str] = []
+    owner: list[int] = []
+    for number, word in enumerate(words):
+        chars.extend(word.text)
+        owner.extend([number] * len(word.text))
+    offsets: dict[int, list[int]] = {}
+    for offset, index in align(page_text, chars).items():
+        offsets.setdefault(owner[index], []).append(offset)
+    spans = [
+        Span(start=min(found), end=max(found) + 1, box=words[number].box) for number, found in offsets.items()
+    ]
+    return tuple(sorted(spans, key=lambda span: span.start))
+
+
+# --- merging ---------------------------------------------------------------------------------------------
+
+
+def _merge_lines(spans: Sequence[Span], page_text: str) -> list[Box]:
+    """Consecutive spans of one printed line become one box; a newline or a jump elsewhere starts the next."""
+    boxes: list[Box] = []
+    previous: Span | None = None
+    for span in sorted(spans, key=lambda item: item.start):
+        if (
+            previous is not None
+            and boxes
+            and _same_line(boxes[-1], span, page_text[previous.end : span.start])
+        ):
+            last = boxes[-1]
+            boxes[-1] = Box(
+                x0=min(last.x0, span.box.x0),
+                y0=min(last.y0, span.box.y0),
+                x1=max(last.x1, span.box.x1),
+                y1=max(last.y1, span.box.y1),
+            )
+        else:
+            boxes.append(span.box)
+        previous = span
+    return boxes
+
+
+def _same_line(line: Box, span: Span, between: str) -> bool:
+    """No newline in the text between them, and the span touches the line grown by half a character's
+    height, a space's width (in any direction, so that the text of a rotated page merges too)."""
+    if "\n" in between:
+        return False
+    box = span.box
+    grow = max(box.x1 - box.x0, box.y1 - box.y0) / 2
+    return (
+        box.x0 <= line.x1 + grow
+        and box.x1 >= line.x0 - grow
+        and box.y0 <= line.y1 + grow
+        and box.y1 >= line.y0 - grow
+    )
+
+
+def document_boxes(
+    session: Session,
+    storage: Storage,
+    document_id: str,
+    page_number: int,
+    char_range: tuple[int, int],
+    settings: IntakeSettings,
+) -> list[Box]:
+    """Boxes of the text [char_start, char_end) of a stored document on its page `page_number`."""
+    document = get_document(session, document_id)
+    parsed = ParsedDocument.model_validate(document.parsed)
+    geometry = page_geometry(
+        lambda: storage.get(document.storage_key), parsed, page_number, storage, settings
+    )
+    return range_boxes(geometry, _page(parsed, page_number), *char_range)

@@ -1,0 +1,160 @@
+"""Signing in, CSRF, roles and the review actions of the web queue, against review/ on a real database."""
+
+import re
+from decimal import Decimal
+
+from fastapi.testclient import TestClient
+
+from evals.sow.generator import generate_spec
+from evals.sow.render import render_pdf
+from review.settings import ReviewSettings
+from tests.api.web.conftest import PASSWORD, hidden, sign_in
+from tests.api.web.test_pages import uploaded
+
+VERSION = re.compile(r'name="version_id" value="([^"]+)"')
+OPEN_EXCEPTION = re.compile(r'action="(/documents/[0-9a-f-]{36}/exceptions/[0-9a-f-]{36})"')
+
+
+def one_approver(client: TestClient) -> None:
+    """Records of any value need one approver (four-eyes still holds: editors cannot approve alone)."""
+    client.app.state.review_settings = ReviewSettings(review_two_approvers_above=Decimal(10**9))  # type: ignore[attr-defined]
+
+
+def checked_sow(client: TestClient) -> str:
+    return uploaded(client, sign_in(client, "dana"), "sow.pdf", render_pdf(generate_spec(3)))
+
+
+def resolve_all(client: TestClient, csrf: str, document_id: str) -> None:
+    """Resolve every open exception, as a reviewer does once the signed copy is on file."""
+    for action in OPEN_EXCEPTION.findall(client.get(f"/documents/{document_id}").text):
+        data = {"csrf_token": csrf, "outcome": "resolved", "reason": "signed copy on file"}
+        answer = client.post(action, data=data)
+        assert answer.status_code == 200 and "resolved." in answer.text
+
+
+def test_pages_need_a_session(client: TestClient) -> None:
+    answer = client.get("/exceptions?owner=finance", follow_redirects=False)
+    assert (answer.status_code, answer.headers["location"]) == (
+        303,
+        "/login?next=%2Fexceptions%3Fowner%3Dfinance",
+    )
+    htmx = client.get("/", headers={"HX-Request": "true"}, follow_redirects=False)
+    assert htmx.status_code == 204 and htmx.headers["HX-Redirect"].startswith("/login")
+
+
+def test_login_errors_render_in_the_page_and_are_throttled(client: TestClient) -> None:
+    token = hidden(client.get("/login").text, "login_token")
+    for _ in range(5):
+        wrong = client.post("/login", data={"username": "rita", "password": "nope", "login_token": token})
+        assert wrong.status_code == 401 and "wrong password" in wrong.text and 'role="alert"' in wrong.text
+    throttled = client.post("/login", data={"username": "rita", "password": PASSWORD, "login_token": token})
+    assert throttled.status_code == 429 and "retry in" in throttled.text
+    assert int(throttled.headers["Retry-After"]) > 0
+
+
+def test_the_login_form_needs_its_token_and_never_redirects_off_site(client: TestClient) -> None:
+    forged = client.post("/login", data={"username": "rita", "password": PASSWORD, "login_token": "x"})
+    assert forged.status_code == 403 and "csrf_failed" not in forged.text and "stale" in forged.text
+    token = hidden(client.get("/login").text, "login_token")
+    data = {"username": "rita", "password": PASSWORD, "login_token": token, "next": "//evil.example/"}
+    answer = client.post("/login", data=data, follow_redirects=False)
+    assert answer.headers["location"] == "/"
+    cookie = answer.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=lax" in cookie
+
+
+def test_posts_need_the_csrf_token_and_roles_limit_pages(client: TestClient) -> None:
+    sign_in(client, "dana")
+    files = [("files", ("a.md", b"# SOW\n", "text/markdown"))]
+    refused = client.post("/upload", files=files)
+    assert refused.status_code == 403 and "CSRF" in refused.text
+    assert client.get("/exceptions").status_code == 403
+    sign_in(client, "rita")
+    assert client.get("/upload").status_code == 403
+    assert "Upload</a>" not in client.get("/").text
+
+
+def test_logout_ends_the_session(client: TestClient) -> None:
+    csrf = sign_in(client, "rita")
+    assert client.post("/logout", data={"csrf_token": csrf}, follow_redirects=False).status_code == 303
+    assert client.get("/", follow_redirects=False).status_code == 303
+
+
+def test_correct_then_four_eyes_approval(client: TestClient) -> None:
+    one_approver(client)
+    document_id = checked_sow(client)
+    page = client.get(f"/documents/{document_id}").text
+    assert 'id="approve"' not in page and "Save</button>" not in page  # deal desk: no review controls
+
+    csrf = sign_in(client, "rita")
+    version = VERSION.search(client.get(f"/documents/{document_id}").text).group(1)  # type: ignore[union-attr]
+    fields = f"/documents/{document_id}/fields"
+    edit = {"csrf_token": csrf, "version_id": version, "path": "fields.project_name", "value": "Heron"}
+    corrected = client.post(f"{fields}/correct", data=edit)
+    assert corrected.status_code == 200 and "fields.project_name saved" in corrected.text
+    assert "corrected by rita" in corrected.text
+    bad = client.post(f"{fields}/correct", data=edit | {"path": "fields.start_date", "value": "soon"})
+    assert bad.status_code == 422 and "invalid_value" in bad.text and 'id="review"' in bad.text
+    denied = client.post(
+        f"/documents/{document_id}/approve", data={"csrf_token": csrf, "version_id": version}
+    )
+    assert denied.status_code == 403 and "may not approve" in denied.text
+    [first, *_] = OPEN_EXCEPTION.findall(client.get(f"/documents/{document_id}").text)
+    no_reason = client.post(first, data={"csrf_token": csrf, "outcome": "resolved", "reason": " "})
+    assert no_reason.status_code == 422 and "a reason" in no_reason.text
+    waive = client.post(first, data={"csrf_token": csrf, "outcome": "waived", "reason": "fine"})
+    assert waive.status_code == 403  # reviewers resolve; approvers and the PMO waive
+    resolve_all(client, csrf, document_id)
+
+    csrf = sign_in(client, "alex")
+    page = client.get(f"/documents/{document_id}").text
+    assert re.search(r'id="approve"\s*>', page)  # enabled
+    approved = client.post(
+        f"/documents/{document_id}/approve", data={"csrf_token": csrf, "version_id": version}
+    )
+    assert approved.status_code == 200 and "approved by alex" in approved.text
+    queue = client.get("/").text
+    assert 'data-status="approved"' in queue
+    audit = approved.text[approved.text.index('id="audit"') :]
+    assert "rita" in audit and "alex" in audit and "dana" in audit
+
+
+def test_an_editor_cannot_be_the_only_approver(client: TestClient) -> None:
+    one_approver(client)
+    document_id = checked_sow(client)
+    csrf = sign_in(client, "alex")
+    version = VERSION.search(client.get(f"/documents/{document_id}").text).group(1)  # type: ignore[union-attr]
+    data = {"csrf_token": csrf, "version_id": version, "path": "fields.project_name"}
+    absent = client.post(f"/documents/{document_id}/fields/absent", data=data)
+    assert "fields.project_name saved" in absent.text and "not in document" in absent.text
+    resolve_all(client, csrf, document_id)
+    page = client.get(f"/documents/{document_id}").text
+    assert "You edited this record" in page
+    mine = client.post(f"/documents/{document_id}/approve", data={"csrf_token": csrf, "version_id": version})
+    assert "still needs an approver who did not edit" in mine.text
+    assert "You approved this version already" in mine.text and re.search(
+        r'id="approve"\s*disabled', mine.text
+    )
+
+    csrf = sign_in(client, "bea")
+    final = client.post(f"/documents/{document_id}/approve", data={"csrf_token": csrf, "version_id": version})
+    assert "approved by alex, bea" in final.text
+
+
+def test_own_upload_cannot_be_approved(client: TestClient) -> None:
+    csrf = sign_in(client, "dana")
+    files = [("files", ("mine.md", b"# SOW\n\nTotal fees: USD 5,000.\n", "text/markdown"))]
+    client.post("/upload", files=files, data={"csrf_token": csrf})
+    # an admin who is also on the deal desk uploads, then tries to approve their own document
+    with client.app.state.session_factory() as session:  # type: ignore[attr-defined]
+        from review.users import create_user
+
+        create_user(session, "test", "ada", ["admin"], password=PASSWORD)
+    csrf = sign_in(client, "ada")
+    data = {"csrf_token": csrf, "crm_opportunity_id": ""}
+    page = client.post(
+        "/upload", files=[("files", ("own.md", b"# Own SOW\n\nFees: USD 9.\n", "text/markdown"))], data=data
+    )
+    document_id = re.search(r"/documents/([0-9a-f-]{36})/status", page.text).group(1)  # type: ignore[union-attr]
+    review = client.get(f"/documents/{document_id}").text
+    assert "You uploaded this document" in review and re.search(r'id="approve"\s*disabled', review)
