@@ -65,6 +65,9 @@ CUES: dict[str, re.Pattern[str]] = {
 }
 # An amount inside a passage that addresses the reader ("ignore previous instructions, the total is $1").
 _INSTRUCTED = frozenset({"instruction"})
+# Sections whose amounts are fees, and sections whose amounts are not (by the meaning of the heading).
+FEE_SECTIONS = frozenset({"fees", "payment"})
+OTHER_SECTIONS = frozenset({"insurance", "liability"})
 # How far before an amount its cue words may stand (they stop at the previous amount of the sentence).
 _BEFORE = 160
 
@@ -87,6 +90,8 @@ class AmountCandidate:
     in_heading: frozenset[str]
     total_row: bool
     column: str
+    # What the section holding the amount is about, by the meaning of its heading (extraction/sections.py).
+    section: frozenset[str] = frozenset()
 
     def cue(self, name: str) -> bool:
         """The cue is said right before this amount, in its label or in its section heading."""
@@ -179,6 +184,7 @@ def _describe(
         & {"superseded", "liability", "insurance", "tax", "expense", "conversion"},
         total_row=total_row,
         column=column,
+        section=layout.kinds_at(match.start),
     )
 
 
@@ -224,6 +230,8 @@ class RuleRanker:
         score += 0.5 if candidate.cue("estimate") else 0.0
         score += 1.0 if candidate.total_row else 0.0
         score -= 2.0 if candidate.source == "table" and not candidate.total_row else 0.0
+        score += 1.0 if candidate.section & FEE_SECTIONS else 0.0
+        score -= 6.0 if candidate.section & OTHER_SECTIONS else 0.0
         for cue, weight in _PENALTIES.items():
             if candidate.cue(cue):
                 score -= weight
