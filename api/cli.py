@@ -237,4 +237,5 @@ def ingest_command(
         raise typer.Exit(EXIT_BAD_INPUT)
 
 
+import api.cli_extraction_ml  # noqa: E402,F401  registers `handoff train-extractor`
 from api import cli_extract, cli_triage  # noqa: E402,F401  registers `handoff extract`, check, exceptions

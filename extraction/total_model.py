@@ -55,6 +55,12 @@ class TotalRankerModelError(HandoffError):
     title = "The total ranker's model file is missing or invalid"
 
 
+class TrainingSeedsReserved(HandoffError):
+    code = "training_seeds_reserved"
+    http_status = 422
+    title = "The training seeds overlap the held-out evaluation seeds"
+
+
 def feature_row(candidate: AmountCandidate, currency: str | None) -> tuple[float, ...]:
     """The candidate as numbers, in FEATURE_NAMES order."""
     in_table = candidate.source == "table"

@@ -23,7 +23,7 @@ from evals.sow.render import render_document
 from evals.sow.truth import truth
 from extraction.engine import amounts_of
 from extraction.total_fit import TrainingDocument, fit_total_ranker, save_total_model
-from extraction.total_model import DEFAULT_MODEL_PATH
+from extraction.total_model import DEFAULT_MODEL_PATH, TrainingSeedsReserved
 from intake.parse import parse
 from intake.settings import IntakeSettings
 
@@ -58,7 +58,7 @@ def training_document(seed: int) -> TrainingDocument:
 def training_documents(first_seed: int, count: int, workers: int) -> list[TrainingDocument]:
     seeds = range(first_seed, first_seed + count)
     if set(seeds) & set(RESERVED):
-        raise ValueError(
+        raise TrainingSeedsReserved(
             f"seeds {first_seed}–{first_seed + count - 1} overlap the held-out seeds 30000–49999"
         )
     if workers <= 1:
