@@ -148,6 +148,11 @@ class SectionClassifier:
                 self._known.update(zip(new, (self._kinds(row) for row in similarity), strict=True))
             return tuple(self._known.get(title.strip(), frozenset()) for title in titles)
 
+    def forget(self) -> None:
+        """Forget the titles seen so far (benchmarks time the embedding of a document's headings)."""
+        with self._lock:
+            self._known.clear()
+
     def _kinds(self, row: npt.NDArray[np.float32]) -> frozenset[str]:
         best: dict[str, float] = {}
         for name, score in zip(self._names, row.tolist(), strict=True):

@@ -7,7 +7,6 @@ scikit-learn nor a pickle (loading a pickle runs code, and only loads under the 
 """
 
 import json
-import math
 from functools import lru_cache
 from pathlib import Path
 from typing import Final, Literal, Self
@@ -44,9 +43,9 @@ FEATURE_NAMES: Final[tuple[str, ...]] = (
     "currency_unknown",
     "section_fees",
     "section_other",
-    # The size of an amount, but not its roundness: the generator's totals are round, real ones need not be.
-    "log10_value",
 )
+# Neither the size nor the roundness of an amount: the generator's totals are large round figures, a real
+# document's need not be (1.576 BTC, ¥ millions), and a chooser that learned sizes fails there.
 
 
 class TotalRankerModelError(HandoffError):
@@ -77,11 +76,7 @@ def feature_row(candidate: AmountCandidate, currency: str | None) -> tuple[float
         bool(candidate.section & FEE_SECTIONS),
         bool(candidate.section & OTHER_SECTIONS),
     )
-    value = float(candidate.value)
-    return (
-        *(1.0 if flag else 0.0 for flag in flags),
-        math.log10(value) if value > 0 else 0.0,
-    )
+    return tuple(1.0 if flag else 0.0 for flag in flags)
 
 
 class TrainingInfo(FrozenModel):

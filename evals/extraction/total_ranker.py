@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, cast
 
 from evals.extraction.__main__ import DEFAULT_COUNTS
-from evals.extraction.documents import FIRST_SEED, TRUTH_FILE, Variant, document_file
+from evals.extraction.documents import FIRST_SEED, TRUTH_FILE, Variant, document_file, scanned_pages
 from evals.extraction.evaluate import score_against_truth
 from evals.extraction.scoring import Outcome
 from evals.reporting import write_json_and_markdown
@@ -62,10 +62,9 @@ def _document(job: Job) -> tuple[str, ParsedDocument, dict[str, Any]]:
         return job.folder.name, parse(path.read_bytes(), path.name, settings), expected
     spec = generate_spec(job.seed)
     rendered = render_document(spec)
-    if job.source == "scanned_signature":
-        rendered = render_document(spec, scanned_pages=(rendered.page_count - 1,))
-    elif job.source == "fully_scanned":
-        rendered = render_document(spec, scanned_pages=tuple(range(rendered.page_count)))
+    if job.source != "born_digital":
+        pages = scanned_pages(cast(Variant, job.source), rendered.page_count)
+        rendered = render_document(spec, scanned_pages=pages)
     return spec.doc_id, parse(rendered.data, f"{spec.doc_id}.pdf", settings), truth(spec)
 
 
