@@ -47,7 +47,7 @@ from models.record import (
 
 Item = TypeVar("Item", Milestone, RateCardItem, Subcontractor, Contact)
 
-ENGINE_VERSION = "1"
+ENGINE_VERSION = "2"
 MODEL = f"handoff-offline-{ENGINE_VERSION}"
 
 
