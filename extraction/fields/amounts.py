@@ -1,8 +1,9 @@
 """Every amount of the document as a candidate with the features that tell what it is.
 
 A document holds many amounts: the total, milestone and rate figures, a cap, a liability cap, insurance
-limits, tax, a superseded fee, a conversion into another currency. `AmountCandidate` carries what a rule (or,
-later, a learned ranker) needs to tell them apart; `RuleRanker` is the rule that decides today.
+limits, tax, a superseded fee, a conversion into another currency. `AmountCandidate` carries what a ranker
+needs to tell them apart: `RuleRanker` here (hand-set weights), or the learned chooser of
+extraction/total_model.py (the default; evals/results/total-ranker.md compares them).
 """
 
 import re
@@ -220,7 +221,7 @@ def _column_index(table: Table, offset: int) -> int:
 
 
 class RuleRanker:
-    """Hand-set weights over the candidate features; the place a learned model would take."""
+    """Hand-set weights over the candidate features (`HANDOFF_TOTAL_RANKER=rule`)."""
 
     def score(self, candidate: AmountCandidate, currency: str | None) -> float:
         score = {"label": 3.0, "table": 1.5, "prose": 1.5}[candidate.source]
