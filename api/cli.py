@@ -241,5 +241,5 @@ def ingest_command(
         raise typer.Exit(EXIT_BAD_INPUT)
 
 
-import api.cli_review  # noqa: E402,F401  registers `handoff users`, `handoff export-corrections`
-from api import cli_extract, cli_triage  # noqa: E402,F401  registers `handoff extract`, check, exceptions
+# registers extract, check, exceptions, train-extractor, users, export-corrections
+from api import cli_extract, cli_extraction_ml, cli_review, cli_triage  # noqa: E402,F401

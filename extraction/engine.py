@@ -1,7 +1,9 @@
 """The offline extraction engine: ParsedDocument → HandoffRecord, with rules over layout candidates.
 
-No network and no model files: the document is read as lines, label/value pairs, tables, recitals and
-signature blocks; one rule per field family picks and normalises its value; `ground` checks every quote.
+No network: the document is read as lines, label/value pairs, tables, recitals and signature blocks; the
+headings' meaning is read with the MiniLM model installed with the package (extraction/sections.py); one
+rule per field family picks and normalises its value, a learned chooser (extraction/total_model.py) or the
+rule ranker decides which amount is the total; `ground` checks every quote.
 """
 
 from typing import Any, TypeVar
@@ -22,11 +24,13 @@ from extraction.fields import (
     signatures,
     terms,
 )
-from extraction.fields.amounts import RuleRanker, TotalRanker, amount_candidates
+from extraction.fields.amounts import AmountCandidate, TotalRanker, amount_candidates
 from extraction.fields.base import Found, to_field
 from extraction.grounding import ground
 from extraction.layout import Layout
+from extraction.sections import default_classifier
 from extraction.settings import ExtractionSettings
+from extraction.total_model import ranker_named
 from models.document import ParsedDocument
 from models.record import (
     Contact,
@@ -43,7 +47,7 @@ from models.record import (
 
 Item = TypeVar("Item", Milestone, RateCardItem, Subcontractor, Contact)
 
-ENGINE_VERSION = "1"
+ENGINE_VERSION = "2"
 MODEL = f"handoff-offline-{ENGINE_VERSION}"
 
 
@@ -51,14 +55,15 @@ def extract(
     doc: ParsedDocument, settings: ExtractionSettings | None = None, ranker: TotalRanker | None = None
 ) -> HandoffRecord:
     """A grounded handoff record of `doc`; fields the document does not state are null. `ranker` decides
-    which amount is the total (the rule ranker unless a learned one is given)."""
+    which amount is the total (by default the one `settings.total_ranker` names)."""
     settings = settings or ExtractionSettings()
-    layout = Layout(doc, None if settings.date_order == "auto" else settings.date_order)
+    layout = _layout(doc, settings)
     values = label_values(layout)
     found_tables = tables(layout)
     kind = document.document_type(layout)
     doc_kind = kind.value if kind else None
-    commercial = _commercial_fields(layout, values, found_tables, settings, ranker or RuleRanker(), doc_kind)
+    chooser = ranker or ranker_named(settings.total_ranker)
+    commercial = _commercial_fields(layout, values, found_tables, settings, chooser, doc_kind)
     scalars = {"document_type": kind, **_contract_fields(layout, values, doc_kind), **commercial}
     currency = commercial["currency"]
     record = HandoffRecord(
@@ -75,6 +80,26 @@ def extract(
         **_list_fields(layout, values, found_tables, currency.value if currency else None),
     )
     return ground(record, doc)
+
+
+def amounts_of(
+    doc: ParsedDocument, settings: ExtractionSettings | None = None
+) -> tuple[tuple[AmountCandidate, ...], str | None]:
+    """Every amount candidate of `doc` and the document's currency, as `extract` sees them (for training
+    and evaluating the total chooser)."""
+    settings = settings or ExtractionSettings()
+    layout = _layout(doc, settings)
+    values = label_values(layout)
+    amounts = amount_candidates(
+        layout, values, tables(layout), money.dollar_of(layout, settings.dollar_currency)
+    )
+    currency = money.currency(layout, values, amounts)
+    return amounts, currency.value if currency else None
+
+
+def _layout(doc: ParsedDocument, settings: ExtractionSettings) -> Layout:
+    classifier = default_classifier() if settings.sections == "semantic" else None
+    return Layout(doc, None if settings.date_order == "auto" else settings.date_order, classifier)
 
 
 def _contract_fields(

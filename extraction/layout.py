@@ -14,6 +14,7 @@ from functools import cached_property
 
 from extraction.normalize.dates import DateMatch, DateOrder, find_dates, infer_order
 from extraction.normalize.money import AmountMatch, find_amounts, uses_decimal_comma
+from extraction.sections import SectionClassifier
 from models.document import ParsedDocument
 
 _PLAIN = str.maketrans(
@@ -104,8 +105,14 @@ def clean_markup(text: str) -> str:
 class Layout:
     """Lines, headings and document habits of one parsed document; built once, read by every field rule."""
 
-    def __init__(self, doc: ParsedDocument, date_order: DateOrder | None = None) -> None:
+    def __init__(
+        self,
+        doc: ParsedDocument,
+        date_order: DateOrder | None = None,
+        sections: SectionClassifier | None = None,
+    ) -> None:
         self.doc = doc
+        self.classifier = sections
         self.text = plain_text(doc)
         self.lines = _lines(doc, self.text)
         self._starts = [line.start for line in self.lines]
@@ -224,6 +231,45 @@ class Layout:
         position = bisect.bisect_right(self._heading_starts, offset) - 1
         return self.headings[position] if position >= 0 else None
 
+    @cached_property
+    def _section_starts(self) -> tuple[Heading, ...]:
+        """Headings and run-in headings ("7. Term. This Agreement …"), running headers and footers aside."""
+        run_in = (_run_in(line) for line in self.lines if line.index not in self.heading_lines)
+        found = [h for h in self.headings if h.line.index not in self.furniture]
+        return tuple(sorted([*found, *(h for h in run_in if h is not None)], key=lambda h: h.line.start))
+
+    @cached_property
+    def _section_offsets(self) -> list[int]:
+        return [heading.line.start for heading in self._section_starts]
+
+    @cached_property
+    def section_kinds(self) -> dict[int, frozenset[str]]:
+        """What each heading's section is about (extraction/sections.py), by line index; empty without a
+        classifier. All titles of the document are classified in one batch."""
+        if self.classifier is None:
+            return {}
+        starts = self._section_starts
+        kinds = self.classifier.classify([h.title for h in starts])
+        return {h.line.index: kind for h, kind in zip(starts, kinds, strict=True)}
+
+    def kinds_at(self, offset: int) -> frozenset[str]:
+        """The kinds of the section holding `offset`: of its nearest heading, or, when that one names no
+        kind, of the heading it sits under ("ARTICLE IV" / "PAYMENT" / "4.1 Invoices")."""
+        if not self.section_kinds:
+            return frozenset()
+        starts = self._section_starts
+        position = bisect.bisect_right(self._section_offsets, offset) - 1
+        level = 99
+        while position >= 0:
+            heading = starts[position]
+            if heading.level < level:
+                kinds = self.section_kinds[heading.line.index]
+                if kinds:
+                    return kinds
+                level = heading.level
+            position -= 1
+        return frozenset()
+
     def section_lines(self, heading: Heading) -> tuple[Line, ...]:
         """The lines after `heading` up to the next heading of the same or a higher level."""
         following = [h for h in self.headings if h.line.index > heading.line.index]
@@ -273,6 +319,23 @@ def _heading(line: Line) -> Heading | None:
     if title.isupper() and len(title.split()) <= 8:
         return Heading(line, title.rstrip(":"), 1)
     return None
+
+
+_RUN_IN = re.compile(
+    r"^(?P<number>\d{1,2}(?:\.\d{1,2}){0,3}\.?|[A-Z]\.|\([a-z0-9]{1,3}\))\s+"
+    r"(?P<title>[A-Z][A-Za-z'&/,;\- ]{2,60}?)[.:]\s+(?=[A-Z(\"])"
+)
+
+
+def _run_in(line: Line) -> Heading | None:
+    """A numbered clause whose title runs into its text: "7. Term. This Agreement …"."""
+    match = _RUN_IN.match(line.clean)
+    if match is None or not _titlelike(match.group("title")) or len(match.group("title").split()) > 8:
+        return None
+    number = match.group("number")
+    return Heading(
+        line, match.group("title"), number.rstrip(".").count(".") + 2 if number[0].isdigit() else 5
+    )
 
 
 def _titlelike(title: str) -> bool:

@@ -18,3 +18,13 @@ class ExtractionSettings(BaseSettings):
         pattern=r"^[A-Z]{3}$",
         description="ISO code a bare '$' stands for when the document does not name its dollar",
     )
+    sections: Literal["semantic", "headings"] = Field(
+        default="semantic",
+        description="semantic: also find sections by the meaning of their headings (MiniLM, offline); "
+        "headings: by the words of their headings only",
+    )
+    total_ranker: Literal["learned", "rule"] = Field(
+        default="learned",
+        description="which amount is the total: learned (extraction/models/total-ranker-v1.json, trained on "
+        "generated documents) or rule (hand-set weights); evals/results/total-ranker.md compares them",
+    )

@@ -91,7 +91,7 @@ def run_job(job: Job, settings: IntakeSettings) -> Extraction:
     return _run_corpus(job, settings)
 
 
-def _scanned_pages(variant: Variant, page_count: int) -> tuple[int, ...]:
+def scanned_pages(variant: Variant, page_count: int) -> tuple[int, ...]:
     if variant == "fully_scanned":
         return tuple(range(1, page_count + 1))
     return (-1,) if variant == "scanned_signature" else ()
@@ -101,7 +101,7 @@ def _run_generated(job: GeneratedJob, settings: IntakeSettings) -> Extraction:
     spec = generate_spec(job.seed)
     rendered = render_document(spec)
     if job.variant != "born_digital":
-        rendered = render_document(spec, scanned_pages=_scanned_pages(job.variant, rendered.page_count))
+        rendered = render_document(spec, scanned_pages=scanned_pages(job.variant, rendered.page_count))
     started = time.perf_counter()
     document = parse(rendered.data, f"{spec.doc_id}.pdf", settings)
     record = extract(document)

@@ -122,6 +122,8 @@ def _name_ending(text: str, lower: int, end: int) -> tuple[int, int] | None:
 
 
 def _name_token(token: str, left: str) -> bool:
+    if token.endswith(":"):
+        return False  # a label before the name ("BETWEEN: Coral Gold Resources Ltd."), never part of it
     bare = token.strip(",;:\"'")
     if re.fullmatch(r"\([A-Z][\w&.'-]*\)", bare):
         # A bracketed word inside a name ("Oaktree Capital (International) Limited"), never its start.

@@ -14,7 +14,7 @@ from extraction.candidates.labels import LabelValue
 from extraction.fields.base import DERIVED, PROSE, Found, found, label_confidence, labelled
 from extraction.layout import Layout
 from extraction.normalize.dates import DateMatch, find_dates
-from extraction.normalize.terms import PERIOD, number_of
+from extraction.normalize.terms import NUMBER, PERIOD, number_of
 from models.record import DocumentType
 
 _OPEN_ENDED = re.compile(
@@ -35,7 +35,7 @@ _PROSE: dict[str, tuple[re.Pattern[str], ...]] = {
     "end_date": (
         re.compile(
             r"\b(?:completed\s+(?:by|on)|end(?:s|ing)?\s+on|expir\w*(?:\s+on)?|terminat\w*\s+on|extended\s+(?:to|until)"
-            r"|continu\w*\s+(?:until|through)|through|until)\s+$",
+            r"|continu\w*\s+(?:until|through)|through|until|up\s+to\s+and\s+including)\s+$",
             re.I,
         ),
         re.compile(r"\b(?:\d{1,2}|[A-Za-z]+\s+\d{1,2},)\s*\d{4}\s*(?:to|through|until|-)\s*$", re.I),
@@ -66,6 +66,18 @@ _TERM_FROM = re.compile(
 _BEGINS_EFFECTIVE = re.compile(
     r"\b(?:commenc\w*|begin\w*|start\w*)\s+(?:on|as\s+of|upon)\s+(?:the\s+)?"
     r"(?:Effective\s+Date|date\s+(?:hereof|of\s+(?:this\s+Agreement|execution)))",
+    re.I,
+)
+# In the term's own section: "… shall continue for six (6) months", "for a period of two years".
+_SECTION_LEAD = re.compile(r"\b(?:for|of)\s*(?:a\s+(?:period|term)\s+of\s*)?(?:at\s+least\s+)?$", re.I)
+_COMMENCES_ON_DATE = re.compile(r"\b(?:commenc\w*|begin\w*|start\w*)\s+(?:on|upon|as\s+of)\s+", re.I)
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+             "eighth": 8, "ninth": 9, "tenth": 10}  # fmt: skip
+_ORDINAL_WORDS = "|".join(_ORDINALS)
+_ANNIVERSARY = re.compile(
+    rf"\b(?:continue|remain\w*|expir\w*|end\w*|terminat\w*)\b[^.;]{{0,40}}?\b(?:until|on|upon|at)\s+the\s+"
+    rf"(?:{NUMBER}[\s-]*(?P<unit>years?)|(?P<ordinal>{_ORDINAL_WORDS}))[\s-]+anniversary\s+of\s+"
+    r"(?:the\s+)?Effective\s+Date\b",
     re.I,
 )
 _EFFECTIVE_TERM = re.compile(r'^\s*\((?:the\s+)?"Effective\s+Date"\)', re.I)
@@ -152,22 +164,53 @@ def _start_on_effective(layout: Layout, effective: Found[date]) -> Found[date] |
 
 def _end_of_term(layout: Layout, effective: Found[date] | None) -> Found[date] | None:
     """A fixed term counted from a stated date: "for a term of one (1) year from the Effective Date",
-    "shall be for one year commencing on 1 May 2006" → that date plus the term (anniversary date)."""
-    for period in PERIOD.finditer(layout.text):
-        unit = period.group("unit").lower()
-        if not unit.startswith(("month", "year")):
-            continue
+    "shall be for one year commencing on 1 May 2006", "commence on 20 January 2014 and continue for six (6)
+    months" → that date plus the term (anniversary date). Periods in the section about the term (found by
+    its heading's meaning: "Term", "Duration", "Agreement Period") are read first, and there a plain "for
+    six (6) months" states the term too."""
+    periods = [
+        p for p in PERIOD.finditer(layout.text) if p.group("unit").lower().startswith(("month", "year"))
+    ]
+    in_term = [p for p in periods if "term" in layout.kinds_at(p.start())]
+    for period in (*in_term, *(p for p in periods if p not in in_term)):
         start, end = layout.sentence_at(period.start())
         head, tail = layout.text[start : period.start()], layout.text[period.end() : end]
-        if not _TERM_LEAD.search(head) or _NOT_THE_TERM.search(head):
+        lead = _TERM_LEAD.search(head) or (period in in_term and _SECTION_LEAD.search(head))
+        if not lead or _NOT_THE_TERM.search(head):
             continue
+        unit = period.group("unit").lower()
         months = (number_of(period) or 0) * (12 if unit.startswith("year") else 1)
-        base = _term_base(layout, tail, period.end(), effective)
+        base = _term_base(layout, tail, period.end(), effective) or _commenced(layout, head, start)
         if base is None and _BEGINS_EFFECTIVE.search(head):
             base = effective
         if months and base is not None:
             ends_on = _add_months(base.value, months)
             return Found(ends_on, DERIVED, ((start, end), *base.spans))
+    return _anniversary(layout, effective)
+
+
+def _commenced(layout: Layout, head: str, offset: int) -> Found[date] | None:
+    """The date a term sentence says it commences on: "shall commence on January 20, 2014 and …"."""
+    match = _COMMENCES_ON_DATE.search(head)
+    if match is None:
+        return None
+    dates = [d for d in find_dates(head[match.end() : match.end() + 40], layout.date_order) if d.value]
+    if not dates or dates[0].start > 3 or dates[0].value is None:
+        return None
+    begin = offset + match.end() + dates[0].start
+    return Found(dates[0].value, PROSE, ((begin, begin + dates[0].end - dates[0].start),))
+
+
+def _anniversary(layout: Layout, effective: Found[date] | None) -> Found[date] | None:
+    """ "… shall continue until the four-year anniversary of the Effective Date" → effective + 4 years."""
+    if effective is None:
+        return None
+    for match in _ANNIVERSARY.finditer(layout.text):
+        years = number_of(match) if match.group("unit") else None
+        years = years or _ORDINALS.get((match.group("ordinal") or "").lower())
+        start, end = layout.sentence_at(match.start())
+        if years and not layout.addressed_to_reader(start):
+            return Found(_add_months(effective.value, 12 * years), DERIVED, ((start, end), *effective.spans))
     return None
 
 

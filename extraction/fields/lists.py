@@ -21,9 +21,12 @@ MAX_ITEMS = 60
 
 
 def section_items(layout: Layout, tables: tuple[Table, ...], name: str) -> list[Found[str]]:
-    """The items listed under the first heading that names the section, as written."""
-    for heading in layout.headings:
-        if not SECTIONS[name].search(heading.title) or _OTHER_SUBJECT.search(heading.title):
+    """The items listed under the first heading that names the section, as written; failing that, under the
+    first heading whose meaning is the section's ("Key Outputs", "Things We Will Not Do")."""
+    named = [h for h in layout.headings if SECTIONS[name].search(h.title)]
+    meant = [h for h in layout.headings if name in layout.section_kinds.get(h.line.index, ())]
+    for heading in (*named, *(h for h in meant if h not in named)):
+        if _OTHER_SUBJECT.search(heading.title):
             continue
         lines = [line for line in layout.section_lines(heading) if line.index not in layout.furniture]
         items = _bullets(layout, lines) or _table_items(tables, lines) or _plain_lines(layout, lines)

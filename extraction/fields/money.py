@@ -11,7 +11,7 @@ from collections import Counter
 from decimal import Decimal
 
 from extraction.candidates.labels import LabelValue
-from extraction.fields.amounts import AmountCandidate, TotalRanker
+from extraction.fields.amounts import FEE_SECTIONS, OTHER_SECTIONS, AmountCandidate, TotalRanker
 from extraction.fields.base import DERIVED, INFERRED, LABELLED, PROSE, TABLE, Found, found, labelled
 from extraction.layout import Layout
 from extraction.normalize.currency import CODES, stated_currency
@@ -76,6 +76,7 @@ def fee_pool(candidates: tuple[AmountCandidate, ...], code: str | None) -> list[
         for c in candidates
         if not any(c.cue(cue) for cue in _NOT_FEES)
         and not {"liability", "insurance", "instruction"} & c.in_sentence
+        and not (OTHER_SECTIONS & c.section and not FEE_SECTIONS & c.section)
         and (code is None or c.currency in (None, code))
     ]
 

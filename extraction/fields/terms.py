@@ -8,6 +8,7 @@ from extraction.layout import Layout
 from extraction.normalize.terms import PERIOD, jurisdiction, period_days
 
 _GOVERNED = re.compile(r"\bgovern(?:ed|s|ing)\b|\bconstrued\b|\binterpreted\b|\bapplicable\s+law\b", re.I)
+_LAWS = re.compile(r"\blaws?\s+of\b", re.I)
 _CONVENIENCE = re.compile(
     r"\bfor\s+(?:its\s+|their\s+)?convenience\b|\bwithout\s+cause\b|\bfor\s+any\s+(?:or\s+no\s+)?reason\b"
     r"|\bat\s+any\s+time\b[^.]{0,80}\bnotice\b",
@@ -17,9 +18,11 @@ _TERMINATE = re.compile(r"\bterminat\w*", re.I)
 _NOT_CONVENIENCE = re.compile(r"\bbreach\w*|\bcure\b|\binsolven\w*|\bbankrupt\w*|\bnon-?renewal\b", re.I)
 _RENEWS = re.compile(
     r"\b(?:renew(?:s|ed|al)?\s+automatically|automatic(?:ally)?\s+(?:be\s+)?renew\w*|auto-?renew\w*"
+    r"|automatic\s+extensions?\s+for\s+(?:successive|consecutive|additional|further)"
     r"|(?:shall|will)\s+(?:be\s+)?(?:automatically\s+)?(?:extended|renewed)\s+for\s+(?:successive|additional|further))",
     re.I,
 )
+_RENEWAL_WORDS = re.compile(r"\brenew|\bextended\s+for|\bautomatic\s+extension", re.I)
 _NO_RENEWAL = re.compile(
     r"\b(?:not|no|never)\s+(?:be\s+)?(?:renew\w*\s+automatically|automatic(?:ally)?\s+renew\w*|auto-?renew\w*)"
     r"|\bno\s+automatic\s+renewal\b|\bwithout\s+automatic\s+renewal\b",
@@ -39,7 +42,20 @@ def governing_law(layout: Layout, values: tuple[LabelValue, ...]) -> Found[str] 
         named = jurisdiction(sentence)
         if named and re.search(r"\bgovern|\bconstrued|\binterpreted|\bapplicable\s+law", sentence, re.I):
             candidates.append(found(named[0], PROSE, (start, end)))
+    if not candidates:
+        candidates = _law_in_its_section(layout)
     return best(candidates[:1]) if candidates else None
+
+
+def _law_in_its_section(layout: Layout) -> list[Found[str]]:
+    """In the section about the governing law (by its heading's meaning), a sentence naming the laws of a
+    place states it without the word "governed": "This Agreement is subject to the laws of Ontario"."""
+    candidates = []
+    for match, (start, end) in sentence_with(layout, _LAWS):
+        named = jurisdiction(layout.text[start:end])
+        if named and "governing_law" in layout.kinds_at(match.start()):
+            candidates.append(found(named[0], PROSE, (start, end)))
+    return candidates
 
 
 def termination_notice_days(layout: Layout, values: tuple[LabelValue, ...]) -> Found[int] | None:
@@ -72,7 +88,7 @@ def auto_renewal(layout: Layout, values: tuple[LabelValue, ...]) -> Found[bool] 
                 label_confidence(item),
                 (item.value_start, item.value_end),
             )
-    for _, (start, end) in sentence_with(layout, re.compile(r"\brenew|\bextended\s+for", re.I)):
+    for _, (start, end) in sentence_with(layout, _RENEWAL_WORDS):
         sentence = layout.text[start:end]
         if _NO_RENEWAL.search(sentence):
             return found(False, PROSE, (start, end))

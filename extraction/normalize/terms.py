@@ -95,6 +95,10 @@ _STOP = re.compile(
     r"and\s+the\s+United|excluding|including|for\s+|to\s+|in\s+(?:respect|connection)|that\s|which\s|regardless)\b.*$",
     re.IGNORECASE,
 )
+_BACK_REFERENCE = re.compile(r"\blaws?\s+of\s+(?:that|such|said)\s+(?:state|commonwealth|province)\b", re.I)
+_NAMED_STATE = re.compile(
+    r"\b(?:State|Commonwealth|Province)\s+of\s+(?P<place>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)"
+)
 _ADJECTIVE_PLACES = {
     "english": "England and Wales",
     "scottish": "Scotland",
@@ -112,6 +116,12 @@ _ADJECTIVE_PLACES = {
 def jurisdiction(text: str) -> tuple[str, int, int] | None:
     """The governing-law jurisdiction named in `text` (name only) with the span of the phrase naming it."""
     text = text.replace("\n", " ")
+    back = _BACK_REFERENCE.search(text)
+    if back:
+        # "entered into in the State of New Jersey, and … construed in accordance with the laws of that State"
+        state = _NAMED_STATE.search(text)
+        if state:
+            return state.group("place"), min(back.start(), state.start()), max(back.end(), state.end())
     match = _LAWS_OF.search(text)
     if not match:
         return None
@@ -119,7 +129,7 @@ def jurisdiction(text: str) -> tuple[str, int, int] | None:
         return _ADJECTIVE_PLACES[match.group("adjective").lower()], match.start(), match.end()
     place = _STOP.sub("", match.group("place")).strip()
     place = _PREFIXES.sub("", place).strip()
-    place = re.sub(r"^the\s+United\s+States\s+(?:of\s+America\s+)?and\s+(?:the\s+)?", "", place)
+    place = re.sub(r"^the\s+United\s+States\s+(?:of\s+America\s+)?and\s+(?:of\s+)?(?:the\s+)?", "", place)
     place = _PREFIXES.sub("", place).strip(" '\"")
     named = re.sub(r"^the\s+", "", place, flags=re.IGNORECASE)
     if not named or not named[0].isupper() or len(place.split()) > 6:

@@ -1,0 +1,89 @@
+"""Contract terms as real agreements write them (the shapes seen in the CUAD contracts, in new words)."""
+
+from datetime import date
+
+from extraction.engine import extract
+from models.record import HandoffRecord
+from tests.extraction.documents import assert_grounded, document
+
+OPENING = """
+SERVICES AGREEMENT
+This Services Agreement is entered into as of May 4, 2021 between Harbour Analytics Inc., a Delaware
+corporation ("Client"), and Lumen Data Services LLC, an Ohio limited liability company ("Provider").
+"""
+
+
+def run(*pages: str) -> HandoffRecord:
+    doc = document(*pages)
+    record = extract(doc)
+    assert_grounded(record, doc)
+    return record
+
+
+def test_a_term_counted_from_the_commencement_date_written_in_the_sentence() -> None:
+    record = run(
+        OPENING,
+        "2. TERM\nThis Agreement shall commence on June 1, 2021 and shall continue in effect for nine (9) "
+        "months, unless earlier terminated.",
+    )
+    assert record.fields.end_date.value == date(2022, 3, 1)
+
+
+def test_a_term_ending_on_an_anniversary_of_the_effective_date() -> None:
+    record = run(
+        OPENING,
+        "2. TERM\nThis Agreement shall commence on the Effective Date and shall continue until the "
+        "three-year anniversary of the Effective Date.",
+    )
+    assert record.fields.end_date.value == date(2024, 5, 4)
+
+
+def test_a_term_up_to_and_including_a_date() -> None:
+    record = run(OPENING, "2. DURATION\nThe Services shall continue up to and including 30 April 2023.")
+    assert record.fields.end_date.value == date(2023, 4, 30)
+
+
+def test_governing_law_named_by_back_reference() -> None:
+    record = run(
+        OPENING,
+        "9. MISCELLANEOUS\nThis Agreement shall be deemed entered into in the State of New Jersey and shall "
+        "be construed in accordance with the laws of that State applicable to agreements made there.",
+    )
+    assert record.fields.governing_law.value == "New Jersey"
+
+
+def test_governing_law_in_its_section_without_the_word_governed() -> None:
+    record = run(
+        OPENING, "9. APPLICABLE LAW\nThis Agreement is subject to the laws of the Province of Ontario."
+    )
+    assert record.fields.governing_law.value == "Ontario"
+
+
+def test_united_states_and_a_state_name_the_state() -> None:
+    record = run(
+        OPENING,
+        "9. GOVERNING LAW\nThis Agreement shall be governed by the laws of the United States of America "
+        "and of the Commonwealth of Pennsylvania, excluding its conflicts of law rules.",
+    )
+    assert record.fields.governing_law.value == "Pennsylvania"
+
+
+def test_an_automatic_extension_is_a_renewal() -> None:
+    record = run(
+        OPENING,
+        "2. TERM\nThis Agreement shall be subject to an automatic extension for consecutive one (1) year "
+        "periods unless either party gives notice.",
+    )
+    assert record.fields.auto_renewal.value is True
+
+
+def test_a_label_before_a_party_name_is_not_part_of_it() -> None:
+    record = run(
+        """
+        CONSULTING AGREEMENT
+        BETWEEN: NORTHERN SILVER MINES LTD., a company incorporated in British Columbia (the "Company")
+        AND: Ridgeway Advisory Corp., a company incorporated in British Columbia (the "Consultant")
+        """
+    )
+    assert record.fields.client_name.value == "NORTHERN SILVER MINES LTD."
+    assert record.fields.provider_name.value == "Ridgeway Advisory Corp."
