@@ -20,6 +20,7 @@ from evals.sow import clauses
 from evals.sow.blocks import Block, Grid, Heading, KeyValues, Letterhead, Para, Title, Voice
 from evals.sow.formatting import MoneyStyle
 from evals.sow.generator import generate_spec
+from evals.sow.injection import injected_blocks
 from evals.sow.sections import _bullets, _milestone_table, _rate_table, _signatures, document_blocks
 from evals.sow.spec import MilestoneSpec, Party, SowSpec
 from models.record import BillingModel
@@ -324,6 +325,8 @@ LAYOUTS: Final[dict[str, Layout]] = {
     "task_order": Layout(_task_order_overrides, _agency, task_order_blocks),
     "vat_gst": Layout(_tax_overrides, _keep, tax_summary_blocks),
     "long_fee_table": Layout(_long_table_overrides, _many_milestones, document_blocks),
+    # the standard document of the same seed, with prompt-injection text (evals.sow.injection)
+    "injected": Layout(lambda _rng: {}, _keep, injected_blocks),
 }
 
 
