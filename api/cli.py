@@ -237,4 +237,5 @@ def ingest_command(
         raise typer.Exit(EXIT_BAD_INPUT)
 
 
+import api.cli_eval  # noqa: E402,F401  registers `handoff eval`, `handoff bench`
 from api import cli_extract, cli_triage  # noqa: E402,F401  registers `handoff extract`, check, exceptions
