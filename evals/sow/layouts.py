@@ -21,7 +21,7 @@ from evals.sow.blocks import Block, Grid, Heading, KeyValues, Letterhead, Para, 
 from evals.sow.formatting import MoneyStyle
 from evals.sow.generator import generate_spec
 from evals.sow.injection import injected_blocks
-from evals.sow.sections import _bullets, _milestone_table, _rate_table, _signatures, document_blocks
+from evals.sow.sections import _bullets, _fees, _signatures, document_blocks
 from evals.sow.spec import MilestoneSpec, Party, SowSpec
 from models.record import BillingModel
 
@@ -144,58 +144,63 @@ def _keep(spec: SowSpec, _rng: random.Random) -> SowSpec:
 def letter_blocks(spec: SowSpec) -> list[Block]:
     """A letter: no order-form box and no terms pages; every value is stated in prose or a fee table."""
     voice = Voice(spec)
+    return [
+        *_letter_opening(voice),
+        Heading("Our understanding of your needs"),
+        Para(clauses.background(voice)),
+        Para(clauses.scope(voice)),
+        *_scope_lists(voice, "What we will deliver", "The engagement does not include:"),
+        Heading("Timing"),
+        Para(clauses.schedule(voice)),
+        Heading("Fees and billing"),
+        *_fees(voice),
+        Para(clauses.payment(voice)),
+        Heading("Term, termination and governing law"),
+        *_term_and_law(voice),
+        Para("Please sign and return a copy of this letter to confirm your agreement. Yours faithfully,"),
+        _signatures(voice),
+    ]
+
+
+def _letter_opening(voice: Voice) -> list[Block]:
+    spec = voice.spec
     reference = f"Our reference: {voice.text(spec.contract_number)} · {voice.day(spec.issue_date)}"
     retainer = spec.fees.billing_model is BillingModel.retainer
-    title = "RETAINER AGREEMENT" if retainer else "LETTER OF ENGAGEMENT"
-    effective = voice.day(spec.effective_date) if spec.effective_date else voice.day(spec.issue_date)
+    effective = voice.day(spec.effective_date or spec.issue_date)
     intro = (
         f"Dear {voice.client}, this letter (the {voice.quoted('Engagement Letter')}) confirms the terms on "
         f"which {voice.provider} ({voice.quoted('Provider')}) will provide "
         f"{voice.text(spec.service_line.lower())} services to {voice.client} ({voice.quoted('Client')}) for "
         f"the project {voice.quoted(voice.text(spec.project_name))}, effective {effective}."
     )
-    blocks: list[Block] = [
+    return [
         Letterhead(voice.provider, voice.text(spec.provider.address)),
-        Title(title, voice.text(spec.project_name), reference),
+        Title(
+            "RETAINER AGREEMENT" if retainer else "LETTER OF ENGAGEMENT",
+            voice.text(spec.project_name),
+            reference,
+        ),
         Para(f"{voice.client}<br/>{voice.text(spec.client.address)}"),
         Para(intro),
-        Heading("Our understanding of your needs"),
-        Para(clauses.background(voice)),
-        Para(clauses.scope(voice)),
-        Heading("What we will deliver"),
+    ]
+
+
+def _scope_lists(voice: Voice, deliver_heading: str, exclusions_intro: str) -> list[Block]:
+    """Deliverables, assumptions and exclusions as bullet lists (the truth's text lists)."""
+    return [
+        Heading(deliver_heading),
         _bullets(voice, "d"),
         Heading("Assumptions and exclusions"),
         Para(clauses.ASSUMPTIONS_INTRO),
         _bullets(voice, "a"),
-        Para("The engagement does not include:"),
+        Para(exclusions_intro),
         _bullets(voice, "o"),
-        Heading("Timing"),
-        Para(clauses.schedule(voice)),
-        Heading("Fees and billing"),
-        *_fee_blocks(voice),
-        Para(clauses.payment(voice)),
-        Heading("Term, termination and governing law"),
-        Para(clauses.term_and_termination(voice)),
     ]
+
+
+def _term_and_law(voice: Voice) -> list[Block]:
     law = clauses.governing_law(voice)
-    if law:
-        blocks.append(Para(law))
-    blocks.append(
-        Para("Please sign and return a copy of this letter to confirm your agreement. Yours faithfully,")
-    )
-    blocks.append(_signatures(voice))
-    return blocks
-
-
-def _fee_blocks(voice: Voice) -> list[Block]:
-    fees = voice.spec.fees
-    blocks: list[Block] = [Para(text) for text in clauses.fees(voice)]
-    priced = tuple(item for item in fees.milestones if item.amount is not None)
-    if priced:
-        blocks.append(_milestone_table(voice, priced))
-    if fees.rate_card:
-        blocks.append(_rate_table(voice, fees.rate_card))
-    return blocks
+    return [Para(clauses.term_and_termination(voice)), *([Para(law)] if law else [])]
 
 
 _ORDER_TYPES: Final = {
@@ -208,59 +213,46 @@ _ORDER_TYPES: Final = {
 def task_order_blocks(spec: SowSpec) -> list[Block]:
     """A government task order: issuing-office block, CLIN schedule, performance work statement."""
     voice = Voice(spec)
-    fees = spec.fees
-    start, end = spec.start_date or spec.issue_date, spec.end_date or spec.issue_date
-    period = f"{voice.day(start)} through {voice.day(end)}"
-    label = "Total Ceiling Price" if fees.billing_model is BillingModel.time_and_materials else "Total Price"
-    rows = [
-        ("Task Order Number", voice.text(spec.contract_number)),
-        ("Issued By", voice.client),
-        ("Contractor", voice.provider),
-        ("Effective Date", voice.day(spec.effective_date or spec.issue_date)),
-        ("Period of Performance", period),
-        ("Order Type", _ORDER_TYPES[fees.billing_model]),
-        (label, voice.money(fees.total)),
-        ("Currency", spec.currency),
-    ]
-    if spec.payment_terms_days is not None:
-        rows.append(
-            (
-                "Payment Terms",
-                f"Net {spec.payment_terms_days}" if spec.payment_terms_days else "Due on receipt",
-            )
-        )
-    blocks: list[Block] = [
+    reference = f"Order for supplies or services · {voice.day(spec.issue_date)}"
+    return [
         Letterhead(voice.client, voice.text(spec.client.address)),
-        Title(
-            "TASK ORDER",
-            voice.text(spec.project_name),
-            f"Order for supplies or services · {voice.day(spec.issue_date)}",
-        ),
-        KeyValues(tuple(rows), 2),
+        Title("TASK ORDER", voice.text(spec.project_name), reference),
+        _task_order_box(voice),
         Heading("Section B — Supplies or Services and Prices"),
         _clin_table(voice),
         Heading("Section C — Performance Work Statement"),
         Para(clauses.background(voice)),
         Para(clauses.scope(voice)),
-        Para("The Contractor shall deliver:"),
-        _bullets(voice, "d"),
-        Para(clauses.ASSUMPTIONS_INTRO),
-        _bullets(voice, "a"),
-        Para("Excluded from this task order:"),
-        _bullets(voice, "o"),
+        *_scope_lists(voice, "Deliverables", "Excluded from this task order:"),
         Heading("Section F — Deliveries or Performance"),
         Para(clauses.schedule(voice)),
         Heading("Section G — Contract Administration Data"),
         *(Para(text) for text in clauses.fees(voice)),
         Para(clauses.payment(voice)),
         Heading("Section I — Contract Clauses"),
-        Para(clauses.term_and_termination(voice)),
+        *_term_and_law(voice),
+        _signatures(voice),
     ]
-    law = clauses.governing_law(voice)
-    if law:
-        blocks.append(Para(law))
-    blocks.append(_signatures(voice))
-    return blocks
+
+
+def _task_order_box(voice: Voice) -> KeyValues:
+    spec, fees = voice.spec, voice.spec.fees
+    start, end = spec.start_date or spec.issue_date, spec.end_date or spec.issue_date
+    ceiling = fees.billing_model is BillingModel.time_and_materials
+    rows = [
+        ("Task Order Number", voice.text(spec.contract_number)),
+        ("Issued By", voice.client),
+        ("Contractor", voice.provider),
+        ("Effective Date", voice.day(spec.effective_date or spec.issue_date)),
+        ("Period of Performance", f"{voice.day(start)} through {voice.day(end)}"),
+        ("Order Type", _ORDER_TYPES[fees.billing_model]),
+        ("Total Ceiling Price" if ceiling else "Total Price", voice.money(fees.total)),
+        ("Currency", spec.currency),
+    ]
+    days = spec.payment_terms_days
+    if days is not None:
+        rows.append(("Payment Terms", f"Net {days}" if days else "Due on receipt"))
+    return KeyValues(tuple(rows), 2)
 
 
 def _clin_table(voice: Voice) -> Grid:

@@ -118,15 +118,28 @@ def triage_report(summary: dict[str, Any], results: Path, name: str) -> str:
 
 
 def e2e_report(summary: dict[str, Any], results: Path, name: str) -> str:
-    touchless, bad, injection = summary["touchless"], summary["bad_inputs"], summary["injection"]
-    rates = {label: row["touchless_rate"] for label, row in touchless["slices"].items()}
-    image = plots.rates(rates, _plot_path(results, name, "touchless"), "Touchless rate", "share of documents")
     lines = [
         f"# End to end: touchless rate, LLM cost, reliability ({summary['subset']} subset)",
         "",
         f"Re-run: `{summary['command']}` · {summary['date']} · {summary['seconds']} s "
         f"(load average {summary['load_average']}).",
         "",
+        *_touchless_section(summary["touchless"], results, name),
+        "",
+        *_llm_rows(summary["llm"]),
+        "",
+        *_bad_input_section(summary["bad_inputs"]),
+        "",
+        *_injection_section(summary["injection"]),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _touchless_section(touchless: dict[str, Any], results: Path, name: str) -> list[str]:
+    rates = {label: row["touchless_rate"] for label, row in touchless["slices"].items()}
+    image = plots.rates(rates, _plot_path(results, name, "touchless"), "Touchless rate", "share of documents")
+    return [
         f"Touchless: {touchless['definition']}",
         "",
         "| slice | documents | touchless | rate | fields all right | no false exception |",
@@ -140,9 +153,11 @@ def e2e_report(summary: dict[str, Any], results: Path, name: str) -> str:
         _image(image, results, "touchless rate"),
         "",
         *_not_touchless_rows(touchless["not_touchless"]),
-        "",
-        *_llm_rows(summary["llm"]),
-        "",
+    ]
+
+
+def _bad_input_section(bad: dict[str, Any]) -> list[str]:
+    return [
         "## Bad inputs (through `ingest`, fresh SQLite database and storage folder)",
         "",
         f"{bad['right_code']} of {bad['files']} files refused with their stable error code; afterwards "
@@ -154,7 +169,11 @@ def e2e_report(summary: dict[str, Any], results: Path, name: str) -> str:
             f"| {c['name']} | {c['kind']} | {c['bytes']} | `{c['expected_code']}` | `{c['code']}` |"
             for c in bad["cases"]
         ),
-        "",
+    ]
+
+
+def _injection_section(injection: dict[str, Any]) -> list[str]:
+    return [
         "## Prompt injection (evals.sow.injection)",
         "",
         f"{injection['unchanged']} of {injection['documents']} injected documents extracted exactly as their "
@@ -167,9 +186,7 @@ def e2e_report(summary: dict[str, Any], results: Path, name: str) -> str:
             f"| {', '.join(c['planted_values_reported']) or '—'} |"
             for c in injection["cases"]
         ),
-        "",
     ]
-    return "\n".join(lines)
 
 
 def _not_touchless_rows(rows: list[dict[str, Any]]) -> list[str]:
@@ -197,7 +214,7 @@ def _llm_rows(llm: dict[str, Any]) -> list[str]:
         f"{llm['failed']} failed. Per read document: {llm['mean_prompt_tokens']} prompt + "
         f"{llm['mean_completion_tokens']} completion tokens, estimated cost {llm['mean_estimated_cost']} at "
         f"{json.dumps(llm['prices_per_1k'])} per 1,000 tokens, {llm['mean_seconds']} s; scalar accuracy "
-        f"{llm['scalar_accuracy']}.",
+        f"{llm['scalar_accuracy']} (per document in the JSON). Limits: {json.dumps(llm['limits'])}.",
     ]
 
 
