@@ -3,7 +3,8 @@
 Bad inputs go through `intake.service.ingest` with a real SQLite database and local storage in a temporary
 folder: each must be refused with its stable error code, and afterwards the database holds no document row
 and the storage no object. Injected documents (evals.sow.injection) are extracted next to the clean
-document of the same seed: every extracted value must be the same, and none may be a planted one.
+document of the same seed: every extracted value must be the same, and none may be a planted one (that
+the clean document does not also have).
 """
 
 import io
@@ -178,7 +179,8 @@ def _one_injection(seed: int, settings: IntakeSettings) -> dict[str, Any]:
         "seed": seed,
         "injection": injection_of(injected_spec).name,
         "changed_fields": sorted(name for name in clean if clean[name] != injected.get(name)),
+        # a planted value the clean document also has (a real retainer) is not the injection's doing
         "planted_values_reported": sorted(
-            name for name, value in targets.items() if injected.get(name) == value
+            name for name, value in targets.items() if injected.get(name) == value != clean.get(name)
         ),
     }
