@@ -58,6 +58,12 @@ def llm_cost(documents: int, settings: IntakeSettings) -> dict[str, Any]:
             "prompt": llm.llm_price_prompt_per_1k,
             "completion": llm.llm_price_completion_per_1k,
         },
+        "limits": {
+            "max_chars_per_part": llm.llm_max_chars_per_part,
+            "max_list_items": llm.llm_max_list_items,
+            "max_output_tokens": llm.llm_max_output_tokens,
+            "max_reasks": llm.llm_max_reasks,
+        },
         "documents": len(rows),
         "failed": len(rows) - len(read),
         "mean_prompt_tokens": mean("prompt_tokens"),

@@ -228,5 +228,7 @@ REPORTS: dict[str, Callable[[dict[str, Any], Path, str], str]] = {
 
 def write_report(eval_name: str, subset: str, summary: dict[str, Any], results: Path) -> tuple[Path, Path]:
     name = f"{eval_name}-{subset}"
-    text = REPORTS[eval_name](summary, results, name)
-    return write_json_and_markdown(summary, text, results, name)
+    # the JSON first: a run of many minutes is not lost to a fault in drawing its report
+    as_json, as_markdown = write_json_and_markdown(summary, "", results, name)
+    as_markdown.write_text(REPORTS[eval_name](summary, results, name), encoding="utf-8")
+    return as_json, as_markdown
