@@ -208,6 +208,14 @@ def _llm_rows(llm: dict[str, Any]) -> list[str]:
     lines = ["## LLM backend: cost and tokens per document", ""]
     if not llm["configured"]:
         return [*lines, f"Not measured — {llm['reason']}."]
+    prices = llm["prices_per_1k"]
+    if not any(prices.values()):
+        lines.append(
+            "No token prices are configured (HANDOFF_LLM_PRICE_PROMPT_PER_1K / _COMPLETION_PER_1K; a local "
+            "server costs nothing per token), so the estimated cost is 0; the token counts price it at any "
+            "rate."
+        )
+        lines.append("")
     return [
         *lines,
         f"{llm['documents']} documents through `{llm['model']}` at {llm['base_url']} ({llm['dialect']}); "
