@@ -64,8 +64,11 @@ pytest: install-dev system-deps services llama-server
 
 test: lint typecheck pytest
 
+# handoff bench: parse/extract/check against pypdf and unstructured (its own venv under var/), peak memory.
 bench: install-dev
-	$(BIN)/python benchmarks/parse.py
+	$(PIP_INSTALL) -e ".[dev,bench]"
+	@PYTHON=$(PYTHON) scripts/unstructured-venv.sh
+	$(BIN)/handoff bench
 
 clean:
 	rm -rf var .mypy_cache .ruff_cache .pytest_cache

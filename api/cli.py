@@ -241,5 +241,5 @@ def ingest_command(
         raise typer.Exit(EXIT_BAD_INPUT)
 
 
-# registers extract, check, exceptions, train-extractor, users, export-corrections
-from api import cli_extract, cli_extraction_ml, cli_review, cli_triage  # noqa: E402,F401
+# registers extract, check, exceptions, train-extractor, users, export-corrections, eval, bench
+from api import cli_eval, cli_extract, cli_extraction_ml, cli_review, cli_triage  # noqa: E402,F401

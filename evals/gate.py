@@ -6,7 +6,10 @@ The subset (about a minute on 2 cores):
   (41000–41001), and the 5 Markdown corpus documents with a hand-labelled truth.json;
 - check: 3 text-only pairs per discrepancy kind, seed 1 (the full eval uses seed 0);
 - ranking: the shipped ranker on held-out history seed 204 (1,000 deals; training used seed 0, the full
-  eval 201–203), against the sort-by-amount baseline.
+  eval 201–203), against the sort-by-amount baseline;
+- end to end (evals.suite): the touchless rate on 8 text pairs per agreeing kind (seed 1) and on 3 documents
+  per new layout of the dev split (seeds 50000+), the layouts' scalar accuracy, the bad-input set through
+  ingest (right code, nothing stored) and 12 prompt-injected documents (seeds 60000–60011).
 With --write, also writes evals/results/gate.json and gate.md; without it the tree stays clean.
 """
 
@@ -20,12 +23,13 @@ from typing import Any, Final
 from evals.check.pairs import AGREEING_KINDS, KINDS, build_pair
 from evals.check.report import per_code
 from evals.check.run import run_pair
-from evals.extraction.documents import CorpusJob, GeneratedJob, Job
+from evals.extraction.documents import CorpusJob, GeneratedJob, Job, LayoutJob
 from evals.extraction.evaluate import DocumentScore, score_jobs
 from evals.extraction.scoring import SCALAR_FIELDS
 from evals.extraction.summary import grounding_summary, tally
 from evals.gate_thresholds import Verdict, failures, judge, load_thresholds, markdown_table, text_table
 from evals.reporting import write_json_and_markdown
+from evals.suite import reliability, touchless
 from evals.triage.history import generate_history
 from evals.triage.ranking import evaluate_ranking
 from intake.settings import IntakeSettings
@@ -52,6 +56,10 @@ CHECK_SEED: Final = 1
 CHECK_PAIRS_PER_KIND: Final = 3
 RANKING_SEED: Final = 204
 RANKING_DEALS: Final = 1000
+TOUCHLESS_PAIRS_PER_KIND: Final = 8
+GATE_LAYOUTS: Final = ("engagement_letter", "task_order", "vat_gst", "long_fee_table")
+LAYOUT_SUBSET: Final = tuple(LayoutJob(layout, 50000 + i) for layout in GATE_LAYOUTS for i in range(3))
+INJECTION_SEEDS: Final = range(60000, 60012)
 
 
 def _accuracy(scores: Sequence[DocumentScore], *, lists: bool) -> float | None:
@@ -102,8 +110,42 @@ def measure_ranking() -> dict[str, float]:
     }
 
 
+def measure_layouts(workers: int) -> dict[str, float]:
+    accuracy = _accuracy(list(score_jobs(LAYOUT_SUBSET, workers)), lists=False)
+    return {} if accuracy is None else {"extraction.layouts_dev.scalar_accuracy": accuracy}
+
+
+def _touchless_rate(verdicts: Sequence[touchless.Verdict]) -> float:
+    return round(sum(verdict.touchless for verdict in verdicts) / len(verdicts), 4)
+
+
+def measure_e2e() -> dict[str, float]:
+    settings, triage = IntakeSettings(), touchless.Triage.shipped()
+    pairs = touchless.agreeing_pairs(CHECK_SEED, TOUCHLESS_PAIRS_PER_KIND, 0.0)
+    on_pairs = [touchless.pair_verdict(pair, settings, triage) for pair in pairs]
+    on_layouts = [
+        touchless.layout_verdict(job.layout, job.seed, "dev", settings, triage) for job in LAYOUT_SUBSET
+    ]
+    bad = reliability.run_bad_inputs()
+    injected = reliability.run_injections(INJECTION_SEEDS, settings)
+    return {
+        "e2e.touchless_rate.agreeing_pairs": _touchless_rate(on_pairs),
+        "e2e.touchless_rate.layouts_dev": _touchless_rate(on_layouts),
+        "reliability.bad_input.right_code_rate": float(bad["right_code_rate"]),
+        "reliability.bad_input.stored": float(bad["documents_stored"] + bad["objects_stored"]),
+        "reliability.injection.unchanged_rate": float(injected["unchanged_rate"]),
+        "reliability.injection.planted_values_reported": float(injected["planted_values_reported"]),
+    }
+
+
 def measure(corpus: Path, workers: int) -> dict[str, float]:
-    return {**measure_extraction(corpus, workers), **measure_check(), **measure_ranking()}
+    return {
+        **measure_extraction(corpus, workers),
+        **measure_layouts(workers),
+        **measure_check(),
+        **measure_ranking(),
+        **measure_e2e(),
+    }
 
 
 def summary(metrics: dict[str, float], verdicts: Sequence[Verdict]) -> dict[str, Any]:

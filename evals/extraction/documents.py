@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Final, Literal
 
 from evals.sow import generate_spec, render_document, truth
+from evals.sow.layouts import layout_spec
 from extraction.engine import extract
 from intake.parse import parse
 from intake.settings import IntakeSettings
@@ -22,7 +23,7 @@ from models.document import ParsedDocument
 from models.record import HandoffRecord
 
 Variant = Literal["born_digital", "scanned_signature", "fully_scanned"]
-Source = Literal["generated", "corpus_truth", "cuad"]
+Source = Literal["generated", "corpus_truth", "cuad", "layout"]
 VARIANTS: Final[tuple[Variant, ...]] = ("born_digital", "scanned_signature", "fully_scanned")
 # First seed of each variant's slice; the engine was tuned on seeds below 10000.
 FIRST_SEED: Final[dict[Variant, int]] = {
@@ -46,7 +47,15 @@ class CorpusJob:
     source: Source
 
 
-Job = GeneratedJob | CorpusJob
+@dataclass(frozen=True)
+class LayoutJob:
+    """A born-digital document of one of evals.sow.layouts' layouts (letter of engagement, task order…)."""
+
+    layout: str
+    seed: int
+
+
+Job = GeneratedJob | CorpusJob | LayoutJob
 
 
 @dataclass(frozen=True)
@@ -88,7 +97,20 @@ def corpus_jobs(corpus: Path, patterns: Sequence[str] = ("*",)) -> list[CorpusJo
 def run_job(job: Job, settings: IntakeSettings) -> Extraction:
     if isinstance(job, GeneratedJob):
         return _run_generated(job, settings)
+    if isinstance(job, LayoutJob):
+        return _run_layout(job, settings)
     return _run_corpus(job, settings)
+
+
+def _run_layout(job: LayoutJob, settings: IntakeSettings) -> Extraction:
+    spec = layout_spec(job.seed, job.layout)
+    data = render_document(spec).data
+    started = time.perf_counter()
+    document = parse(data, f"{spec.doc_id}.pdf", settings)
+    record = extract(document)
+    seconds = time.perf_counter() - started
+    groups = {"variant": "born_digital", "layout": job.layout, "billing_model": spec.fees.billing_model.value}
+    return Extraction(spec.doc_id, "layout", record, document, truth(spec), groups, seconds)
 
 
 def scanned_pages(variant: Variant, page_count: int) -> tuple[int, ...]:

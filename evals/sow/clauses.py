@@ -25,9 +25,10 @@ _INVOICING = {
     InvoiceFrequency.upon_milestone: "upon completion of each milestone",
     InvoiceFrequency.upfront: "in full upon execution of {this}",
 }
-_TAX_NAMES = {"GBP": "VAT", "EUR": "VAT", "AUD": "GST", "CAD": "HST", "CHF": "VAT"}
+_TAX_NAMES = {"GBP": "VAT", "EUR": "VAT", "AUD": "GST", "CAD": "HST", "CHF": "VAT", "INR": "GST"}
 _CURRENCY_NAMES = {"USD": "United States dollars", "EUR": "euros", "GBP": "pounds sterling"}
 _CURRENCY_NAMES |= {"CAD": "Canadian dollars", "AUD": "Australian dollars", "CHF": "Swiss francs"}
+_CURRENCY_NAMES |= {"INR": "Indian rupees"}
 
 
 def _party(voice: Voice, role: str) -> str:

@@ -15,6 +15,7 @@ class MoneyStyle(StrEnum):
     code_prefix = "code_prefix"  # USD 1,250.00
     code_suffix = "code_suffix"  # 1,250.00 EUR
     continental = "continental"  # EUR 1.250,00 — decimal comma, as German and French contracts write it
+    indian = "indian"  # INR 12,50,000.00 — lakh and crore grouping
 
 
 class DateStyle(StrEnum):
@@ -33,6 +34,8 @@ _TENS = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eigh
 
 def format_money(amount: Decimal, currency: str, style: MoneyStyle) -> str:
     grouped = f"{amount:,.2f}"
+    if style is MoneyStyle.indian:
+        return f"{currency} {_indian_grouping(amount)}"
     if style is MoneyStyle.continental:
         continental = grouped.replace(",", " ").replace(".", ",").replace(" ", ".")
         return f"{currency} {continental}"
@@ -41,6 +44,14 @@ def format_money(amount: Decimal, currency: str, style: MoneyStyle) -> str:
     if style is MoneyStyle.symbol and currency in SYMBOLS:
         return f"{SYMBOLS[currency]}{grouped}"
     return f"{currency} {grouped}"
+
+
+def _indian_grouping(amount: Decimal) -> str:
+    """12,50,000.00: the last three digits, then groups of two."""
+    whole, cents = f"{amount:.2f}".split(".")
+    head, tail = whole[:-3], whole[-3:]
+    groups = [head[max(0, end - 2) : end] for end in range(len(head), 0, -2)][::-1]
+    return ",".join([*groups, tail]) + f".{cents}"
 
 
 def format_date(value: date, style: DateStyle) -> str:

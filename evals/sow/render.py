@@ -44,8 +44,8 @@ from evals.sow.blocks import (
     Terms,
     Title,
 )
+from evals.sow.layouts import layout_blocks
 from evals.sow.scan import replace_with_scans, resolve_pages
-from evals.sow.sections import document_blocks
 from evals.sow.spec import SowSpec, Style
 
 MARGIN = 0.8 * inch
@@ -91,7 +91,7 @@ def _typeset(spec: SowSpec) -> tuple[bytes, int]:
     doc.addPageTemplates(_page_templates(doc, spec))
     styles = _Styles(spec.style)
     story: list[Flowable] = []
-    for block in document_blocks(spec):
+    for block in layout_blocks(spec):
         story.extend(_flowables(block, styles, doc.width))
     doc.build(story, canvasmaker=_numbered_canvas(spec))
     return buffer.getvalue(), doc.page

@@ -143,3 +143,4 @@ class SowSpec(FrozenModel):
     change_order: ChangeOrderTerms | None
     distractors: Distractors
     style: Style
+    layout: str = Field(default="standard", description="the block layout, see layouts.py")

@@ -1,0 +1,342 @@
+"""Document layouts beyond the standard SOW: the same spec (the single source of PDF and truth) laid out as
+a letter of engagement, a government task order, a retainer letter, a SOW with VAT/GST summaries in UK, EU,
+Indian or Australian conventions, or a SOW whose milestone table runs over several pages.
+
+`layout_spec(seed, layout)` draws a spec for a layout: `generate_spec` with the overrides the layout needs,
+then a pure edit (e.g. the client becomes a government agency, the amounts rupees, the milestones sixty
+sprints). What a layout does not print (contacts, subcontractors) is removed from the spec, so `truth(spec)`
+still states exactly what the document says. The standard layout is `document_blocks` unchanged: existing
+seeds render the same bytes.
+"""
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any, Final
+
+from evals.sow import clauses
+from evals.sow.blocks import Block, Grid, Heading, KeyValues, Letterhead, Para, Title, Voice
+from evals.sow.formatting import MoneyStyle
+from evals.sow.generator import generate_spec
+from evals.sow.injection import injected_blocks
+from evals.sow.sections import _bullets, _fees, _signatures, document_blocks
+from evals.sow.spec import MilestoneSpec, Party, SowSpec
+from models.record import BillingModel
+
+AGENCIES: Final = (
+    ("U.S. Department of Energy", "energy.gov", "1000 Independence Ave SW, Washington, DC 20585"),
+    ("General Services Administration", "gsa.gov", "1800 F Street NW, Washington, DC 20405"),
+    ("Department of Veterans Affairs", "va.gov", "810 Vermont Avenue NW, Washington, DC 20420"),
+    ("State of Colorado Office of Information Technology", "state.co.us", "601 E 18th Ave, Denver, CO 80203"),
+    ("City of Austin", "austintexas.gov", "301 W 2nd Street, Austin, TX 78701"),
+)
+INDIAN_CLIENTS: Final = (
+    ("Sahyadri Logistics Private Limited", "sahyadri.in", "14 MG Road, Bengaluru 560001"),
+    ("Narmada Retail Private Limited", "narmadaretail.in", "88 Nariman Point, Mumbai 400021"),
+    ("Kaveri Health Services Limited", "kaverihealth.in", "5 Anna Salai, Chennai 600002"),
+)
+# Currency → (client region drawn for it, VAT/GST rate in %).
+TAX_REGIONS: Final = {"GBP": ("GB", 20), "EUR": ("DE", 19), "AUD": ("AU", 10), "INR": ("GB", 18)}
+LONG_TABLE_ROWS: Final = (45, 70)
+
+
+@dataclass(frozen=True)
+class Layout:
+    overrides: Callable[[random.Random], dict[str, Any]]
+    edit: Callable[[SowSpec, random.Random], SowSpec]
+    blocks: Callable[[SowSpec], list[Block]]
+
+
+def _no_lists(spec: SowSpec, _rng: random.Random) -> SowSpec:
+    return spec.model_copy(update={"contacts": (), "subcontractors": ()})
+
+
+def _letter_overrides(rng: random.Random) -> dict[str, Any]:
+    return {"document_type": "sow", "end_date_mistyped": False}
+
+
+def _retainer_overrides(rng: random.Random) -> dict[str, Any]:
+    return {"document_type": "sow", "billing_model": "retainer", "end_date_mistyped": False}
+
+
+def _task_order_overrides(rng: random.Random) -> dict[str, Any]:
+    model = rng.choice(("fixed_fee", "milestone", "time_and_materials"))
+    return {
+        "document_type": "sow",
+        "billing_model": model,
+        "capped": True,
+        "client_region": "US",
+        "currency": "USD",
+        "end_date_mistyped": False,
+        "open_ended": False,
+    }
+
+
+def _agency(spec: SowSpec, rng: random.Random) -> SowSpec:
+    name, domain, address = rng.choice(AGENCIES)
+    agency = Party(legal_name=name, entity="a government agency", address=address, email_domain=domain)
+    return _no_lists(spec, rng).model_copy(update={"client": agency})
+
+
+def _tax_overrides(rng: random.Random) -> dict[str, Any]:
+    currency = rng.choice(tuple(TAX_REGIONS))
+    region = TAX_REGIONS[currency][0]
+    return {
+        "document_type": "sow",
+        "client_region": region,
+        "currency": "GBP" if currency == "INR" else currency,
+        "_tax_currency": currency,
+    }
+
+
+def _taxed(spec: SowSpec, rng: random.Random, currency: str) -> SowSpec:
+    rate = TAX_REGIONS[currency][1]
+    distractors = spec.distractors.model_copy(update={"tax_rate_percent": rate})
+    if currency != "INR":
+        return spec.model_copy(update={"distractors": distractors})
+    name, domain, address = rng.choice(INDIAN_CLIENTS)
+    client = Party(
+        legal_name=name, entity="a company incorporated under the Companies Act, 2013", address=address,
+        email_domain=domain,
+    )  # fmt: skip
+    fees = spec.fees.model_copy(
+        update={
+            "rate_card": tuple(item.model_copy(update={"currency": "INR"}) for item in spec.fees.rate_card)
+        }
+    )
+    style = spec.style.model_copy(update={"money": rng.choice((MoneyStyle.indian, MoneyStyle.code_prefix))})
+    return _no_lists(spec, rng).model_copy(
+        update={"client": client, "currency": "INR", "fees": fees, "style": style, "distractors": distractors}
+    )
+
+
+def _long_table_overrides(rng: random.Random) -> dict[str, Any]:
+    return {"document_type": "sow", "billing_model": "milestone", "open_ended": False}
+
+
+def _many_milestones(spec: SowSpec, rng: random.Random) -> SowSpec:
+    """The same total in 45–70 weekly sprint payments; the last absorbs the rounding."""
+    count = rng.randint(*LONG_TABLE_ROWS)
+    total = spec.fees.total
+    share = (total / count).quantize(Decimal("1"))
+    amounts = [share] * (count - 1) + [total - share * (count - 1)]
+    start = spec.start_date or spec.issue_date
+    phases = spec.phases or ("Delivery",)
+    milestones = tuple(
+        MilestoneSpec(
+            name=f"{phases[index * len(phases) // count]} sprint {index + 1}",
+            amount=amount,
+            due_date=start + timedelta(days=7 * (index + 1)),
+        )
+        for index, amount in enumerate(amounts)
+    )
+    end = max(spec.end_date or start, milestones[-1].due_date or start)
+    fees = spec.fees.model_copy(update={"milestones": milestones})
+    return spec.model_copy(update={"fees": fees, "end_date": end})
+
+
+def _keep(spec: SowSpec, _rng: random.Random) -> SowSpec:
+    return spec
+
+
+def letter_blocks(spec: SowSpec) -> list[Block]:
+    """A letter: no order-form box and no terms pages; every value is stated in prose or a fee table."""
+    voice = Voice(spec)
+    return [
+        *_letter_opening(voice),
+        Heading("Our understanding of your needs"),
+        Para(clauses.background(voice)),
+        Para(clauses.scope(voice)),
+        *_scope_lists(voice, "What we will deliver", "The engagement does not include:"),
+        Heading("Timing"),
+        Para(clauses.schedule(voice)),
+        Heading("Fees and billing"),
+        *_fees(voice),
+        Para(clauses.payment(voice)),
+        Heading("Term, termination and governing law"),
+        *_term_and_law(voice),
+        Para("Please sign and return a copy of this letter to confirm your agreement. Yours faithfully,"),
+        _signatures(voice),
+    ]
+
+
+def _letter_opening(voice: Voice) -> list[Block]:
+    spec = voice.spec
+    reference = f"Our reference: {voice.text(spec.contract_number)} · {voice.day(spec.issue_date)}"
+    retainer = spec.fees.billing_model is BillingModel.retainer
+    effective = voice.day(spec.effective_date or spec.issue_date)
+    intro = (
+        f"Dear {voice.client}, this letter (the {voice.quoted('Engagement Letter')}) confirms the terms on "
+        f"which {voice.provider} ({voice.quoted('Provider')}) will provide "
+        f"{voice.text(spec.service_line.lower())} services to {voice.client} ({voice.quoted('Client')}) for "
+        f"the project {voice.quoted(voice.text(spec.project_name))}, effective {effective}."
+    )
+    return [
+        Letterhead(voice.provider, voice.text(spec.provider.address)),
+        Title(
+            "RETAINER AGREEMENT" if retainer else "LETTER OF ENGAGEMENT",
+            voice.text(spec.project_name),
+            reference,
+        ),
+        Para(f"{voice.client}<br/>{voice.text(spec.client.address)}"),
+        Para(intro),
+    ]
+
+
+def _scope_lists(voice: Voice, deliver_heading: str, exclusions_intro: str) -> list[Block]:
+    """Deliverables, assumptions and exclusions as bullet lists (the truth's text lists)."""
+    return [
+        Heading(deliver_heading),
+        _bullets(voice, "d"),
+        Heading("Assumptions and exclusions"),
+        Para(clauses.ASSUMPTIONS_INTRO),
+        _bullets(voice, "a"),
+        Para(exclusions_intro),
+        _bullets(voice, "o"),
+    ]
+
+
+def _term_and_law(voice: Voice) -> list[Block]:
+    law = clauses.governing_law(voice)
+    return [Para(clauses.term_and_termination(voice)), *([Para(law)] if law else [])]
+
+
+_ORDER_TYPES: Final = {
+    BillingModel.fixed_fee: "Firm-Fixed-Price (FFP)",
+    BillingModel.milestone: "Firm-Fixed-Price (FFP), payable by milestone",
+    BillingModel.time_and_materials: "Time-and-Materials (T&M), ceiling price",
+}
+
+
+def task_order_blocks(spec: SowSpec) -> list[Block]:
+    """A government task order: issuing-office block, CLIN schedule, performance work statement."""
+    voice = Voice(spec)
+    reference = f"Order for supplies or services · {voice.day(spec.issue_date)}"
+    return [
+        Letterhead(voice.client, voice.text(spec.client.address)),
+        Title("TASK ORDER", voice.text(spec.project_name), reference),
+        _task_order_box(voice),
+        Heading("Section B — Supplies or Services and Prices"),
+        _clin_table(voice),
+        Heading("Section C — Performance Work Statement"),
+        Para(clauses.background(voice)),
+        Para(clauses.scope(voice)),
+        *_scope_lists(voice, "Deliverables", "Excluded from this task order:"),
+        Heading("Section F — Deliveries or Performance"),
+        Para(clauses.schedule(voice)),
+        Heading("Section G — Contract Administration Data"),
+        *(Para(text) for text in clauses.fees(voice)),
+        Para(clauses.payment(voice)),
+        Heading("Section I — Contract Clauses"),
+        *_term_and_law(voice),
+        _signatures(voice),
+    ]
+
+
+def _task_order_box(voice: Voice) -> KeyValues:
+    spec, fees = voice.spec, voice.spec.fees
+    start, end = spec.start_date or spec.issue_date, spec.end_date or spec.issue_date
+    ceiling = fees.billing_model is BillingModel.time_and_materials
+    rows = [
+        ("Task Order Number", voice.text(spec.contract_number)),
+        ("Issued By", voice.client),
+        ("Contractor", voice.provider),
+        ("Effective Date", voice.day(spec.effective_date or spec.issue_date)),
+        ("Period of Performance", f"{voice.day(start)} through {voice.day(end)}"),
+        ("Order Type", _ORDER_TYPES[fees.billing_model]),
+        ("Total Ceiling Price" if ceiling else "Total Price", voice.money(fees.total)),
+        ("Currency", spec.currency),
+    ]
+    days = spec.payment_terms_days
+    if days is not None:
+        rows.append(("Payment Terms", f"Net {days}" if days else "Due on receipt"))
+    return KeyValues(tuple(rows), 2)
+
+
+def _clin_table(voice: Voice) -> Grid:
+    fees = voice.spec.fees
+    header = ("CLIN", "Supplies / Services", "Qty", "Unit", "Amount")
+    if fees.milestones:
+        rows = tuple(
+            (f"{index:04d}", voice.text(item.name), "1", "Job", voice.money(item.amount or Decimal(0)))
+            for index, item in enumerate(fees.milestones, 1)
+        )
+    elif fees.rate_card:
+        rows = tuple(
+            (
+                f"{index:04d}",
+                f"{voice.text(item.role)} at {voice.money(item.rate)} per {item.unit.value}",
+                str(item.estimated_quantity or ""),
+                item.unit.value.capitalize(),
+                voice.money(item.rate * (item.estimated_quantity or 0)),
+            )
+            for index, item in enumerate(fees.rate_card, 1)
+        )
+    else:
+        rows = (("0001", voice.text(voice.spec.project_name), "1", "Lot", voice.money(fees.total)),)
+    footer = ("", "Total", "", "", voice.money(fees.total))
+    return Grid(header, rows, footer, (0.1, 0.5, 0.08, 0.1, 0.22), (4,))
+
+
+def tax_summary_blocks(spec: SowSpec) -> list[Block]:
+    """The standard SOW with a fee summary of net fees, VAT/GST and the gross amount after its fee section."""
+    blocks = document_blocks(spec)
+    rate = spec.distractors.tax_rate_percent or 0
+    voice = Voice(spec)
+    tax = (spec.fees.total * rate / 100).quantize(Decimal("0.01"))
+    name = "GST" if spec.currency in {"AUD", "INR"} else "VAT"
+    rows = [("Fees (excluding " + name + ")", voice.money(spec.fees.total))]
+    if spec.currency == "INR":
+        half = (tax / 2).quantize(Decimal("0.01"))
+        rows += [
+            (f"CGST @ {rate / 2:g}%", voice.money(half)),
+            (f"SGST @ {rate / 2:g}%", voice.money(tax - half)),
+        ]
+    else:
+        rows.append((f"{name} @ {rate}%", voice.money(tax)))
+    summary = Grid(
+        ("Fee summary", "Amount"),
+        tuple(rows),
+        (f"Total including {name}", voice.money(spec.fees.total + tax)),
+        (0.6, 0.4),
+        (1,),
+    )
+    at = next(
+        index
+        for index, block in enumerate(blocks)
+        if isinstance(block, Heading) and block.text.endswith(". Fees")
+    )
+    return [*blocks[: at + 1], summary, *blocks[at + 1 :]]
+
+
+LAYOUTS: Final[dict[str, Layout]] = {
+    "engagement_letter": Layout(_letter_overrides, _no_lists, letter_blocks),
+    "retainer_letter": Layout(_retainer_overrides, _no_lists, letter_blocks),
+    "task_order": Layout(_task_order_overrides, _agency, task_order_blocks),
+    "vat_gst": Layout(_tax_overrides, _keep, tax_summary_blocks),
+    "long_fee_table": Layout(_long_table_overrides, _many_milestones, document_blocks),
+    # the standard document of the same seed, with prompt-injection text (evals.sow.injection)
+    "injected": Layout(lambda _rng: {}, _keep, injected_blocks),
+}
+
+
+def layout_spec(seed: int, layout: str) -> SowSpec:
+    """A spec drawn for `layout` (one of LAYOUTS); pure in (seed, layout)."""
+    chosen = LAYOUTS[layout]
+    rng = random.Random(f"{seed}-{layout}")  # noqa: S311 - reproducible documents, not security
+    overrides = chosen.overrides(rng)
+    tax_currency = overrides.pop("_tax_currency", None)
+    spec = generate_spec(seed, **overrides)
+    spec = _taxed(spec, rng, tax_currency) if tax_currency else chosen.edit(spec, rng)
+    return spec.model_copy(update={"layout": layout, "doc_id": f"{layout}-{seed:05d}"})
+
+
+def layout_blocks(spec: SowSpec) -> list[Block]:
+    if spec.layout == "standard":
+        return document_blocks(spec)
+    return LAYOUTS[spec.layout].blocks(spec)
+
+
+__all__ = ["LAYOUTS", "layout_blocks", "layout_spec"]
