@@ -51,7 +51,7 @@ def record(
     milestones: tuple[Milestone, ...] = (),
     rate_card: tuple[RateCardItem, ...] = (),
     amends: str | None = None,
-    **values: object,
+    **values: Any,
 ) -> HandoffRecord:
     return HandoffRecord(
         document=DocumentInfo(sha256=sha * 64, filename=f"{sha}.pdf", pages=3, parser="pypdfium2"),
@@ -70,12 +70,12 @@ MILESTONES = (
 )
 
 
-def milestone_record(sha: str = "a", **values: object) -> HandoffRecord:
+def milestone_record(sha: str = "a", **values: Any) -> HandoffRecord:
     return record(sha, milestones=MILESTONES, **values)
 
 
-def change_order_record(sha: str = "c", amends: str = "SOW-2026-0042", **values: object) -> HandoffRecord:
-    defaults: dict[str, object] = {
+def change_order_record(sha: str = "c", amends: str = "SOW-2026-0042", **values: Any) -> HandoffRecord:
+    defaults: dict[str, Any] = {
         "document_type": "change_order",
         "contract_number": "CO-1",
         "project_name": "Cloud Migration - Change Order 1",

@@ -2,6 +2,7 @@
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -146,7 +147,7 @@ def test_mixed_billing_posts_the_fixed_milestones_and_the_tm_plan() -> None:
     ],
 )
 def test_a_record_that_cannot_make_a_posting_says_what_is_missing(
-    values: dict[str, object], message: str
+    values: dict[str, Any], message: str
 ) -> None:
     with pytest.raises(UnpostableRecord, match=message):
         project_posting("rv-1", record(**values))
