@@ -204,7 +204,9 @@ def ingest_command(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders to upload into the document store.")],
     crm_opportunity_id: Annotated[str | None, typer.Option("--crm-id", help="CRM opportunity id.")] = None,
 ) -> None:
-    """Parse documents and store them (database + storage); the same bytes twice make one document."""
+    """Parse and store documents, and queue them for extraction and checks (with HANDOFF_BROKER_URL unset
+    the pipeline runs right here); the same bytes twice make one document."""
+    from api.pipeline import submit_new
     from intake.service import ingest
     from intake.settings import StorageSettings
     from intake.storage import make_storage
@@ -229,12 +231,14 @@ def ingest_command(
                     settings=settings,
                     crm_opportunity_id=crm_opportunity_id,
                 )
+                submit_new(session, result.document_id, result.created)
             counts["new" if result.created else "existing"] += 1
 
         failures = run_batch(files, "ingesting", ingest_one)
-    out.print(f"{counts['new']} new, {counts['existing']} already stored, {failures} refused")
+    out.print(f"{counts['new']} new (queued), {counts['existing']} already stored, {failures} refused")
     if failures:
         raise typer.Exit(EXIT_BAD_INPUT)
 
 
-from api import cli_extract, cli_triage  # noqa: E402,F401  registers `handoff extract`, check, exceptions
+# registers `handoff extract`, check, exceptions; worker, retry, status, postings, erp-sandbox
+from api import cli_extract, cli_pipeline, cli_triage  # noqa: E402,F401

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
 from api.deps import IntakeSettingsDep, SessionDep, StorageDep
+from api.pipeline import submit_new
 from api.routes_documents import read_limited
 from intake.service import get_document, ingest, list_documents
 from models.document import ParsedDocument
@@ -44,6 +45,7 @@ async def upload(
         documents = list_documents(session, limit=200, offset=0)
         context = {"documents": documents, "error": f"{file.filename}: {error.detail} ({error.code})"}
         return templates.TemplateResponse(request, "index.html", context, status_code=error.http_status)
+    await run_in_threadpool(submit_new, session, result.document_id, result.created)
     return RedirectResponse(f"/documents/{result.document_id}", status_code=303)
 
 
