@@ -1,7 +1,9 @@
 """Generic REST ERP adapter (httpx): the mapped JSON body, an `Idempotency-Key` header, a timeout per call.
 
 5xx, 408, 429, timeouts and connection errors raise ErpUnavailable (the outbox retries with the same key);
-other 4xx raise ErpRejected with the ERP's own message (the outbox dead-letters at once).
+other 4xx raise ErpRejected with the ERP's own message (the outbox dead-letters at once). An answer that
+echoes another request's Idempotency-Key (a server that answered twice on one connection) is not believed:
+the connections are dropped and the posting retried, so it is never booked under another posting's id.
 """
 
 from typing import Any, Final
@@ -25,14 +27,19 @@ class RestErp:
         if settings.erp_token is not None:
             headers["Authorization"] = f"Bearer {settings.erp_token.get_secret_value()}"
         self.mapping = mapping
-        self.client = client or httpx.Client(
-            base_url=settings.erp_url,
-            headers=headers,
-            timeout=httpx.Timeout(settings.erp_timeout_s, connect=settings.erp_connect_timeout_s),
-        )
+        self._options: dict[str, Any] = {
+            "base_url": settings.erp_url,
+            "headers": headers,
+            "timeout": httpx.Timeout(settings.erp_timeout_s, connect=settings.erp_connect_timeout_s),
+        }
+        self.client = client or httpx.Client(**self._options)
 
     def close(self) -> None:
         self.client.close()
+
+    def _reconnect(self) -> None:
+        self.client.close()
+        self.client = httpx.Client(**self._options)
 
     def post(self, posting: Posting, idempotency_key: str) -> ErpReceipt:
         body = request_body(self.mapping, posting)
@@ -43,6 +50,10 @@ class RestErp:
             raise ErpUnavailable(f"the ERP timed out ({type(error).__name__}) on POST {path}") from error
         except httpx.TransportError as error:
             raise ErpUnavailable(f"the ERP connection failed on POST {path}: {error!r}") from error
+        echoed = response.headers.get("Idempotency-Key")
+        if echoed is not None and echoed != idempotency_key:
+            self._reconnect()
+            raise ErpUnavailable(f"the ERP's answer on POST {path} belongs to another request ({echoed})")
         return self._receipt(posting, response)
 
     def _receipt(self, posting: Posting, response: httpx.Response) -> ErpReceipt:

@@ -2,7 +2,8 @@
 
 POST /api/projects and POST /api/projects/{id}/amendments need an `Idempotency-Key` header: the same key and
 body again answer what the first request was answered (header `Idempotent-Replayed: true`), the same key
-with another body is refused with 422. GET /api/projects lists what was received; GET / shows it as a page.
+with another body is refused with 422. Every answer to a posting echoes its Idempotency-Key.
+GET /api/projects lists what was received; GET / shows it as a page.
 /admin/faults arms faults (erp/sandbox/faults.py), /admin/stats counts, /admin/reset empties the database.
 """
 
@@ -57,8 +58,8 @@ def create_sandbox(db: Path) -> ConnectionFaults:
         setattr(request.state, FAULT_STATE, next((a for a in actions if a in ("drop", "ack_twice")), None))
         return None
 
-    def answer(status: int, body: dict[str, Any], replayed: bool) -> JSONResponse:
-        headers = {"Idempotent-Replayed": "true"} if replayed else {}
+    def answer(key: str, status: int, body: dict[str, Any], replayed: bool) -> JSONResponse:
+        headers = {"Idempotency-Key": key} | ({"Idempotent-Replayed": "true"} if replayed else {})
         return JSONResponse(body, status_code=200 if replayed else status, headers=headers)
 
     @app.post("/api/projects")
@@ -68,7 +69,7 @@ def create_sandbox(db: Path) -> ConnectionFaults:
             if refused is not None:
                 return refused
             assert key is not None
-            return answer(*store.create_project(key, body))
+            return answer(key, *store.create_project(key, body))
         except KeyReused:
             return error(422, "this Idempotency-Key was used with a different body")
 
@@ -81,7 +82,7 @@ def create_sandbox(db: Path) -> ConnectionFaults:
             if refused is not None:
                 return refused
             assert key is not None
-            return answer(*store.create_amendment(project_id, key, body))
+            return answer(key, *store.create_amendment(project_id, key, body))
         except KeyReused:
             return error(422, "this Idempotency-Key was used with a different body")
         except UnknownProject:
