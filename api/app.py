@@ -4,10 +4,12 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from api.pipeline import use_database
 from api.problems import install_problem_handlers
 from api.routes_crm import router as crm_router
 from api.routes_documents import router as documents_router
 from api.routes_exceptions import router as exceptions_router
+from api.routes_postings import router as postings_router
 from api.routes_web import router as web_router
 from api.settings import ApiSettings
 from intake.settings import IntakeSettings, StorageSettings
@@ -35,6 +37,7 @@ def create_app(
         version="0.1.0",
     )
     engine = make_engine(database.database_url)
+    use_database(database.database_url)
     app.state.engine = engine
     app.state.session_factory = session_factory(engine)
     app.state.storage = make_storage(storage or StorageSettings())
@@ -44,6 +47,7 @@ def create_app(
     app.include_router(documents_router)
     app.include_router(crm_router)
     app.include_router(exceptions_router)
+    app.include_router(postings_router)
     app.include_router(web_router)
 
     @app.get("/healthz", tags=["ops"])

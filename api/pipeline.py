@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.queue import QueueSettings, celery_app
 from api.stages import STAGES, Stage, check_stage, extract_stage, is_transient, record_failure
+from erp import runtime as erp_runtime
 from erp.outbox import POST_STAGE
 from erp.postings import list_postings, replay
 from erp.tasks import post_task
@@ -40,13 +41,22 @@ class NotRetryable(HandoffError):
     title = "Only a failed document is retried"
 
 
+_database: dict[str, str] = {}
+
+
 @lru_cache(maxsize=4)
 def _sessions(url: str) -> sessionmaker[Session]:
     return session_factory(make_engine(url))
 
 
+def use_database(url: str) -> None:
+    """Run this process's tasks on `url` (the app's database) instead of HANDOFF_DATABASE_URL."""
+    _database["url"] = url
+    erp_runtime.use_database(url)
+
+
 def sessions() -> sessionmaker[Session]:
-    return _sessions(DatabaseSettings().database_url)
+    return _sessions(_database.get("url") or DatabaseSettings().database_url)
 
 
 class StageTask(Task):  # type: ignore[type-arg]

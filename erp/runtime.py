@@ -22,10 +22,20 @@ class ErpRuntime:
     settings: ErpSettings
 
 
+_database: dict[str, str] = {}
+
+
+def use_database(url: str) -> None:
+    """Post from `url` (the app's database) instead of HANDOFF_DATABASE_URL."""
+    if _database.get("url") != url:
+        reset()
+        _database["url"] = url
+
+
 @lru_cache(maxsize=1)
 def runtime() -> ErpRuntime:
     settings = ErpSettings()
-    sessions = session_factory(make_engine(DatabaseSettings().database_url))
+    sessions = session_factory(make_engine(_database.get("url") or DatabaseSettings().database_url))
     return ErpRuntime(sessions, RestErp(settings, load_erp_mapping(settings.erp_mapping)), settings)
 
 

@@ -54,7 +54,9 @@ def record(
     **values: Any,
 ) -> HandoffRecord:
     return HandoffRecord(
-        document=DocumentInfo(sha256=sha * 64, filename=f"{sha}.pdf", pages=3, parser="pypdfium2"),
+        document=DocumentInfo(
+            sha256=sha if len(sha) == 64 else sha * 64, filename=f"{sha[:8]}.pdf", pages=3, parser="pypdfium2"
+        ),
         extractor=ExtractorInfo(backend="offline", model="rules"),
         fields=fields_from_values(BASE_VALUES | values),
         milestones=milestones,
