@@ -30,7 +30,7 @@ class QueueSettings(BaseSettings):
 
 def make_celery(settings: QueueSettings | None = None, erp: ErpSettings | None = None) -> Celery:
     settings, erp = settings or QueueSettings(), erp or ErpSettings()
-    app = Celery("handoff", include=["api.pipeline", "erp.tasks"])
+    app = Celery("handoff", include=["api.pipeline", "erp.tasks"], set_as_current=False)
     app.conf.update(
         broker_url=settings.broker_url or "memory://",
         task_always_eager=settings.eager,
@@ -48,3 +48,5 @@ def make_celery(settings: QueueSettings | None = None, erp: ErpSettings | None =
 
 
 celery_app = make_celery()
+# The process's app for every thread (a request's threadpool too): shared tasks are sent with it.
+celery_app.set_default()
