@@ -114,7 +114,7 @@ def create_sandbox(db: Path) -> ConnectionFaults:
     @app.post("/admin/reset")
     def reset() -> dict[str, str]:
         store.reset()
-        board.arm(Faults())
+        board.reset()
         return {"status": "empty"}
 
     @app.get("/healthz")

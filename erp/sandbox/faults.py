@@ -38,6 +38,11 @@ class FaultBoard:
         with self._lock:
             self.faults = faults
 
+    def reset(self) -> None:
+        with self._lock:
+            self.faults = Faults()
+            self.injected = dict.fromkeys(self.injected, 0)
+
     def take(self) -> list[Action]:
         """The faults of one posting request, each counter down by one."""
         with self._lock:
