@@ -43,7 +43,9 @@ samples: migrate ocr-optional
 ocr-optional:
 	@scripts/system-deps.sh --optional
 
+# Demo users (one per role) get fresh random passwords, printed here once; nothing else makes credentials.
 run: install samples
+	$(BIN)/handoff users seed-demo
 	$(BIN)/handoff serve --host $(HOST) --port $(PORT)
 
 lint: install-dev

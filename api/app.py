@@ -4,17 +4,21 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from api.pipeline import use_database
+from api.auth import install_auth
+from api.pipeline import queue_posting, use_database
 from api.problems import install_problem_handlers
 from api.routes_crm import router as crm_router
 from api.routes_documents import router as documents_router
 from api.routes_exceptions import router as exceptions_router
 from api.routes_postings import router as postings_router
+from api.routes_review import router as review_router
+from api.routes_session import router as session_router
 from api.routes_web import router as web_router
-from api.settings import ApiSettings
+from api.settings import ApiSettings, AuthSettings
 from intake.settings import IntakeSettings, StorageSettings
 from intake.storage import make_storage
 from models.db import DatabaseSettings, make_engine, session_factory, upgrade_database
+from review.settings import ReviewSettings
 from triage.settings import CrmSettings
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -26,6 +30,8 @@ def create_app(
     intake: IntakeSettings | None = None,
     api: ApiSettings | None = None,
     crm: CrmSettings | None = None,
+    review: ReviewSettings | None = None,
+    auth: AuthSettings | None = None,
 ) -> FastAPI:
     database = database or DatabaseSettings()
     api = api or ApiSettings()
@@ -43,12 +49,19 @@ def create_app(
     app.state.storage = make_storage(storage or StorageSettings())
     app.state.intake_settings = intake or IntakeSettings()
     app.state.crm_settings = crm or CrmSettings()
+    app.state.review_settings = review or ReviewSettings()
+    app.state.auth_settings = auth or AuthSettings()
+    # Called with the OutboxEntry id after an approval commits: queues the ERP posting task.
+    app.state.on_approved = queue_posting
     install_problem_handlers(app)
+    install_auth(app)
     app.include_router(documents_router)
     app.include_router(crm_router)
     app.include_router(exceptions_router)
     app.include_router(postings_router)
     app.include_router(web_router)
+    app.include_router(session_router)
+    app.include_router(review_router)
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> dict[str, str]:

@@ -203,6 +203,9 @@ def redact(url: str) -> str:
 def ingest_command(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders to upload into the document store.")],
     crm_opportunity_id: Annotated[str | None, typer.Option("--crm-id", help="CRM opportunity id.")] = None,
+    uploaded_by: Annotated[
+        str | None, typer.Option("--uploaded-by", help="username recorded as uploader (four-eyes)")
+    ] = None,
 ) -> None:
     """Parse and store documents, and queue them for extraction and checks (with HANDOFF_BROKER_URL unset
     the pipeline runs right here); the same bytes twice make one document."""
@@ -229,6 +232,7 @@ def ingest_command(
                     session=session,
                     storage=storage,
                     settings=settings,
+                    uploaded_by=uploaded_by,
                     crm_opportunity_id=crm_opportunity_id,
                 )
                 submit_new(session, result.document_id, result.created)
@@ -239,6 +243,8 @@ def ingest_command(
     if failures:
         raise typer.Exit(EXIT_BAD_INPUT)
 
+
+import api.cli_review  # noqa: E402,F401  registers `handoff users`, `handoff export-corrections`
 
 # registers `handoff extract`, check, exceptions; worker, retry, status, postings, erp-sandbox
 from api import cli_extract, cli_pipeline, cli_triage  # noqa: E402,F401

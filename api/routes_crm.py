@@ -12,9 +12,11 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
 
+from api.auth import allow
 from api.deps import SessionDep
 from models.crm import CrmOpportunity
 from models.orm import utc_now
+from review.roles import Permission
 from triage.crm_store import register_opportunity, registered_opportunity
 from triage.field_mapping import FieldMapping, load_mapping
 from triage.settings import CrmSettings
@@ -103,7 +105,11 @@ async def receive_webhook(request: Request, session: SessionDep, settings: CrmSe
     return WebhookReceipt(opportunity_id=opportunity.opportunity_id, stored=stored, sent_at=sent_at)
 
 
-@router.get("/opportunities/{opportunity_id}", responses={404: {**PROBLEM, "description": "not registered"}})
+@router.get(
+    "/opportunities/{opportunity_id}",
+    responses={404: {**PROBLEM, "description": "not registered"}},
+    dependencies=[Depends(allow(Permission.read))],
+)
 def read_registered_opportunity(opportunity_id: str, session: SessionDep) -> RegisteredOpportunity:
     row = registered_opportunity(session, opportunity_id)
     return RegisteredOpportunity(

@@ -4,10 +4,11 @@ from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
+from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile, status
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
 
+from api.auth import Caller, allow
 from api.deps import IntakeSettingsDep, SessionDep, StorageDep
 from api.pipeline import submit_new
 from intake.errors import TooLarge
@@ -15,14 +16,18 @@ from intake.service import get_document, ingest, list_documents, page_image
 from intake.settings import IntakeSettings
 from models.document import ParsedDocument, ParseWarning
 from models.orm import Document
+from review.roles import Permission
 
 router = APIRouter(prefix="/api/documents", tags=["documents"])
+READ = [Depends(allow(Permission.read))]
 CHUNK = 1024 * 1024
 PROBLEM = {"model": dict[str, Any], "content": {"application/problem+json": {}}}
 INTAKE_PROBLEMS: dict[int | str, dict[str, Any]] = {
     code: {**PROBLEM, "description": text}
     for code, text in {
         400: "empty file",
+        401: "not signed in",
+        403: "roles do not allow it, or the CSRF token is missing",
         404: "no such document or page",
         413: "over the size or page limit, or a decompression bomb",
         415: "not a PDF, DOCX, Markdown or text file",
@@ -98,6 +103,7 @@ async def upload_document(
     storage: StorageDep,
     settings: IntakeSettingsDep,
     file: Annotated[UploadFile, File(description="PDF, DOCX, Markdown or text")],
+    caller: Annotated[Caller, Depends(allow(Permission.upload))],
     crm_opportunity_id: Annotated[str | None, Form(max_length=64)] = None,
 ) -> DocumentOut:
     """Upload a document. The same bytes uploaded again return the existing document (200)."""
@@ -109,6 +115,7 @@ async def upload_document(
         session=session,
         storage=storage,
         settings=settings,
+        uploaded_by=caller.username,
         crm_opportunity_id=crm_opportunity_id,
     )
     if not result.created:
@@ -117,7 +124,7 @@ async def upload_document(
     return DocumentOut.of(get_document(session, result.document_id))
 
 
-@router.get("")
+@router.get("", dependencies=READ)
 def list_documents_route(
     session: SessionDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
@@ -126,12 +133,12 @@ def list_documents_route(
     return [DocumentOut.of(row) for row in list_documents(session, limit=limit, offset=offset)]
 
 
-@router.get("/{document_id}", responses=INTAKE_PROBLEMS)
+@router.get("/{document_id}", responses=INTAKE_PROBLEMS, dependencies=READ)
 def read_document(document_id: str, session: SessionDep) -> DocumentOut:
     return DocumentOut.of(get_document(session, document_id))
 
 
-@router.get("/{document_id}/parsed", responses=INTAKE_PROBLEMS)
+@router.get("/{document_id}/parsed", responses=INTAKE_PROBLEMS, dependencies=READ)
 def read_parsed(document_id: str, session: SessionDep) -> ParsedDocument:
     """The parsed text with page offsets: evidence offsets of the handoff record index `text`."""
     return ParsedDocument.model_validate(get_document(session, document_id).parsed)
@@ -141,6 +148,7 @@ def read_parsed(document_id: str, session: SessionDep) -> ParsedDocument:
     "/{document_id}/file",
     responses=INTAKE_PROBLEMS | {200: {"content": {"application/octet-stream": {}}}},
     response_class=Response,
+    dependencies=READ,
 )
 def read_original(document_id: str, session: SessionDep, storage: StorageDep) -> Response:
     row = get_document(session, document_id)
@@ -154,6 +162,7 @@ def read_original(document_id: str, session: SessionDep, storage: StorageDep) ->
     "/{document_id}/pages/{page}.png",
     responses=INTAKE_PROBLEMS | {200: {"content": {"image/png": {}}}},
     response_class=Response,
+    dependencies=READ,
 )
 def read_page_image(
     document_id: str,

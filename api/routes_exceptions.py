@@ -7,10 +7,11 @@ the response names that base, or says in `notes` that none was found and the cha
 from functools import lru_cache
 from typing import Annotated, Any, Final, Literal
 
-from fastapi import APIRouter, Body, Query, Request, Response, status
+from fastapi import APIRouter, Body, Depends, Query, Request, Response, status
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session, sessionmaker
 
+from api.auth import Caller, allow
 from api.deps import SessionDep
 from api.routes_crm import CrmSettingsDep
 from extraction.engine import extract
@@ -20,6 +21,7 @@ from models.document import ParsedDocument
 from models.exceptions import HandoffException
 from models.orm import Document, ExceptionStatus, utc_now
 from models.record import HandoffRecord
+from review.roles import Permission
 from triage.policy import load_policy
 from triage.ranker import load_ranker
 from triage.ranker_model import RankerModel
@@ -35,12 +37,13 @@ from triage.store import (
 )
 
 router = APIRouter(tags=["exceptions"])
-API_ACTOR: Final = "api"
 CSV_FILENAME: Final = "handoff-exceptions.csv"
 PROBLEM = {"model": dict[str, Any], "content": {"application/problem+json": {}}}
 CHECK_PROBLEMS: dict[int | str, dict[str, Any]] = {
     code: {**PROBLEM, "description": text}
     for code, text in {
+        401: "not signed in",
+        403: "roles do not allow it, or the CSRF token is missing",
         404: "no such document, or the CRM has no such opportunity",
         422: "the body is not an opportunity",
         500: "the ranker model file is missing or unusable",
@@ -91,6 +94,7 @@ def check_document(
     request: Request,
     session: SessionDep,
     crm_settings: CrmSettingsDep,
+    caller: Annotated[Caller, Depends(allow(Permission.check))],
     opportunity: Annotated[
         CrmOpportunity | None,
         Body(
@@ -109,7 +113,9 @@ def check_document(
     exceptions = checked_exceptions(
         record, resolved, load_policy(), shipped_ranker(), raised_at, base[1] if base else None
     )
-    version = store_check(session, document_id, record, exceptions, created_by=API_ACTOR, raised_at=raised_at)
+    version = store_check(
+        session, document_id, record, exceptions, created_by=caller.username, raised_at=raised_at
+    )
     return CheckResult(
         document_id=document_id,
         record_version=version.version,
@@ -125,6 +131,7 @@ def check_document(
     "/api/exceptions",
     response_model=list[ExceptionView],
     responses={200: {"content": {"text/csv": {}}, "description": "JSON list, or CSV with format=csv"}},
+    dependencies=[Depends(allow(Permission.list_exceptions))],
 )
 def list_exceptions_route(
     session: SessionDep,

@@ -11,9 +11,10 @@ Rules (each enforced here, for admins too):
 - the caller names the version it saw: a newer version, or one already approved → Conflict (409).
 
 On the last required approval, one transaction marks the version approved (and the document's previously
-approved version superseded), sets the document's status to "approved", writes the OutboxEntry of
-docs interfaces.md and the audit events. After the commit, `on_approved(outbox_entry_id)` is called; if it
-raises, the error is logged and the pending outbox row stays for the ERP relay to pick up.
+approved version superseded), sets the document's status to "approved", writes the OutboxEntry the ERP stage
+reads (payload: record_version_id, document_id, kind) and the audit events. After the commit,
+`on_approved(outbox_entry_id)` is called; if it raises, the error is logged and the pending outbox row
+stays for the ERP relay to pick up.
 """
 
 import logging
@@ -21,7 +22,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Final
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -86,20 +87,14 @@ def approve(
     assert document is not None
     _check_may_approve(session, actor, version, document)
     now = utc_now()
+    given = [*approvers(session, version), actor]
     session.add(Approval(record_version_id=version.id, approver=actor, at=now))
     session.add(Review(record_version_id=version.id, actor=actor, action=ReviewAction.approve.value))
-    given = [*approvers(session, version), actor]
     required = required_approvals(version.record, settings or ReviewSettings())
     waiting = _waiting_for(given, required, editors(session, version))
-    record_event(
-        session,
-        actor,
-        "record.approve",
-        (DOCUMENT, document.id),
-        before={"record_version_id": version.id, "approvers": given[:-1]},
-        after={"record_version_id": version.id, "approvers": given, "required": required},
-        at=now,
-    )
+    after = {"record_version_id": version.id, "approvers": given, "required": required}
+    before = {"record_version_id": version.id, "approvers": given[:-1]}
+    record_event(session, actor, "record.approve", (DOCUMENT, document.id), before, after, at=now)
     outbox = None if waiting else _finalise(session, actor, version, document)
     _commit(session, version)
     if outbox is not None and on_approved is not None:
@@ -117,7 +112,16 @@ def approve(
 
 
 def _locked(session: Session, version_id: str) -> RecordVersion:
-    # FOR UPDATE serialises two approvals of one version on PostgreSQL; SQLite serialises writers anyway.
+    """The version, locked against a concurrent approval until this transaction ends.
+
+    PostgreSQL: SELECT … FOR UPDATE. SQLite locks the whole database for writing, so the transaction is
+    restarted with a no-op write as its first statement: later reads then see every committed approval.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        session.commit()
+        session.execute(
+            update(RecordVersion).where(RecordVersion.id == version_id).values(status=RecordVersion.status)
+        )
     locked = session.scalar(select(RecordVersion).where(RecordVersion.id == version_id).with_for_update())
     return locked if locked is not None else load_version(session, version_id)
 
@@ -150,14 +154,7 @@ def _waiting_for(given: list[str], required: int, edited_by: set[str]) -> str | 
 
 def _finalise(session: Session, actor: str, version: RecordVersion, document: Document) -> OutboxEntry:
     now = utc_now()
-    for previous in session.scalars(
-        select(RecordVersion).where(
-            RecordVersion.document_id == document.id,
-            RecordVersion.status == RecordStatus.approved.value,
-            RecordVersion.id != version.id,
-        )
-    ):
-        previous.status = RecordStatus.superseded.value
+    _supersede_earlier(session, version)
     version.status = RecordStatus.approved.value
     version.approved_at = now
     before_status = document.status
@@ -191,6 +188,18 @@ def _finalise(session: Session, actor: str, version: RecordVersion, document: Do
         at=now,
     )
     return outbox
+
+
+def _supersede_earlier(session: Session, version: RecordVersion) -> None:
+    """The document's previously approved version gives way to `version` (the ERP moves to the new one)."""
+    for previous in session.scalars(
+        select(RecordVersion).where(
+            RecordVersion.document_id == version.document_id,
+            RecordVersion.status == RecordStatus.approved.value,
+            RecordVersion.id != version.id,
+        )
+    ):
+        previous.status = RecordStatus.superseded.value
 
 
 def _kind(version: RecordVersion) -> str:

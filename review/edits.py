@@ -7,6 +7,7 @@ event with before/after and a Correction row, the labelled example `handoff expo
 Accepting records the reviewer's confirmation and changes nothing, so it never makes a version.
 """
 
+from datetime import datetime
 from typing import Any, Final
 
 from sqlalchemy import select
@@ -138,18 +139,7 @@ def _log_change(
             created_at=now,
         )
     )
-    session.add(
-        Correction(
-            document_id=version.document_id,
-            record_version_id=version.id,
-            field_path=field.text,
-            extracted=_extracted(session, version.document_id, field.text, before["value"]),
-            corrected=after["value"],
-            evidence=after["evidence"],
-            actor=actor,
-            at=now,
-        )
-    )
+    session.add(_correction(session, actor, version, field, before, after, now))
     record_event(
         session,
         actor,
@@ -158,6 +148,27 @@ def _log_change(
         before={"record_version_id": version.id, "field": field.text, "value": before},
         after={"record_version_id": version.id, "field": field.text, "value": after, "reason": reason},
         at=now,
+    )
+
+
+def _correction(
+    session: Session,
+    actor: str,
+    version: RecordVersion,
+    field: FieldPath,
+    before: dict[str, Any],
+    after: dict[str, Any],
+    at: datetime,
+) -> Correction:
+    return Correction(
+        document_id=version.document_id,
+        record_version_id=version.id,
+        field_path=field.text,
+        extracted=_extracted(session, version.document_id, field.text, before["value"]),
+        corrected=after["value"],
+        evidence=after["evidence"],
+        actor=actor,
+        at=at,
     )
 
 

@@ -54,6 +54,21 @@ def _close(
     require_draft(version)
     if row.status != ExceptionStatus.open.value:
         raise Conflict(f"exception {exception_id} is already {row.status}")
+    _record(session, actor, row, status, reason)
+    session.commit()
+    return ExceptionOutcome(
+        exception_id=row.id,
+        record_version_id=version.id,
+        document_id=version.document_id,
+        code=row.code,
+        status=status,
+        reason=reason,
+    )
+
+
+def _record(session: Session, actor: str, row: ExceptionRow, status: ExceptionStatus, reason: str) -> None:
+    """Close the exception with a Review row and an audit event (in the caller's transaction)."""
+    version = row.record_version
     action = ReviewAction.resolve if status is ExceptionStatus.resolved else ReviewAction.waive
     now = utc_now()
     before = {"exception_id": row.id, "record_version_id": version.id, "code": row.code, "status": row.status}
@@ -78,13 +93,4 @@ def _close(
         before=before,
         after=before | {"status": status.value, "reason": reason},
         at=now,
-    )
-    session.commit()
-    return ExceptionOutcome(
-        exception_id=row.id,
-        record_version_id=version.id,
-        document_id=version.document_id,
-        code=row.code,
-        status=status,
-        reason=reason,
     )

@@ -15,6 +15,7 @@ from api.app import create_app
 from intake.settings import StorageSettings
 from models.crm import CrmOpportunity
 from models.db import DatabaseSettings, make_engine, session_factory
+from tests.api.auth_helpers import sign_in_as
 from tests.triage.salesforce_records import EXPECTED_OPPORTUNITY, OPPORTUNITY_ID, inline_opportunity
 from triage.crm_store import DbCrm
 from triage.settings import CrmSettings
@@ -48,6 +49,7 @@ def make_client(database_url: str, tmp_path: Path, crm: CrmSettings) -> Iterator
         crm=crm,
     )
     with TestClient(app) as test_client:
+        sign_in_as(test_client)
         yield test_client
     app.state.engine.dispose()
 

@@ -12,6 +12,7 @@ from pypdf import PdfWriter
 from api.app import create_app
 from intake.settings import IntakeSettings, StorageSettings
 from models.db import DatabaseSettings
+from tests.api.auth_helpers import sign_in_as
 
 PROBLEM = "application/problem+json"
 
@@ -24,6 +25,7 @@ def client(database_url: str, tmp_path: Path) -> Iterator[TestClient]:
         intake=IntakeSettings(max_file_mb=1, max_pages=5),
     )
     with TestClient(app) as test_client:
+        sign_in_as(test_client)
         yield test_client
     app.state.engine.dispose()
 

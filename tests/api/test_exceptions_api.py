@@ -16,6 +16,7 @@ from evals.sow import generate_spec, render_pdf
 from intake.settings import StorageSettings
 from models.crm import CrmOpportunity
 from models.db import DatabaseSettings
+from tests.api.auth_helpers import sign_in_as
 from tests.triage import builders
 from tests.triage.builders import base_rows
 from triage.compare import PAIRS
@@ -45,6 +46,7 @@ def client(database_url: str, tmp_path: Path) -> Iterator[TestClient]:
         storage=StorageSettings(storage_backend="local", storage_dir=tmp_path / "storage"),
     )
     with TestClient(app) as test_client:
+        sign_in_as(test_client)
         yield test_client
     app.state.engine.dispose()
 

@@ -8,8 +8,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from erp import runtime
 from intake.settings import IntakeSettings, StorageSettings
 from models.db import DatabaseSettings
+from tests.api.auth_helpers import sign_in_as, token_for
+from tests.erp.conftest import Sandbox, sandbox, sandbox_server  # noqa: F401  (fixtures)
 
 PROBLEM = "application/problem+json"
 SOW = b"""# Statement of Work SOW-2026-0042
@@ -18,6 +21,10 @@ This Statement of Work is entered into by Northwind Health, Inc. ("Client") and 
 
 Project: Cloud Migration. Services start on March 16, 2026 and end on September 30, 2026.
 Total fees: USD 480,000.00, payable Net 30. This SOW is governed by the laws of the State of New York.
+
+## Fees
+
+This is a fixed fee engagement. The fixed fee of USD 480,000.00 is invoiced monthly.
 """
 
 
@@ -29,6 +36,7 @@ def client(database_url: str, tmp_path: Path) -> Iterator[TestClient]:
         intake=IntakeSettings(ocr_enabled=False),
     )
     with TestClient(app) as test_client:
+        sign_in_as(test_client)
         yield test_client
     app.state.engine.dispose()
 
@@ -84,3 +92,44 @@ def test_a_failed_stage_keeps_its_error_and_is_retried(client: TestClient) -> No
     ready = upload(client, SOW + b"\nSigned.\n")
     conflict = client.post(f"/api/documents/{ready['id']}/retry")
     assert (conflict.status_code, conflict.json()["code"]) == (409, "not_retryable")
+
+
+def as_user(client: TestClient, username: str, roles: list[str]) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token_for(client, username, roles)}"}
+
+
+def test_approving_in_the_api_posts_exactly_once_to_the_sandbox(
+    client: TestClient,
+    sandbox: Sandbox,  # noqa: F811  (the fixture imported above)
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("HANDOFF_ERP_URL", sandbox.url)
+    runtime.reset()
+    desk = as_user(client, "desk", ["deal_desk"])
+    response = client.post("/api/documents", files={"file": ("sow.md", SOW, "text/markdown")}, headers=desk)
+    document_id = response.json()["id"]
+    record = client.get(f"/api/records/{document_id}").json()
+    for exception in record.get("exceptions", []):
+        if exception.get("status") == "open" and exception.get("severity") == "blocker":
+            client.post(
+                f"/api/exceptions/{exception['id']}/waive",
+                json={"reason": "test"},
+                headers=as_user(client, "ana", ["approver"]),
+            )
+    version_id = client.get(f"/api/records/{document_id}").json()["version"]["id"]
+    for approver in ("ana", "ben"):
+        approved = client.post(
+            f"/api/records/{document_id}/approve",
+            json={"version_id": version_id},
+            headers=as_user(client, approver, ["approver"]),
+        )
+        assert approved.status_code == 200, approved.text
+        if approved.json()["approved"]:
+            break
+
+    [posting] = client.get("/api/postings").json()
+    assert (posting["status"], posting["record_version_id"]) == ("sent", version_id)
+    [project] = sandbox.projects()
+    assert project["source_record"] == version_id and project["id"] == posting["erp_reference"]
+    assert client.get(f"/api/documents/{document_id}").json()["status"] == "posted"
+    runtime.reset()
