@@ -17,6 +17,7 @@ class QueueSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="HANDOFF_", extra="ignore")
 
     broker_url: str = Field(default="", description="empty = in-process (eager); redis://… or amqp://…")
+    queue: str = Field(default="handoff", min_length=1, description="the broker queue tasks go to")
     stage_retries: int = Field(default=3, ge=0, description="retries of a stage after a transient failure")
     stage_backoff_s: float = Field(default=2.0, ge=0, description="first retry wait of a stage; doubles")
     broker_visibility_timeout_s: int = Field(
@@ -34,6 +35,7 @@ def make_celery(settings: QueueSettings | None = None, erp: ErpSettings | None =
     app.conf.update(
         broker_url=settings.broker_url or "memory://",
         task_always_eager=settings.eager,
+        task_default_queue=settings.queue,
         task_eager_propagates=False,
         task_ignore_result=True,
         task_acks_late=True,
