@@ -180,7 +180,22 @@ def serve_command(
     settings = ApiSettings()
     with user_errors():
         application = create_app(api=settings)
-    uvicorn.run(application, host=host or settings.host, port=port or settings.port)
+    with embedded_relay():
+        uvicorn.run(application, host=host or settings.host, port=port or settings.port)
+
+
+@contextmanager
+def embedded_relay() -> Iterator[None]:
+    """Without a broker, sweep due ERP postings in this process (a worker's beat does it otherwise)."""
+    from api.queue import QueueSettings
+    from api.relay import EmbeddedRelay
+    from erp.settings import ErpSettings
+
+    if not QueueSettings().eager:
+        yield
+        return
+    with EmbeddedRelay(ErpSettings().erp_relay_interval_s):
+        yield
 
 
 @db_app.command("upgrade")
