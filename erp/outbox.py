@@ -8,7 +8,8 @@ expire; the posting is then claimed again and re-posted with the same Idempotenc
 with the first answer, so a retry never makes a second project.
 
 Outcomes: sent (erp_reference set, the document `posted`); a transient error (5xx, timeout, connection, base
-project not yet posted) → failed with next_attempt_at = now + backoff (doubling, capped), or dead after
+project not yet posted) → failed with next_attempt_at = now + backoff (doubling, capped) and the document
+back to `approved` (the document is `posting` only while a claim is being posted), or dead after
 `erp_max_attempts`; a permanent error (4xx, unpostable record, not approved) → dead at once with the message.
 """
 
@@ -189,6 +190,9 @@ def _failed(
     )
     if dead:
         _set_documents(session, [entry_id], DocumentStatus.failed, error=str(error))
+    else:
+        # Waiting for its next try: approved, not posting (the posting row holds the error).
+        _set_documents(session, [entry_id], DocumentStatus.approved)
         record_event(
             session, SYSTEM, "posting.dead", (POSTING, entry_id), after={"error": str(error)}, at=now
         )

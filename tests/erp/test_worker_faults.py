@@ -125,7 +125,7 @@ def queue_with(sender: Celery) -> Callable[[str], None]:
     return on_approved
 
 
-def wait_all_sent(engine: Engine, count: int, timeout: float = 60) -> list[OutboxEntry]:
+def wait_all_sent(engine: Engine, count: int, timeout: float = 120) -> list[OutboxEntry]:
     deadline = time.monotonic() + timeout
     while True:
         with session_factory(engine)() as session:
@@ -206,7 +206,7 @@ def test_the_broker_restarted_mid_run_loses_no_approval(
     assert_exactly_once(sandbox, wait_all_sent(engine, 6, timeout=90))
 
 
-def _wait_delayed_request(sandbox: Sandbox, timeout: float = 20) -> None:
+def _wait_delayed_request(sandbox: Sandbox, timeout: float = 90) -> None:
     """Until the worker's post reached the sandbox (which holds it for delay_s, then commits)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
