@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages handoff needs: tesseract (OCR of scanned pages), poppler-utils (pdftoppm,
-# used by tests to check rendered pages). With --optional, a failure only warns (make run works without OCR).
+# used by tests to check rendered pages), redis-server and rabbitmq-server (the pipeline's brokers in
+# tests). With --optional (OCR only), a failure only warns (make run works without OCR).
 set -euo pipefail
 optional=false
 [[ "${1:-}" == "--optional" ]] && optional=true
@@ -8,6 +9,10 @@ optional=false
 missing=()
 command -v tesseract >/dev/null || missing+=(tesseract-ocr tesseract-ocr-eng)
 command -v pdftoppm >/dev/null || missing+=(poppler-utils)
+if ! $optional; then  # the brokers of the pipeline tests (make run needs neither)
+  command -v redis-server >/dev/null || missing+=(redis-server)
+  command -v rabbitmq-server >/dev/null || missing+=(rabbitmq-server)
+fi
 [[ ${#missing[@]} -eq 0 ]] && exit 0
 
 echo "installing Debian packages: ${missing[*]}"
