@@ -44,8 +44,10 @@ ocr-optional:
 	@scripts/system-deps.sh --optional
 
 # Demo users (one per role) get fresh random passwords, printed here once; nothing else makes credentials.
+# The ERP sandbox (http://127.0.0.1:8700, the default HANDOFF_ERP_URL) runs beside the app and stops with it.
 run: install samples
 	$(BIN)/handoff users seed-demo
+	$(BIN)/handoff erp-sandbox --db var/erp-sandbox.db & sandbox=$$!; trap "kill $$sandbox" EXIT; \
 	$(BIN)/handoff serve --host $(HOST) --port $(PORT)
 
 lint: install-dev

@@ -6,11 +6,13 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from api.auth import install_auth
+from api.pipeline import queue_posting, use_database
 from api.problems import install_problem_handlers
 from api.routes_crm import router as crm_router
 from api.routes_documents import router as documents_router
 from api.routes_exceptions import router as exceptions_router
 from api.routes_geometry import router as geometry_router
+from api.routes_postings import router as postings_router
 from api.routes_review import router as review_router
 from api.routes_session import router as session_router
 from api.settings import ApiSettings, AuthSettings
@@ -43,6 +45,7 @@ def create_app(
         version="0.1.0",
     )
     engine = make_engine(database.database_url)
+    use_database(database.database_url)
     app.state.engine = engine
     app.state.session_factory = session_factory(engine)
     app.state.storage = make_storage(storage or StorageSettings())
@@ -50,14 +53,15 @@ def create_app(
     app.state.crm_settings = crm or CrmSettings()
     app.state.review_settings = review or ReviewSettings()
     app.state.auth_settings = auth or AuthSettings()
-    # erp-pipeline sets this to queue the posting task: called with the OutboxEntry id after approval commits.
-    app.state.on_approved = None
+    # Called with the OutboxEntry id after an approval commits: queues the ERP posting task.
+    app.state.on_approved = queue_posting
     install_problem_handlers(app)
     install_auth(app)
     app.include_router(documents_router)
     app.include_router(crm_router)
     app.include_router(exceptions_router)
     app.include_router(geometry_router)
+    app.include_router(postings_router)
     app.include_router(web_router)
     app.include_router(session_router)
     app.include_router(review_router)

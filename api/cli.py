@@ -180,7 +180,22 @@ def serve_command(
     settings = ApiSettings()
     with user_errors():
         application = create_app(api=settings)
-    uvicorn.run(application, host=host or settings.host, port=port or settings.port)
+    with embedded_relay():
+        uvicorn.run(application, host=host or settings.host, port=port or settings.port)
+
+
+@contextmanager
+def embedded_relay() -> Iterator[None]:
+    """Without a broker, sweep due ERP postings in this process (a worker's beat does it otherwise)."""
+    from api.queue import QueueSettings
+    from api.relay import EmbeddedRelay
+    from erp.settings import ErpSettings
+
+    if not QueueSettings().eager:
+        yield
+        return
+    with EmbeddedRelay(ErpSettings().erp_relay_interval_s):
+        yield
 
 
 @db_app.command("upgrade")
@@ -207,7 +222,9 @@ def ingest_command(
         str | None, typer.Option("--uploaded-by", help="username recorded as uploader (four-eyes)")
     ] = None,
 ) -> None:
-    """Parse documents and store them (database + storage); the same bytes twice make one document."""
+    """Parse and store documents, and queue them for extraction and checks (with HANDOFF_BROKER_URL unset
+    the pipeline runs right here); the same bytes twice make one document."""
+    from api.pipeline import submit_new
     from intake.service import ingest
     from intake.settings import StorageSettings
     from intake.storage import make_storage
@@ -233,13 +250,22 @@ def ingest_command(
                     uploaded_by=uploaded_by,
                     crm_opportunity_id=crm_opportunity_id,
                 )
+                submit_new(session, result.document_id, result.created)
             counts["new" if result.created else "existing"] += 1
 
         failures = run_batch(files, "ingesting", ingest_one)
-    out.print(f"{counts['new']} new, {counts['existing']} already stored, {failures} refused")
+    out.print(f"{counts['new']} new (queued), {counts['existing']} already stored, {failures} refused")
     if failures:
         raise typer.Exit(EXIT_BAD_INPUT)
 
 
-# registers extract, check, exceptions, train-extractor, users, export-corrections, eval, bench
-from api import cli_eval, cli_extract, cli_extraction_ml, cli_review, cli_triage  # noqa: E402,F401
+# registers extract, check, exceptions, train-extractor, users, export-corrections, eval, bench, worker,
+# retry, status, postings, erp-sandbox
+from api import (  # noqa: E402,F401
+    cli_eval,
+    cli_extract,
+    cli_extraction_ml,
+    cli_pipeline,
+    cli_review,
+    cli_triage,
+)

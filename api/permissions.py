@@ -44,4 +44,9 @@ ROUTE_ACCESS: Final[dict[tuple[str, str], Access]] = {
     ("POST", "/api/exceptions/{exception_id}/waive"): P.waive_exception,
     ("GET", "/api/audit"): P.read_audit,
     ("GET", "/api/corrections"): P.export_corrections,
+    ("POST", "/api/documents/{document_id}/retry"): P.check,
+    ("GET", "/api/postings"): P.read,
+    ("GET", "/api/postings/{entry_id}"): P.read,
+    ("POST", "/api/postings"): P.approve,
+    ("POST", "/api/postings/{entry_id}/replay"): P.approve,
 }

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from api.auth import Caller, allow
 from api.deps import IntakeSettingsDep, SessionDep, StorageDep
+from api.pipeline import submit_new
 from intake.errors import TooLarge
 from intake.service import get_document, ingest, list_documents, page_image
 from intake.settings import IntakeSettings
@@ -50,6 +51,9 @@ class DocumentOut(BaseModel):
     warnings: list[ParseWarning]
     uploaded_by: str | None
     crm_opportunity_id: str | None
+    status: str
+    failed_stage: str | None
+    stage_error: str | None
     created_at: datetime
 
     @classmethod
@@ -70,6 +74,9 @@ class DocumentOut(BaseModel):
             warnings=warnings,
             uploaded_by=row.uploaded_by,
             crm_opportunity_id=row.crm_opportunity_id,
+            status=row.status,
+            failed_stage=row.failed_stage,
+            stage_error=row.stage_error,
             created_at=row.created_at,
         )
 
@@ -122,6 +129,7 @@ async def upload_document(
     if not result.created:
         response.status_code = status.HTTP_200_OK
     audit_upload(session, caller.username, result.document_id, created=result.created)
+    await run_in_threadpool(submit_new, session, result.document_id, result.created)
     return DocumentOut.of(get_document(session, result.document_id))
 
 

@@ -99,7 +99,22 @@ class OutboxStatus(StrEnum):
     dead = "dead"
 
 
-DOCUMENT_PARSED = "parsed"
+class DocumentStatus(StrEnum):
+    """Where a document is in the pipeline; `parsed` marks rows stored before the pipeline existed."""
+
+    parsed = "parsed"
+    queued = "queued"
+    parsing = "parsing"
+    extracting = "extracting"
+    checking = "checking"
+    ready_for_review = "ready_for_review"
+    approved = "approved"
+    posting = "posting"
+    posted = "posted"
+    failed = "failed"
+
+
+DOCUMENT_PARSED = DocumentStatus.parsed.value
 
 
 def one_of(column: str, values: type[StrEnum]) -> CheckConstraint:
@@ -113,6 +128,7 @@ class Base(DeclarativeBase):
 
 class Document(Base):
     __tablename__ = "documents"
+    __table_args__ = (one_of("status", DocumentStatus),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     sha256: Mapped[str] = mapped_column(String(64), unique=True, index=True)
@@ -128,6 +144,8 @@ class Document(Base):
     uploaded_by: Mapped[str | None] = mapped_column(String(255))
     crm_opportunity_id: Mapped[str | None] = mapped_column(String(255), index=True)
     status: Mapped[str] = mapped_column(String(32), default=DOCUMENT_PARSED, index=True)
+    failed_stage: Mapped[str | None] = mapped_column(String(32))
+    stage_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now, index=True)
 
     versions: Mapped[list["RecordVersion"]] = relationship(
@@ -231,6 +249,9 @@ class OutboxEntry(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    claimed_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    erp_reference: Mapped[str | None] = mapped_column(String(255))
+    erp_response: Mapped[dict[str, Any] | None] = mapped_column(JsonValue, nullable=True)
 
     record_version: Mapped[RecordVersion] = relationship()
 
@@ -351,3 +372,29 @@ class Correction(Base):
     evidence: Mapped[list[dict[str, Any]]] = mapped_column(JsonValue)
     actor: Mapped[str] = mapped_column(String(255))
     at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now, index=True)
+
+
+# --- pipeline: one row per run of a stage of a document (migration 0004) ----------------------------------
+
+
+class StageRunStatus(StrEnum):
+    running = "running"
+    succeeded = "succeeded"
+    failed = "failed"
+
+
+class StageRun(Base):
+    """A run of one pipeline stage of one document: its result (the extracted record) or its error."""
+
+    __tablename__ = "pipeline_runs"
+    __table_args__ = (one_of("status", StageRunStatus), Index(None, "document_id", "stage", "started_at"))
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    document_id: Mapped[str] = mapped_column(ForeignKey("documents.id"))
+    stage: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16), default=StageRunStatus.running.value)
+    attempt: Mapped[int] = mapped_column(Integer, default=1)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JsonValue, nullable=True)
+    error: Mapped[str | None] = mapped_column(Text)
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

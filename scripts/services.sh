@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Starts the local PostgreSQL and Redis the test suite talks to, when they are down.
+# Starts the local PostgreSQL, Redis and RabbitMQ the test suite talks to, when they are down.
 set -euo pipefail
 
 wait_for() {  # wait_for NAME COMMAND...
@@ -20,4 +20,11 @@ if command -v redis-server >/dev/null && ! redis_up; then
   echo "starting Redis"
   redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
   wait_for Redis redis_up
+fi
+
+rabbitmq_up() { (exec 3<>/dev/tcp/127.0.0.1/5672) 2>/dev/null; }
+if command -v rabbitmq-server >/dev/null && ! rabbitmq_up; then
+  echo "starting RabbitMQ"
+  rabbitmq-server -detached
+  wait_for RabbitMQ rabbitmq_up
 fi

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages handoff needs: tesseract (OCR of scanned pages), poppler-utils (pdftoppm,
-# used by tests to check rendered pages), chromium (the browser tests of the web queue, with Playwright).
-# With --optional (make run), only OCR, and a failure only warns (make run works without OCR).
+# used by tests to check rendered pages), chromium (the browser tests of the web queue, with Playwright),
+# redis-server and rabbitmq-server (the pipeline's brokers in tests). With --optional (make run), only OCR,
+# and a failure only warns (make run works without OCR).
 set -euo pipefail
 optional=false
 [[ "${1:-}" == "--optional" ]] && optional=true
@@ -9,7 +10,11 @@ optional=false
 missing=()
 command -v tesseract >/dev/null || missing+=(tesseract-ocr tesseract-ocr-eng)
 command -v pdftoppm >/dev/null || missing+=(poppler-utils)
-$optional || command -v chromium >/dev/null || missing+=(chromium)
+if ! $optional; then  # the browser and the brokers of the tests (make run needs none)
+  command -v chromium >/dev/null || missing+=(chromium)
+  command -v redis-server >/dev/null || missing+=(redis-server)
+  command -v rabbitmq-server >/dev/null || missing+=(rabbitmq-server)
+fi
 [[ ${#missing[@]} -eq 0 ]] && exit 0
 
 echo "installing Debian packages: ${missing[*]}"

@@ -6,22 +6,20 @@ from fastapi import APIRouter, BackgroundTasks, Depends, File, Form, Request, Up
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
+from api import pipeline
 from api.deps import IntakeSettingsDep, SessionDep, StorageDep
-from api.routes_crm import CrmSettingsDep
 from api.routes_documents import read_limited
 from api.web.auth import SignedIn, WebUser, must, permitted
 from api.web.errors import WebRoute
-from api.web.processing import check_upload
 from api.web.templating import render
 from intake.service import get_document, ingest
 from models.errors import HandoffError
-from models.orm import CrmOpportunityRow, Document
+from models.orm import CrmOpportunityRow, Document, DocumentStatus
 from review.audit import DOCUMENT, record_event
 from review.queue import QueueFilter, SlaState, list_queue
 from review.roles import Permission
-from triage.settings import CrmSettings
 
 router = APIRouter(include_in_schema=False, route_class=WebRoute)
 Reader = Annotated[WebUser, Depends(permitted(Permission.read))]
@@ -92,13 +90,12 @@ async def upload(
     session: SessionDep,
     storage: StorageDep,
     settings: IntakeSettingsDep,
-    crm_settings: CrmSettingsDep,
     background: BackgroundTasks,
     user: SignedIn,
     files: Annotated[list[UploadFile], File()],
     crm_opportunity_id: Annotated[str, Form(max_length=64)] = "",
 ) -> HTMLResponse:
-    """Store each file (the same bytes twice are one document) and check the new ones in the background."""
+    """Store each file (the same bytes twice are one document) and queue the new ones for the pipeline."""
     must(user, Permission.upload)
     opportunity = crm_opportunity_id.strip() or None
     uploads: list[dict[str, object]] = []
@@ -121,7 +118,7 @@ async def upload(
             continue
         document = get_document(session, result.document_id)
         if result.created:
-            _queue_check(request, session, background, crm_settings, (user, document, opportunity))
+            _queue_check(request, session, background, (user, document, opportunity))
         uploads.append({"filename": name, "document": document, "created": result.created})
     context = {"opportunities": _opportunities(request), "uploads": uploads, "settled": SETTLED}
     return render(request, "upload.html", context)
@@ -131,16 +128,21 @@ def _queue_check(
     request: Request,
     session: Session,
     background: BackgroundTasks,
-    crm_settings: CrmSettings,
     upload: tuple[WebUser, Document, str | None],
 ) -> None:
-    """Audit the new upload and check it in the background (after the response)."""
+    """Audit the new upload and queue it for the pipeline after the response (api.pipeline.submit)."""
     user, document, opportunity = upload
-    document.status = "queued"
+    document.status = DocumentStatus.queued.value
     after = {"filename": document.filename, "crm_opportunity_id": opportunity}
     record_event(session, user.username, "document.upload", (DOCUMENT, document.id), after=after)
     session.commit()
-    background.add_task(check_upload, request.app.state.session_factory, crm_settings, document.id)
+    background.add_task(_submit, request.app.state.session_factory, document.id)
+
+
+def _submit(sessions: sessionmaker[Session], document_id: str) -> None:
+    # Embedded (no broker) the stages run right here, after the response; with a broker they are queued.
+    with sessions() as session:
+        pipeline.submit(session, document_id)
 
 
 @router.get("/documents/{document_id}/status", response_class=HTMLResponse)
@@ -155,15 +157,17 @@ def check_again(
     request: Request,
     document_id: str,
     session: SessionDep,
-    crm_settings: CrmSettingsDep,
-    background: BackgroundTasks,
     user: SignedIn,
 ) -> HTMLResponse:
-    """Extract and check a stored document (one stored before the pipeline, or one whose check failed)."""
+    """Run the pipeline on a stored document: one stored before the pipeline from the start, a failed one
+    again from the stage that failed (api.pipeline.retry)."""
     must(user, Permission.check)
     document = get_document(session, document_id)
-    document.status = "queued"
     record_event(session, user.username, "document.check", (DOCUMENT, document.id))
     session.commit()
-    background.add_task(check_upload, request.app.state.session_factory, crm_settings, document.id)
+    if document.status == DocumentStatus.failed.value:
+        pipeline.retry(session, user.username, document_id)
+    else:
+        pipeline.submit(session, document_id)
+    session.refresh(document)
     return render(request, "_status.html", {"document": document, "settled": SETTLED})

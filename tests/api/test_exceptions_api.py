@@ -85,12 +85,13 @@ def register(client: TestClient, opportunity: dict[str, Any]) -> None:
 def test_check_compares_ranks_and_stores_a_new_version(client: TestClient, sow_pdf: bytes) -> None:
     document_id = upload(client, sow_pdf, "sow.pdf")
     alone = check(client, document_id)
-    assert (alone["record_version"], alone["opportunity_id"]) == (1, None)
+    # The upload's pipeline (embedded, in-process) checked the document once already: version 1.
+    assert (alone["record_version"], alone["opportunity_id"]) == (2, None)
     record = alone["record"]
     total = record["fields"]["total_contract_value"]["value"]
     crm = opportunity_of(record, amount=round(total * 0.8, 2), end_date="2031-12-31")
     result = check(client, document_id, crm)
-    assert (result["record_version"], result["opportunity_id"]) == (2, "006API01")
+    assert (result["record_version"], result["opportunity_id"]) == (3, "006API01")
     assert result["record"] == record
     seeded = {("VALUE_MISMATCH", "total_contract_value"), ("VALUE_MISMATCH", "end_date")}
     assert gaps(result) == gaps(alone) | seeded
@@ -101,7 +102,7 @@ def test_check_compares_ranks_and_stores_a_new_version(client: TestClient, sow_p
     )
 
     listed = client.get("/api/exceptions").json()
-    assert {view["record_version"] for view in listed} == {2}, "only the latest version is listed"
+    assert {view["record_version"] for view in listed} == {3}, "only the latest version is listed"
     assert [view["exception"] for view in listed] == sorted(
         result["exceptions"], key=lambda exception: -exception["revenue_at_risk"]
     )

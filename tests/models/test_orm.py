@@ -73,6 +73,14 @@ def version_row(document: Document, version: int = 1) -> RecordVersion:
     )
 
 
+def approved_version_row(document: Document) -> RecordVersion:
+    """An approved version: the only kind an ERP outbox row may point at (migration 0004's trigger)."""
+    version = version_row(document)
+    version.status = "approved"
+    version.approved_at = datetime.now(UTC)
+    return version
+
+
 def reopen(engine: Engine) -> Session:
     return session_factory(engine)()
 
@@ -167,7 +175,7 @@ def test_a_version_number_is_unique_per_document(session: Session) -> None:
 
 
 def test_an_idempotency_key_is_posted_once(session: Session) -> None:
-    version = version_row(document_row())
+    version = approved_version_row(document_row())
     session.add_all(
         [
             OutboxEntry(record_version=version, idempotency_key="erp:1", payload={"total": 1}),
@@ -194,12 +202,25 @@ OUT_OF_VOCABULARY: dict[str, Callable[[RecordVersion], Base]] = {
     "outbox_status": lambda version: OutboxEntry(
         record_version=version, idempotency_key="k", payload={}, status="lost"
     ),
+    "document_status": lambda version: Document(
+        sha256="f" * 64,
+        filename="x.md",
+        media_type="text/markdown",
+        size_bytes=1,
+        pages=1,
+        parser="text",
+        parse_status="ok",
+        ocr_pages=[],
+        parsed={},
+        storage_key="k",
+        status="shredded",
+    ),
 }
 
 
 @pytest.mark.parametrize("kind", sorted(OUT_OF_VOCABULARY))
 def test_statuses_outside_their_vocabulary_are_refused(session: Session, kind: str) -> None:
-    version = version_row(document_row())
+    version = approved_version_row(document_row())
     session.add(version)
     session.commit()
     session.add(OUT_OF_VOCABULARY[kind](version))
@@ -228,7 +249,9 @@ def test_audit_events_keep_before_and_after(session: Session, engine: Engine) ->
 
 
 def test_outbox_entries_start_pending_and_due(session: Session) -> None:
-    entry = OutboxEntry(record_version=version_row(document_row()), idempotency_key="erp:2", payload={})
+    entry = OutboxEntry(
+        record_version=approved_version_row(document_row()), idempotency_key="erp:2", payload={}
+    )
     session.add(entry)
     session.commit()
 

@@ -1,0 +1,173 @@
+"""`handoff worker`, `retry`, `status`, `postings list|replay|relay` and `erp-sandbox`."""
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+from sqlalchemy.orm import Session, sessionmaker
+
+from api.cli import app, out, user_errors
+from erp.settings import SANDBOX_PORT
+from models.orm import OutboxStatus
+
+postings_app = typer.Typer(no_args_is_help=True, help="ERP postings: list, replay a dead-lettered one.")
+app.add_typer(postings_app, name="postings")
+CLI_ACTOR = "cli"
+
+
+def _sessions() -> "sessionmaker[Session]":
+    from api.pipeline import sessions
+    from models.db import DatabaseSettings, upgrade_database
+
+    upgrade_database(DatabaseSettings().database_url)
+    return sessions()
+
+
+@app.command("worker")
+def worker_command(
+    concurrency: Annotated[int, typer.Option(help="Tasks run at once.")] = 2,
+    pool: Annotated[str, typer.Option(help="Celery pool: prefork, threads or solo.")] = "prefork",
+    beat: Annotated[
+        bool, typer.Option(help="Also sweep due ERP postings every HANDOFF_ERP_RELAY_INTERVAL_S.")
+    ] = True,
+    loglevel: Annotated[str, typer.Option(help="Celery log level.")] = "INFO",
+) -> None:
+    """Run a Celery worker on HANDOFF_BROKER_URL (Redis or RabbitMQ) for the pipeline and ERP posting."""
+    from api.queue import QueueSettings, celery_app
+
+    if QueueSettings().eager:
+        raise typer.Exit(
+            _refuse("HANDOFF_BROKER_URL is not set: tasks already run in-process, no worker needed")
+        )
+    argv = ["worker", f"--concurrency={concurrency}", f"--pool={pool}", f"--loglevel={loglevel}"]
+    if beat:
+        argv += ["--beat", f"--schedule={Path('var') / 'celerybeat-schedule'}"]
+        Path("var").mkdir(exist_ok=True)
+    celery_app.worker_main(argv)
+
+
+def _refuse(message: str) -> int:
+    from api.cli import err
+
+    err.print(f"error: {message}", markup=False, highlight=False)
+    return 2
+
+
+@app.command("retry")
+def retry_command(document_id: Annotated[str, typer.Argument(help="A failed document's id.")]) -> None:
+    """Run a failed document again from the stage that failed (a failed posting: replay it)."""
+    from api.pipeline import retry
+
+    with user_errors(), _sessions()() as session:
+        stage = retry(session, CLI_ACTOR, document_id)
+    out.print(f"document {document_id}: {stage} queued again")
+
+
+@app.command("status")
+def status_command(
+    document_id: Annotated[
+        str | None, typer.Argument(help="A document id; none: the latest documents.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Where documents are in the pipeline: status, failed stage and its error, ERP postings."""
+    from erp.postings import list_postings
+    from intake.service import get_document, list_documents
+
+    with user_errors(), _sessions()() as session:
+        rows = [get_document(session, document_id)] if document_id else list(list_documents(session, 50))
+        found: list[dict[str, Any]] = [
+            {
+                "id": row.id,
+                "filename": row.filename,
+                "status": row.status,
+                "failed_stage": row.failed_stage,
+                "stage_error": row.stage_error,
+                "postings": [p.model_dump(mode="json") for p in list_postings(session, document_id=row.id)],
+            }
+            for row in rows
+        ]
+    if as_json:
+        sys.stdout.write(json.dumps(found if document_id is None else found[0], indent=2) + "\n")
+        return
+    table = Table()
+    for column in ("document", "file", "status", "failed stage", "error", "postings"):
+        table.add_column(column)
+    for item in found:
+        postings = ", ".join(f"{p['status']}:{p['erp_reference'] or '-'}" for p in item["postings"])
+        table.add_row(
+            item["id"],
+            item["filename"],
+            item["status"],
+            item["failed_stage"] or "",
+            item["stage_error"] or "",
+            postings,
+        )
+    out.print(table)
+
+
+@postings_app.command("list")
+def postings_list_command(
+    status: Annotated[OutboxStatus | None, typer.Option(help="Only postings with this status.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """ERP postings, newest first (dead = dead-lettered: see last error, then `postings replay ID`)."""
+    from erp.postings import list_postings
+
+    with user_errors(), _sessions()() as session:
+        views = list_postings(session, status)
+    if as_json:
+        sys.stdout.write(json.dumps([v.model_dump(mode="json") for v in views], indent=2) + "\n")
+        return
+    table = Table()
+    for column in ("id", "file", "kind", "status", "attempts", "erp", "last error"):
+        table.add_column(column)
+    for v in views:
+        table.add_row(
+            v.id, v.filename, v.kind, v.status, str(v.attempts), v.erp_reference or "", v.last_error or ""
+        )
+    out.print(table)
+
+
+@postings_app.command("replay")
+def postings_replay_command(
+    entry_id: Annotated[str, typer.Argument(help="A dead-lettered posting's id.")],
+) -> None:
+    """Queue a dead-lettered posting again (same idempotency key: the ERP cannot get it twice)."""
+    from api.pipeline import queue_posting
+    from erp.postings import replay
+
+    with user_errors(), _sessions()() as session:
+        view = replay(session, CLI_ACTOR, entry_id)
+    queue_posting(entry_id)
+    out.print(f"posting {entry_id} replayed: {view.status}")
+
+
+@postings_app.command("relay")
+def postings_relay_command() -> None:
+    """Post every due posting now, in this process (what the worker's beat does periodically)."""
+    from collections import Counter
+
+    from erp.runtime import relay_due
+
+    with user_errors():
+        _sessions()
+        outcomes = Counter(outcome.value for outcome in relay_due())
+    out.print(", ".join(f"{count} {name}" for name, count in sorted(outcomes.items())) or "nothing due")
+
+
+@app.command("erp-sandbox")
+def erp_sandbox_command(
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = SANDBOX_PORT,
+    db: Annotated[Path, typer.Option(help="The sandbox's own SQLite file.")] = Path("var/erp-sandbox.db"),
+    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+) -> None:
+    """A small real ERP receiver: stores projects, schedules and amendments, honours Idempotency-Key."""
+    import uvicorn
+
+    from erp.sandbox.app import create_sandbox
+
+    uvicorn.run(create_sandbox(db), host=host, port=port, log_level="warning")
