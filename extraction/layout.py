@@ -41,16 +41,19 @@ _FIGURES = re.compile(r"[$£€₹¥%]|\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b|\b(?:
 
 # Words of a passage that speaks to an extractor or model instead of stating contract terms.
 INSTRUCTION = re.compile(
-    r"\b(?:ignore|disregard)\s+(?:all\s+|any\s+)?(?:previous|prior|above|earlier|preceding|other)\b"
+    r"\b(?:ignore|disregard|forget|override)\s+(?:all\s+|any\s+)?(?:the\s+|your\s+)?(?:\w+\s+){0,2}?"
+    r"(?:previous|prior|above|earlier|preceding|other|instructions?|rules)\b"
     r"|\b(?:language\s+model|LLM|AI\s+(?:system|model|assistant)|extractor"
-    r"|automated\s+(?:system|reader|parser|extraction)s?)\b|\bsystem\s+prompt\b",
+    r"|automated\s+(?:system|reader|parser|extraction)s?)\b|\bsystem\s+prompt\b"
+    # chat-role markers opening a turn of a conversation with a model ("SYSTEM:", "[assistant]", "<|im_start|>")
+    r"|(?:^|(?<=[\s(\"']))(?-i:SYSTEM|ASSISTANT)\s*:|\[(?:system|assistant|user|inst)\]|<\|im_start\|>",
     re.I,
 )
 # How many sentences after such words still belong to the passage ("… The total is $1.").
 _INSTRUCTED_SENTENCES = 2
 # A line shorter than this share of the longest line near it is not wrapped prose.
 _SHORT_LINE = 0.7
-_SENTENCE_END = re.compile(r"[.!?;](?=\s+[\"(A-Z0-9])")
+_SENTENCE_END = re.compile(r"[.!?;](?=\s+[\"(\[<A-Z0-9])")
 # A full stop inside a name or reference ("Inc.", "No.", "U.S.") does not end a sentence.
 _ABBREVIATION = re.compile(
     r"(?:\b(?:Inc|Corp|Ltd|Co|No|Nos|Mr|Mrs|Ms|Dr|St|Jr|Sr|vs|e\.g|i\.e|approx|Pty|Fig|Sec|Art)|\b[A-Z]|\d)\.$"
