@@ -45,7 +45,7 @@ INSTRUCTION = re.compile(
     r"(?:previous|prior|above|earlier|preceding|other|instructions?|rules)\b"
     r"|\b(?:language\s+model|LLM|AI\s+(?:system|model|assistant)|extractor"
     r"|automated\s+(?:system|reader|parser|extraction)s?)\b|\bsystem\s+prompt\b"
-    # chat-role markers opening a turn of a conversation with a model ("SYSTEM:", "[assistant]", "<|im_start|>")
+    # chat-role markers that open a turn of a conversation: "SYSTEM:", "[assistant]", "<|im_start|>"
     r"|(?:^|(?<=[\s(\"']))(?-i:SYSTEM|ASSISTANT)\s*:|\[(?:system|assistant|user|inst)\]|<\|im_start\|>",
     re.I,
 )
