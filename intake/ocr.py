@@ -86,25 +86,25 @@ def ocr_pages(
     return OcrOutcome(texts=texts, warnings=tuple(sorted(warnings, key=lambda w: w.page or 0)))
 
 
+def run_tesseract(
+    image: bytes, dpi: float, settings: IntakeSettings, *configs: str
+) -> subprocess.CompletedProcess[bytes]:
+    """tesseract on one page image read from stdin, single-threaded (OMP_THREAD_LIMIT=1: pages run in
+    parallel instead); `configs` name output configs such as "tsv". OSError and TimeoutExpired propagate."""
+    command = [settings.tesseract_cmd, "stdin", "stdout", "-l", settings.ocr_lang, "--dpi", f"{dpi:.0f}"]
+    return subprocess.run(
+        [*command, *configs],
+        input=image,
+        capture_output=True,
+        timeout=settings.ocr_timeout_s,
+        env={**os.environ, "OMP_THREAD_LIMIT": "1"},
+        check=False,
+    )
+
+
 def _run_tesseract(image: PageImage, settings: IntakeSettings) -> str:
-    command = [
-        settings.tesseract_cmd,
-        "stdin",
-        "stdout",
-        "-l",
-        settings.ocr_lang,
-        "--dpi",
-        f"{image.dpi:.0f}",
-    ]
     try:
-        completed = subprocess.run(
-            command,
-            input=image.image,
-            capture_output=True,
-            timeout=settings.ocr_timeout_s,
-            env={**os.environ, "OMP_THREAD_LIMIT": "1"},
-            check=False,
-        )
+        completed = run_tesseract(image.image, image.dpi, settings)
     except OSError as error:  # not found, not executable, no memory to start it
         raise _TesseractError(OCR_UNAVAILABLE, f"{settings.tesseract_cmd!r} cannot run: {error}") from error
     except subprocess.TimeoutExpired as error:

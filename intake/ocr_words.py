@@ -7,7 +7,6 @@ page at the same dpi gives tesseract the same bitmap, so its words are the ones 
 
 import csv
 import io
-import os
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ import pypdfium2 as pdfium
 
 from intake.boxes import Box
 from intake.errors import GeometryUnavailable, PageNotFound
+from intake.ocr import run_tesseract
 from intake.render import PDFIUM_LOCK, fit_dpi, open_pdf, render_page
 from intake.settings import IntakeSettings
 
@@ -59,25 +59,8 @@ def _render(pdf: bytes, page_number: int, settings: IntakeSettings) -> tuple[byt
 
 
 def _run_tesseract_tsv(image: bytes, dpi: float, settings: IntakeSettings) -> str:
-    command = [
-        settings.tesseract_cmd,
-        "stdin",
-        "stdout",
-        "-l",
-        settings.ocr_lang,
-        "--dpi",
-        f"{dpi:.0f}",
-        "tsv",
-    ]
     try:
-        completed = subprocess.run(
-            command,
-            input=image,
-            capture_output=True,
-            timeout=settings.ocr_timeout_s,
-            env={**os.environ, "OMP_THREAD_LIMIT": "1"},
-            check=False,
-        )
+        completed = run_tesseract(image, dpi, settings, "tsv")
     except (OSError, subprocess.TimeoutExpired) as error:
         raise GeometryUnavailable(f"tesseract did not read the page: {error}") from error
     if completed.returncode != 0:

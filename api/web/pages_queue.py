@@ -25,19 +25,17 @@ router = APIRouter(include_in_schema=False, route_class=WebRoute)
 Reader = Annotated[WebUser, Depends(permitted(Permission.read))]
 Uploader = Annotated[WebUser, Depends(permitted(Permission.upload))]
 # statuses after which nothing changes without a person: the upload page stops polling
-SETTLED: Final = frozenset({"ready_for_review", "approved", "posted", "failed", "parsed"})
-STATUSES: Final = (
-    "queued",
-    "parsing",
-    "extracting",
-    "checking",
-    "ready_for_review",
-    "approved",
-    "posting",
-    "posted",
-    "failed",
-    "parsed",
+SETTLED: Final = frozenset(
+    status.value
+    for status in (
+        DocumentStatus.ready_for_review,
+        DocumentStatus.approved,
+        DocumentStatus.posted,
+        DocumentStatus.failed,
+        DocumentStatus.parsed,
+    )
 )
+STATUSES: Final = tuple(status.value for status in DocumentStatus)
 QUEUE_LIMIT: Final = 500
 
 
