@@ -15,6 +15,7 @@ from api.web.auth import SignedIn, WebUser, permitted
 from api.web.errors import WebRoute
 from api.web.review_data import review_view
 from api.web.templating import render
+from erp.postings import list_postings
 from intake.service import get_document
 from intake.settings import IntakeSettings
 from intake.storage import Storage
@@ -59,6 +60,7 @@ def _context(
         "exceptions": detail.exceptions if detail else (),
         "field_reviews": {item.field: item for item in detail.field_reviews} if detail else {},
         "approval": approval_state(detail, user) if detail else None,
+        "postings": list_postings(session, document_id=document_id),
         "audit": audit if user.can(Permission.read_audit) else None,
         "threshold": low_confidence_threshold(),
         "can_edit": user.can(Permission.edit_record),
