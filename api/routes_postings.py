@@ -12,9 +12,11 @@ from fastapi.concurrency import run_in_threadpool
 from api.auth import Caller, allow
 from api.deps import SessionDep
 from api.pipeline import queue_posting, retry
+from erp.outbox import POST_STAGE
 from erp.postings import PostingView, get_posting, list_postings, replay, request_posting
+from intake.service import get_document
 from models.orm import OutboxStatus
-from review.roles import Permission
+from review.roles import Permission, require
 
 router = APIRouter(tags=["postings"])
 Reader = Annotated[Caller, Depends(allow(Permission.read))]
@@ -29,7 +31,10 @@ PROBLEMS: dict[int | str, dict[str, Any]] = {
 
 @router.post("/api/documents/{document_id}/retry", responses=PROBLEMS)
 def retry_document(document_id: str, session: SessionDep, caller: Checker) -> dict[str, str]:
-    """Run a failed document again from the stage that failed (a failed posting is replayed)."""
+    """Run a failed document again from the stage that failed. A failed posting is replayed, which needs the
+    approve permission, as POST /api/postings/{id}/replay does."""
+    if get_document(session, document_id).failed_stage == POST_STAGE:
+        require(session, caller.username, Permission.approve)
     return {"document_id": document_id, "stage": retry(session, caller.username, document_id)}
 
 

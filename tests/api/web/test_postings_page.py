@@ -96,6 +96,16 @@ def test_only_approvers_replay_and_a_post_needs_the_csrf_token(
     assert entry_status(client, entry_id)[0] == "dead"
 
 
+def test_a_reviewer_cannot_replay_a_failed_posting_by_re_running_the_document(
+    client: TestClient, dead_posting: tuple[str, str]
+) -> None:
+    document_id, entry_id = dead_posting
+    csrf = sign_in(client, "rita")
+    refused = client.post(f"/documents/{document_id}/check", data={"csrf_token": csrf})
+    assert refused.status_code == 403
+    assert entry_status(client, entry_id)[0] == "dead"
+
+
 def test_the_review_page_shows_a_failed_posting_its_error_and_where_to_replay(
     client: TestClient, dead_posting: tuple[str, str]
 ) -> None:
