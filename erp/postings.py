@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from erp.errors import NotApproved, NotReplayable, PostingNotFound
+from erp.outbox import POSTING
 from models.base import FrozenModel
 from models.orm import (
     Document,
@@ -21,10 +22,9 @@ from models.orm import (
     RecordVersion,
     utc_now,
 )
-from models.record import DocumentType
+from review.approval import outbox_entry
 from review.audit import record_event
 
-POSTING: Final = "erp_posting"
 REPLAYABLE: Final = frozenset({OutboxStatus.dead.value})
 
 
@@ -126,19 +126,7 @@ def request_posting(session: Session, actor: str, record_version_id: str) -> Pos
     existing = session.scalars(select(OutboxEntry).where(OutboxEntry.record_version_id == version.id)).first()
     if existing is not None:
         return view(existing, version.document)
-    document_type = version.record.get("fields", {}).get("document_type", {}).get("value")
-    entry = OutboxEntry(
-        record_version_id=version.id,
-        idempotency_key=f"handoff-rv-{version.id}",
-        payload={
-            "record_version_id": version.id,
-            "document_id": version.document_id,
-            "kind": "amendment" if document_type == DocumentType.change_order.value else "project",
-        },
-        status=OutboxStatus.pending.value,
-        attempts=0,
-        next_attempt_at=utc_now(),
-    )
+    entry = outbox_entry(version, utc_now())
     session.add(entry)
     session.flush()
     record_event(

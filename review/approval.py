@@ -19,8 +19,8 @@ stays for the ERP relay to pick up.
 
 import logging
 from collections.abc import Callable
+from datetime import datetime
 from decimal import Decimal
-from typing import Final
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -31,6 +31,7 @@ from models.exceptions import Severity
 from models.orm import (
     Approval,
     Document,
+    DocumentStatus,
     ExceptionRow,
     ExceptionStatus,
     OutboxEntry,
@@ -49,7 +50,6 @@ from review.settings import ReviewSettings
 from review.versions import approvers, editors, load_version, require_draft, require_latest
 
 logger = logging.getLogger(__name__)
-DOCUMENT_APPROVED: Final = "approved"
 
 
 class ApprovalResult(FrozenModel):
@@ -158,15 +158,8 @@ def _finalise(session: Session, actor: str, version: RecordVersion, document: Do
     version.status = RecordStatus.approved.value
     version.approved_at = now
     before_status = document.status
-    document.status = DOCUMENT_APPROVED
-    outbox = OutboxEntry(
-        record_version_id=version.id,
-        idempotency_key=f"handoff-rv-{version.id}",
-        payload={"record_version_id": version.id, "document_id": document.id, "kind": _kind(version)},
-        status=OutboxStatus.pending.value,
-        attempts=0,
-        next_attempt_at=now,
-    )
+    document.status = DocumentStatus.approved.value
+    outbox = outbox_entry(version, now)
     session.add(outbox)
     session.flush()
     record_event(
@@ -182,7 +175,7 @@ def _finalise(session: Session, actor: str, version: RecordVersion, document: Do
         after={
             "record_version_id": version.id,
             "status": RecordStatus.approved.value,
-            "document": DOCUMENT_APPROVED,
+            "document": DocumentStatus.approved.value,
             "outbox_entry_id": outbox.id,
         },
         at=now,
@@ -202,9 +195,19 @@ def _supersede_earlier(session: Session, version: RecordVersion) -> None:
         previous.status = RecordStatus.superseded.value
 
 
-def _kind(version: RecordVersion) -> str:
+def outbox_entry(version: RecordVersion, due: datetime) -> OutboxEntry:
+    """The pending ERP posting of an approved version, due at `due`: the one shape of an outbox row (its
+    idempotency key is derived from the version, so a version is posted once whoever asks)."""
     document_type = version.record.get("fields", {}).get("document_type", {}).get("value")
-    return "amendment" if document_type == DocumentType.change_order.value else "project"
+    kind = "amendment" if document_type == DocumentType.change_order.value else "project"
+    return OutboxEntry(
+        record_version_id=version.id,
+        idempotency_key=f"handoff-rv-{version.id}",
+        payload={"record_version_id": version.id, "document_id": version.document_id, "kind": kind},
+        status=OutboxStatus.pending.value,
+        attempts=0,
+        next_attempt_at=due,
+    )
 
 
 def _commit(session: Session, version: RecordVersion) -> None:

@@ -7,14 +7,13 @@ raising time, so SLA clocks keep running. The approved version stays `approved` 
 until the new version is approved; only then is it marked `superseded` (review.approval).
 """
 
-from typing import Final
-
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.orm import (
     Approval,
     Document,
+    DocumentStatus,
     ExceptionRow,
     RecordStatus,
     RecordVersion,
@@ -24,8 +23,6 @@ from models.orm import (
 )
 from review.audit import DOCUMENT, record_event
 from review.errors import Conflict, NotFound
-
-READY_FOR_REVIEW: Final = "ready_for_review"
 
 
 def load_version(session: Session, version_id: str) -> RecordVersion:
@@ -125,7 +122,7 @@ def copy_version(session: Session, actor: str, version: RecordVersion) -> Record
         version.status = RecordStatus.superseded.value
     document = session.get(Document, version.document_id)
     assert document is not None
-    document.status = READY_FOR_REVIEW
+    document.status = DocumentStatus.ready_for_review.value
     session.flush()
     record_event(
         session,
