@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 import typer
 
 from api.cli import app, fail, out, user_errors
-from evals.suite.__main__ import CORPUS, EVALS, RESULTS_DIRECTORY, run_evals
+from evals.reporting import CORPUS, RESULTS_DIRECTORY
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 BENCH_SCRIPT = REPOSITORY / "benchmarks" / "bench.py"
@@ -26,6 +26,10 @@ def eval_command(
     results: Annotated[Path, typer.Option(help="where the reports go")] = RESULTS_DIRECTORY,
 ) -> None:
     """Run the evals on the dev datasets; write evals/results/<eval>-<subset>.json, .md and plots."""
+    # imported here: the eval suite pulls in matplotlib, scikit-learn and the extraction engine, which no
+    # other command needs at start-up
+    from evals.suite.__main__ import EVALS, run_evals
+
     names = EVALS if name == "all" else (name,)
     with user_errors():
         written = run_evals(names, subset, corpus=corpus, workers=workers, results=results)

@@ -28,7 +28,7 @@ from evals.extraction.evaluate import DocumentScore, score_jobs
 from evals.extraction.scoring import SCALAR_FIELDS
 from evals.extraction.summary import grounding_summary, tally
 from evals.gate_thresholds import Verdict, failures, judge, load_thresholds, markdown_table, text_table
-from evals.reporting import write_json_and_markdown
+from evals.reporting import CORPUS, REPOSITORY, RESULTS_DIRECTORY, write_json_and_markdown
 from evals.suite import reliability, touchless
 from evals.triage.history import generate_history
 from evals.triage.ranking import evaluate_ranking
@@ -36,10 +36,7 @@ from intake.settings import IntakeSettings
 from triage.policy import load_policy
 from triage.ranker import load_ranker
 
-REPOSITORY: Final = Path(__file__).resolve().parents[1]
 THRESHOLDS: Final = REPOSITORY / "evals" / "thresholds.toml"
-RESULTS_DIRECTORY: Final = REPOSITORY / "evals" / "results"
-CORPUS: Final = REPOSITORY.parent / "shared" / "corpus"
 # The corpus documents with a truth.json that are Markdown: real, and read without OCR or PDF layout.
 MARKDOWN_CORPUS: Final = (
     "053-w3f-grant-zondax-support",

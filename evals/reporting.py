@@ -1,8 +1,13 @@
-"""Writing an eval's results: one JSON file for machines and one Markdown report for people, side by side."""
+"""Writing an eval's results: one JSON file for machines and one Markdown report for people, side by side,
+in RESULTS_DIRECTORY; CORPUS is the real-document corpus the evals read in place."""
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
+
+REPOSITORY: Final = Path(__file__).resolve().parents[1]
+RESULTS_DIRECTORY: Final = REPOSITORY / "evals" / "results"
+CORPUS: Final = REPOSITORY.parent / "shared" / "corpus"
 
 
 def write_json_and_markdown(

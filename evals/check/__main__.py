@@ -13,14 +13,13 @@ from typing import Final
 from evals.check.pairs import KINDS, Pair, build_pair
 from evals.check.report import RunInfo, results, write_results
 from evals.check.run import run_pair
+from evals.reporting import REPOSITORY, RESULTS_DIRECTORY
 from evals.sow import render_pdf
 from extraction.engine import MODEL
 from intake.settings import IntakeSettings
 from triage.policy import load_policy
 from triage.ranker import DEFAULT_MODEL_PATH, load_ranker
 
-REPOSITORY: Final = Path(__file__).resolve().parents[2]
-RESULTS_DIRECTORY: Final = REPOSITORY / "evals" / "results"
 PAIRS_PER_KIND: Final = 20
 SCANNED_SHARE: Final = 0.25
 

@@ -21,11 +21,9 @@ from evals.extraction.documents import (
 from evals.extraction.evaluate import score_jobs
 from evals.extraction.report import write_results
 from evals.extraction.summary import RunInfo, summarise
+from evals.reporting import CORPUS, REPOSITORY, RESULTS_DIRECTORY
 from extraction.engine import MODEL
 
-REPOSITORY: Final = Path(__file__).resolve().parents[2]
-RESULTS_DIRECTORY: Final = REPOSITORY / "evals" / "results"
-CORPUS: Final = REPOSITORY.parent / "shared" / "corpus"
 COMMAND: Final = "python -m evals.extraction"
 # ~1.5 s of OCR per scanned page: the scanned variants stay small so that a run takes minutes.
 DEFAULT_COUNTS: Final[dict[Variant, int]] = {

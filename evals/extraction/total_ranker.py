@@ -24,7 +24,7 @@ from evals.extraction.__main__ import DEFAULT_COUNTS
 from evals.extraction.documents import FIRST_SEED, TRUTH_FILE, Variant, document_file, scanned_pages
 from evals.extraction.evaluate import score_against_truth
 from evals.extraction.scoring import Outcome
-from evals.reporting import write_json_and_markdown
+from evals.reporting import CORPUS, RESULTS_DIRECTORY, write_json_and_markdown
 from evals.sow.generator import generate_spec
 from evals.sow.render import render_document
 from evals.sow.truth import truth
@@ -35,9 +35,6 @@ from intake.parse import parse
 from intake.settings import IntakeSettings
 from models.document import ParsedDocument
 
-REPOSITORY: Final = Path(__file__).resolve().parents[2]
-RESULTS_DIRECTORY: Final = REPOSITORY / "evals" / "results"
-CORPUS: Final = REPOSITORY.parent / "shared" / "corpus"
 COMMAND: Final = "python -m evals.extraction.total_ranker"
 RANKERS: Final = ("rule", "learned")
 FIELDS: Final = ("total_contract_value", "not_to_exceed")

@@ -7,13 +7,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Final
 
+from evals.reporting import CORPUS, RESULTS_DIRECTORY
 from evals.suite.datasets import SUBSETS, Subset
 from evals.suite.report import write_report
 from evals.suite.runs import run_check, run_e2e, run_extraction, run_triage
 
-REPOSITORY: Final = Path(__file__).resolve().parents[2]
-RESULTS_DIRECTORY: Final = REPOSITORY / "evals" / "results"
-CORPUS: Final = REPOSITORY.parent / "shared" / "corpus"
 EVALS: Final = ("extraction", "triage", "check", "e2e")
 
 

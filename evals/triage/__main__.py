@@ -8,14 +8,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Final
 
+from evals.reporting import REPOSITORY, RESULTS_DIRECTORY
 from evals.triage.history import generate_history
 from evals.triage.ranking import evaluate_ranking
 from evals.triage.report import HeldOut, results, write_results
 from evals.triage.train import TRAINING_DEALS, TRAINING_SEED, train_ranker
 from triage.ranker import DEFAULT_MODEL_PATH, load_ranker
 
-REPOSITORY: Final = Path(__file__).resolve().parents[2]
-RESULTS_DIRECTORY: Final = REPOSITORY / "evals" / "results"
 HELD_OUT_SEEDS: Final = (201, 202, 203)
 HELD_OUT_DEALS: Final = 1000
 

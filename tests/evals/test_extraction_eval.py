@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from evals.extraction import cuad
-from evals.extraction.__main__ import CORPUS, main
+from evals.extraction.__main__ import main
 from evals.extraction.calibration import BUCKETS, calibration
 from evals.extraction.documents import document_file
 from evals.extraction.evaluate import plain_values, score_against_cuad, score_against_truth
@@ -23,6 +23,7 @@ from evals.extraction.scoring import (
     score_list,
     score_scalars,
 )
+from evals.reporting import CORPUS
 from evals.sow import generate_spec, truth
 from extraction.engine import extract
 from intake.parse import parse

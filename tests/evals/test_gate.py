@@ -2,7 +2,7 @@
 
 import pytest
 
-from evals.gate import CORPUS, THRESHOLDS, measure
+from evals.gate import THRESHOLDS, measure
 from evals.gate_thresholds import (
     Threshold,
     ThresholdFileError,
@@ -12,6 +12,7 @@ from evals.gate_thresholds import (
     parse_thresholds,
     text_table,
 )
+from evals.reporting import CORPUS
 
 FLOOR = Threshold("extraction.generated.scalar_accuracy", "min", 0.99)
 CEILING = Threshold("check.false_alarms_on_agreeing_pairs", "max", 0.0)
