@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 
 from intake.errors import DocumentNotFound
 from models.exceptions import HandoffException, Severity
-from models.orm import Document, ExceptionRow, ExceptionStatus, RecordVersion
+from models.orm import ExceptionRow, ExceptionStatus, RecordVersion
 from models.record import HandoffRecord
-from tests.triage.builders import opportunity, record
+from tests.triage.builders import add_document, opportunity, record
 from triage.policy import load_policy
 from triage.ranker import load_ranker
 from triage.store import (
@@ -30,24 +30,6 @@ from triage.store import (
 
 RAISED = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 BASE_NUMBER = "SOW-2026-0042"
-
-
-def add_document(session: Session, name: str) -> str:
-    document = Document(
-        sha256=name.encode().hex().ljust(64, "0")[:64],
-        filename=name,
-        media_type="application/pdf",
-        size_bytes=1,
-        pages=1,
-        parser="pypdfium2",
-        parse_status="ok",
-        ocr_pages=[],
-        parsed={},
-        storage_key=f"documents/{name}",
-    )
-    session.add(document)
-    session.commit()
-    return document.id
 
 
 def checked(sow: HandoffRecord, **crm: object) -> list[HandoffException]:

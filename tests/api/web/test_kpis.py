@@ -8,29 +8,15 @@ from sqlalchemy.orm import Session, sessionmaker
 from api.web.kpis import compute_kpis
 from models.crm import CrmOpportunity
 from models.exceptions import HandoffException, Severity
-from models.orm import Document, RecordStatus, Review, ReviewAction, utc_now
+from models.orm import RecordStatus, Review, ReviewAction, utc_now
 from models.record import DocumentInfo, ExtractorInfo, FieldValue, HandoffRecord, RecordFields
+from tests.triage.builders import add_document
 from triage.crm_store import DbCrm, register_opportunity
 from triage.store import store_check
 
 
 def stored_document(session: Session, name: str) -> str:
-    document = Document(
-        sha256=name.encode().hex().ljust(64, "0")[:64],
-        filename=name,
-        media_type="application/pdf",
-        size_bytes=1,
-        pages=1,
-        parser="pypdfium2",
-        parse_status="ok",
-        ocr_pages=[],
-        parsed={},
-        storage_key=f"documents/{name}",
-        status="ready_for_review",
-    )
-    session.add(document)
-    session.commit()
-    return document.id
+    return add_document(session, name, status="ready_for_review")
 
 
 def record(name: str) -> HandoffRecord:
