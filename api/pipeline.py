@@ -30,6 +30,7 @@ from intake.service import get_document
 from models.db import DatabaseSettings, make_engine, session_factory
 from models.errors import HandoffError
 from models.orm import Document, DocumentStatus, OutboxStatus
+from review.roles import Permission
 
 __all__ = ["celery_app", "queue_posting", "retry", "submit"]
 RETRYABLE: Final = frozenset({*STAGES, POST_STAGE})
@@ -107,6 +108,12 @@ def submit_new(session: Session, document_id: str, created: bool) -> None:
     """After an upload: a new document (or one stored before the pipeline) is queued; others are left."""
     if created or get_document(session, document_id).status == DocumentStatus.parsed.value:
         submit(session, document_id)
+
+
+def retry_permission(document: Document) -> Permission:
+    """What a person needs to run `document` again: a failed posting is replayed, which is the approvers'
+    call (as POST /api/postings/{id}/replay); any other stage needs the check permission."""
+    return Permission.approve if document.failed_stage == POST_STAGE else Permission.check
 
 
 def retry(session: Session, actor: str, document_id: str) -> str:

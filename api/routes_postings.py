@@ -11,8 +11,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from api.auth import Caller, allow
 from api.deps import SessionDep
-from api.pipeline import queue_posting, retry
-from erp.outbox import POST_STAGE
+from api.pipeline import queue_posting, retry, retry_permission
 from erp.postings import PostingView, get_posting, list_postings, replay, request_posting
 from intake.service import get_document
 from models.orm import OutboxStatus
@@ -33,8 +32,7 @@ PROBLEMS: dict[int | str, dict[str, Any]] = {
 def retry_document(document_id: str, session: SessionDep, caller: Checker) -> dict[str, str]:
     """Run a failed document again from the stage that failed. A failed posting is replayed, which needs the
     approve permission, as POST /api/postings/{id}/replay does."""
-    if get_document(session, document_id).failed_stage == POST_STAGE:
-        require(session, caller.username, Permission.approve)
+    require(session, caller.username, retry_permission(get_document(session, document_id)))
     return {"document_id": document_id, "stage": retry(session, caller.username, document_id)}
 
 

@@ -14,7 +14,6 @@ from api.routes_documents import read_limited
 from api.web.auth import SignedIn, WebUser, must, permitted
 from api.web.errors import WebRoute
 from api.web.templating import render
-from erp.outbox import POST_STAGE
 from intake.service import get_document, ingest
 from models.errors import HandoffError
 from models.orm import CrmOpportunityRow, Document, DocumentStatus
@@ -162,8 +161,7 @@ def check_again(
     again from the stage that failed (api.pipeline.retry)."""
     must(user, Permission.check)
     document = get_document(session, document_id)
-    if document.failed_stage == POST_STAGE:  # a failed posting is replayed: the approvers' call
-        must(user, Permission.approve)
+    must(user, pipeline.retry_permission(document))
     record_event(session, user.username, "document.check", (DOCUMENT, document.id))
     session.commit()
     if document.status == DocumentStatus.failed.value:
