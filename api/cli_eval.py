@@ -12,7 +12,7 @@ from evals.reporting import CORPUS, RESULTS_DIRECTORY
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 BENCH_SCRIPT = REPOSITORY / "benchmarks" / "bench.py"
-EvalName = Literal["extraction", "triage", "check", "e2e", "all"]
+EvalName = Literal["extraction", "triage", "check", "e2e", "generalisation", "all"]
 
 
 @app.command("eval")

@@ -13,7 +13,7 @@ The rule, in order:
    normalised names reaches the policy's `name_match` threshold ("Northwlnd Health" = "Northwind Health";
    "ACME Corp." ≠ "ACNE Corp.").
 
-Abbreviations of a name ("IBM" for "International Business Machines") are not expanded: they are reported as a
+Abbreviations of a name ("ACME" for "A Company Making Everything") are not expanded: they are reported as a
 mismatch for a person to confirm.
 """
 

@@ -79,11 +79,15 @@ def gaps(exceptions: Iterable[HandoffException]) -> frozenset[Gap]:
 
 def truth_record(pair: Pair) -> HandoffRecord:
     """The pair's document as a perfect extraction reads it: the truth values, confidence 1."""
-    values = pair.values
+    return record_of_truth(pair.pair_id, pair.values)
+
+
+def record_of_truth(doc_id: str, values: dict[str, Any]) -> HandoffRecord:
+    """A document's truth values (truth.json format) as a record: a perfect extraction, confidence 1."""
     return HandoffRecord(
         document=DocumentInfo(
-            sha256=hashlib.sha256(pair.pair_id.encode()).hexdigest(),
-            filename=f"{pair.pair_id}.pdf",
+            sha256=hashlib.sha256(doc_id.encode()).hexdigest(),
+            filename=f"{doc_id}.pdf",
             pages=0,
             parser="truth",
         ),

@@ -2,9 +2,9 @@
 `python -m evals.extraction.train`).
 
 The documents are the SOW generator's own mix (evals/sow, `generate_spec(seed)` with no overrides), born
-digital, at seeds 50000+: disjoint from the engine's development seeds (below 10000), the held-out eval slice
-(30000–32999, evals/extraction/documents.py) and the CI gate's subset (40000+, evals/gate.py). Each document
-gives the amount candidates `extract` sees, labelled by the generator's truth of the total.
+digital, at the seeds evals/splits.py gives `total_ranker_training`; a seed that no train split claims is
+refused. Each document gives the amount candidates `extract` sees, labelled by the generator's truth of the
+total.
 """
 
 import argparse
@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Final
 
 from evals.sow.generator import generate_spec
+from evals.splits import purpose_of_seed, seed_range
 from evals.sow.render import render_document
 from evals.sow.truth import truth
 from extraction.engine import amounts_of
@@ -27,10 +28,8 @@ from extraction.total_model import DEFAULT_MODEL_PATH, TrainingSeedsReserved
 from intake.parse import parse
 from intake.settings import IntakeSettings
 
-TRAINING_SEED: Final = 50000
-TRAINING_DOCUMENTS: Final = 400
-# Seeds the training must never use: the held-out eval slice and the gate's subset.
-RESERVED: Final = range(30000, 50000)
+TRAINING_SEED: Final = seed_range("total_ranker_training").seeds.start
+TRAINING_DOCUMENTS: Final = len(seed_range("total_ranker_training").seeds)
 
 
 @dataclass(frozen=True)
@@ -57,9 +56,11 @@ def training_document(seed: int) -> TrainingDocument:
 
 def training_documents(first_seed: int, count: int, workers: int) -> list[TrainingDocument]:
     seeds = range(first_seed, first_seed + count)
-    if set(seeds) & set(RESERVED):
+    refused = [seed for seed in seeds if purpose_of_seed(seed) != "train"]
+    if refused:
         raise TrainingSeedsReserved(
-            f"seeds {first_seed}–{first_seed + count - 1} overlap the held-out seeds 30000–49999"
+            f"seeds {first_seed}–{first_seed + count - 1}: {len(refused)} of them (from {refused[0]}) are not "
+            "in a train split of evals/splits.py"
         )
     if workers <= 1:
         return [training_document(seed) for seed in seeds]

@@ -1,4 +1,4 @@
-"""python -m evals.suite [extraction|triage|check|e2e|all] [--subset ci|full]: the same as `handoff eval`."""
+"""python -m evals.suite [extraction|triage|check|e2e|generalisation|all] [--subset ci|full]: the same as `handoff eval`."""
 
 import argparse
 import os
@@ -10,14 +10,17 @@ from typing import Any, Final
 from evals.reporting import CORPUS, RESULTS_DIRECTORY
 from evals.suite.datasets import SUBSETS, Subset
 from evals.suite.report import write_report
+from evals.generalisation.run import run_generalisation
 from evals.suite.runs import run_check, run_e2e, run_extraction, run_triage
 
-EVALS: Final = ("extraction", "triage", "check", "e2e")
+EVALS: Final = ("extraction", "triage", "check", "e2e", "generalisation")
 
 
 def _runner(name: str, corpus: Path, workers: int) -> Callable[[Subset], dict[str, Any]]:
     if name == "extraction":
         return lambda subset: run_extraction(subset, corpus, workers)
+    if name == "generalisation":
+        return lambda subset: run_generalisation(subset, corpus, workers, ("offline", "llm"))
     return {"triage": run_triage, "check": run_check, "e2e": run_e2e}[name]
 
 

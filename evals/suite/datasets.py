@@ -18,7 +18,8 @@ from evals.extraction.documents import (
     corpus_jobs,
     generated_jobs,
 )
-from evals.gate import GENERATED_SUBSET, MARKDOWN_CORPUS
+from evals.gate import GENERATED_SUBSET
+from evals.splits import real_purpose
 
 Subset = Literal["ci", "full"]
 SUBSETS: Final[tuple[Subset, ...]] = ("ci", "full")
@@ -63,11 +64,13 @@ def layout_jobs(split: str, subset: Subset) -> list[LayoutJob]:
 
 
 def extraction_jobs(subset: Subset, corpus: Path) -> list[Job]:
-    """The standard generated documents and the corpus, then both layout splits."""
+    """The standard generated documents and the corpus's tune half (this eval prints per-document misses; the
+    report half is measured in aggregate by evals.generalisation only), then both layout splits."""
+    tune = [job for job in corpus_jobs(corpus) if real_purpose(job.folder) == "tune"] if corpus.is_dir() else []
     if subset == "ci":
-        standard: list[Job] = [*GENERATED_SUBSET, *(corpus_jobs(corpus, MARKDOWN_CORPUS))]
+        standard: list[Job] = [*GENERATED_SUBSET, *(job for job in tune if job.source == "corpus_truth")]
     else:
-        standard = [*generated_jobs(FULL_GENERATED), *corpus_jobs(corpus)]
+        standard = [*generated_jobs(FULL_GENERATED), *tune]
     return [*standard, *layout_jobs("dev", subset), *layout_jobs("held_out", subset)]
 
 

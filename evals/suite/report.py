@@ -9,6 +9,8 @@ from typing import Any
 
 from evals.check.report import markdown as check_markdown
 from evals.extraction.report import markdown as extraction_markdown
+from evals.fingerprint import stamped
+from evals.generalisation.report import markdown as generalisation_markdown
 from evals.reporting import write_json_and_markdown
 from evals.suite import plots
 from evals.triage.report import markdown as triage_markdown
@@ -226,16 +228,22 @@ def _llm_rows(llm: dict[str, Any]) -> list[str]:
     ]
 
 
+def generalisation_report(summary: dict[str, Any], _results: Path, _name: str) -> str:
+    return generalisation_markdown(summary["engines"], summary["fingerprint"], summary["command"])
+
+
 REPORTS: dict[str, Callable[[dict[str, Any], Path, str], str]] = {
     "extraction": extraction_report,
     "check": check_report,
     "triage": triage_report,
     "e2e": e2e_report,
+    "generalisation": generalisation_report,
 }
 
 
 def write_report(eval_name: str, subset: str, summary: dict[str, Any], results: Path) -> tuple[Path, Path]:
     name = f"{eval_name}-{subset}"
+    summary = stamped(summary)
     # the JSON first: a run of many minutes is not lost to a fault in drawing its report
     as_json, as_markdown = write_json_and_markdown(summary, "", results, name)
     as_markdown.write_text(REPORTS[eval_name](summary, results, name), encoding="utf-8")

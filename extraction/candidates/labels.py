@@ -15,7 +15,7 @@ VOCABULARY: dict[str, tuple[str, ...]] = {
     "client": ("Client", "Client Name", "Customer", "Customer Name", "Buyer", "Purchaser", "Bill To"),
     "provider": (
         "Provider", "Service Provider", "Provider Name", "Supplier", "Vendor", "Consultant", "Contractor",
-        "Consultancy", "Registered Legal Entity", "Legal Entity", "Proposer", "Team Name", "Legal Structure",
+        "Consultancy", "Legal Entity",
     ),
     "contract_number": (
         "SOW Number", "SOW No.", "SOW No", "SOW #", "SOW Reference", "SOW Ref.", "SOW ID",

@@ -17,7 +17,7 @@ CLIENT_TERMS = frozenset(
 PROVIDER_TERMS = frozenset(
     {"provider", "service provider", "supplier", "vendor", "consultant", "contractor", "consultancy",
      "developer", "seller", "licensor", "firm", "agency", "adviser", "advisor", "sub-advisor", "servicer",
-     "manager", "administrator", "outsourcer", "agent", "grantee", "proposer"}
+     "manager", "administrator", "outsourcer", "agent"}
 )  # fmt: skip
 _NOT_PARTIES = frozenset(
     {"agreement", "sow", "statement of work", "effective date", "services", "project", "change order",
@@ -123,10 +123,10 @@ def _name_ending(text: str, lower: int, end: int) -> tuple[int, int] | None:
 
 def _name_token(token: str, left: str) -> bool:
     if token.endswith(":"):
-        return False  # a label before the name ("BETWEEN: Coral Gold Resources Ltd."), never part of it
+        return False  # a label before the name ("BETWEEN: Acme Resources Ltd."), never part of it
     bare = token.strip(",;:\"'")
     if re.fullmatch(r"\([A-Z][\w&.'-]*\)", bare):
-        # A bracketed word inside a name ("Oaktree Capital (International) Limited"), never its start.
+        # A bracketed word inside a name ("Acme Holdings (Europe) Limited"), never its start.
         return bool(left) and _name_token(left, "") and not left.endswith((",", ")", '"'))
     if not re.search(r"[A-Za-z]", bare):
         return bare == "&"

@@ -26,8 +26,6 @@ from extraction.layout import Layout
 _RECITAL_SLACK = 300
 _VERBS = re.compile(r"\b(?:will|shall|is|are|was|has|have|may|must|agrees?|means|including|the\s+\w+ing)\b")
 _SUFFIX_ALIASES = {"corporation": "corp", "incorporated": "inc", "limited": "ltd", "company": "co"}
-# Label keys whose value is the proposer's legal entity in grant-style proposals.
-_WEAK_PROVIDER_LABELS = {"team name", "proposer"}
 
 
 def same_party(a: str, b: str) -> bool:
@@ -72,10 +70,7 @@ def party_names(
         name = _entity_of(item)
         if name and looks_like_party(name) and _credible(item, name, recited):
             start = layout.text.find(name, item.value_start, item.value_end)
-            confidence = label_confidence(item) - (
-                0.15 if item.label.lower() in _WEAK_PROVIDER_LABELS else 0.0
-            )
-            candidates[item.key].append(found(name, confidence, (start, start + len(name))))
+            candidates[item.key].append(found(name, label_confidence(item), (start, start + len(name))))
     _from_recitals(layout, mentions, candidates)
     _from_signatures(blocks, candidates)
     return {role: best(found_list, same_party) for role, found_list in candidates.items()}
@@ -97,7 +92,7 @@ def _has_suffix(name: str) -> bool:
 def _entity_of(item: LabelValue) -> str:
     """The legal entity in a label's value: "Acme Ltd, 1 Main Street" → "Acme Ltd" for address labels."""
     value = _without_full_stop(re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", item.value).strip(" ;"))
-    if item.label.lower() == "legal structure" or ("," in value and not looks_like_party(value)):
+    if "," in value and not looks_like_party(value):
         value = value.split(",")[0].strip()
     return re.sub(r"\s+\(.*\)$", "", value)
 

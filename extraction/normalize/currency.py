@@ -18,9 +18,8 @@ ISO_CODES = frozenset(
         "ZWL",
     )
 )  # fmt: skip
-# Grants and open-source funding are often paid in crypto assets; their tickers fit the record's code format.
-CRYPTO_CODES = frozenset({"BTC", "ETH", "DAI", "DOT", "KSM", "FIL", "SOL"})
-CODES = ISO_CODES | CRYPTO_CODES
+# The record's currency is an ISO 4217 code (spec §1); other tickers are not currencies of the record.
+CODES = ISO_CODES
 
 # Symbols that name one currency without help from the document.
 SYMBOLS: dict[str, str] = {

@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from api.cli import app
-from evals.extraction.train import training_document
+from evals.extraction.train import TRAINING_SEED, training_document
 from extraction.engine import amounts_of, extract
 from extraction.fields.amounts import AmountCandidate, RuleRanker, TotalRanker
 from extraction.settings import ExtractionSettings
@@ -48,7 +48,7 @@ def test_the_shipped_model_is_plain_json_with_this_versions_features() -> None:
     assert content["format"] == "handoff-total-ranker"
     assert tuple(content["features"]) == FEATURE_NAMES
     model = load_total_model()
-    assert model.training.documents >= 100 and "50000" in model.training.seeds
+    assert model.training.documents >= 100 and str(TRAINING_SEED) in model.training.seeds
 
 
 def test_both_rankers_pick_the_total_among_distractor_amounts() -> None:
@@ -134,16 +134,17 @@ def test_a_model_of_other_features_is_refused(tmp_path: Path) -> None:
 def test_train_extractor_writes_a_loadable_model(tmp_path: Path) -> None:
     out = tmp_path / "total.json"
     result = CliRunner().invoke(
-        app, ["train-extractor", "--out", str(out), "--seed", "60000", "--documents", "4"]
+        app, ["train-extractor", "--out", str(out), "--seed", "111900", "--documents", "4"]
     )
     assert result.exit_code == 0, result.output
     assert "4 documents" in result.output
-    assert load_total_model(out).training.seeds == "generated born-digital 60000–60003"
+    assert load_total_model(out).training.seeds == "generated born-digital 111900–111903"
 
 
-def test_train_extractor_refuses_held_out_seeds(tmp_path: Path) -> None:
+@pytest.mark.parametrize("seed", ["39999", "60000", "5"])  # report, tune (injection), tune (development)
+def test_train_extractor_refuses_seeds_of_no_train_split(tmp_path: Path, seed: str) -> None:
     result = CliRunner().invoke(
-        app, ["train-extractor", "--out", str(tmp_path / "m.json"), "--seed", "39999", "--documents", "2"]
+        app, ["train-extractor", "--out", str(tmp_path / "m.json"), "--seed", seed, "--documents", "2"]
     )
     assert result.exit_code == 2
     assert "training_seeds_reserved" in result.output

@@ -1,0 +1,185 @@
+"""The generalisation eval's documents and running the product on them, one process-safe function per job.
+
+Every job returns a plain `Scored` (field results, list counts, exceptions), so that only plain data crosses
+process boundaries. A generated document is rendered born-digital from its family's generator; a real one is
+read in place from the corpus. Extraction runs through the backend the job names; for the offline engine a
+leave-one-family-out job carries its fold's total chooser (fitted without the family).
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import ValidationError
+
+from evals.check.pairs import agreeing_crm
+from evals.check.run import RAISED_AT, gaps, record_of_truth
+from evals.extraction.documents import CUAD_FILE, TRUTH_FILE, document_file
+from evals.extraction.evaluate import score_against_cuad, score_against_truth
+from evals.extraction.scoring import FieldResult
+from evals.generalisation.metrics import F1_LISTS, ExceptionCounts, ListCounts, list_counts
+from evals.sow import generate_spec, render_document, truth
+from evals.sow.layouts import layout_spec
+from evals.sow.spec import SowSpec
+from extraction.engine import amounts_of, extract
+from extraction.fields.amounts import AmountCandidate
+from extraction.llm_errors import LlmError
+from extraction.total_fit import TrainingDocument
+from extraction.total_model import LearnedRanker, TotalRankerModel
+from intake.parse import parse
+from intake.settings import IntakeSettings
+from models.crm import CrmOpportunity
+from models.document import ParsedDocument
+from models.record import DocumentInfo, ExtractorInfo, FieldValue, HandoffRecord
+from triage.policy import load_policy
+from triage.ranker import load_ranker
+from triage.store import checked_exceptions
+
+Engine = Literal["offline", "llm"]
+STANDARD = "standard"
+
+
+@dataclass(frozen=True)
+class GeneratedDoc:
+    """A born-digital generated document of `layout` ("standard" = generate_spec's own layout)."""
+
+    family: str
+    layout: str
+    seed: int
+
+
+@dataclass(frozen=True)
+class RealDoc:
+    folder: Path
+    purpose: str  # tune / report (evals.splits.real_purpose)
+
+
+@dataclass(frozen=True)
+class Job:
+    document: GeneratedDoc | RealDoc
+    engine: Engine = "offline"
+    total_model: TotalRankerModel | None = None  # the fold's chooser; None = the shipped one
+
+
+@dataclass(frozen=True)
+class Scored:
+    doc_id: str
+    group: str  # family, or real half
+    kind: str  # "generated", "truth" or "cuad"
+    results: tuple[FieldResult, ...]
+    lists: dict[str, ListCounts] = field(default_factory=dict)
+    exceptions: ExceptionCounts | None = None
+    error: str | None = None  # the backend failed on this document (counted, fields scored as missed)
+
+
+def spec_of(document: GeneratedDoc) -> SowSpec:
+    if document.layout == STANDARD:
+        return generate_spec(document.seed)
+    return layout_spec(document.seed, document.layout)
+
+
+def parsed_generated(document: GeneratedDoc, settings: IntakeSettings) -> tuple[SowSpec, ParsedDocument]:
+    spec = spec_of(document)
+    return spec, parse(render_document(spec).data, f"{spec.doc_id}.pdf", settings)
+
+
+def training_document(document: GeneratedDoc) -> TrainingDocument:
+    """The amount candidates the engine sees in a generated document, labelled by its true total."""
+    spec, parsed = parsed_generated(document, IntakeSettings(ocr_workers=1))
+    candidates: tuple[AmountCandidate, ...]
+    candidates, currency = amounts_of(parsed)
+    total = truth(spec).get("total_contract_value")
+    return TrainingDocument(candidates, currency, None if total is None else Decimal(str(total)))
+
+
+def _extract(parsed: ParsedDocument, job: Job) -> HandoffRecord:
+    """The backend's record; when the LLM backend fails on the document, an empty record with the error as a
+    warning (its fields then count as missed: a failed document is not dropped from the figures)."""
+    if job.engine == "llm":
+        from extraction.llm import extract_with_llm  # langchain only when the LLM is asked for
+
+        try:
+            return extract_with_llm(parsed)
+        except LlmError as error:
+            return HandoffRecord(
+                document=DocumentInfo(
+                    sha256=parsed.sha256, filename=parsed.filename, pages=len(parsed.pages), parser=parsed.parser
+                ),
+                extractor=ExtractorInfo(backend="llm", model="failed"),
+                warnings=(f"{error.code}: {error}",),
+            )
+    ranker = LearnedRanker(job.total_model) if job.total_model is not None else None
+    return extract(parsed, ranker=ranker)
+
+
+def _crm(doc_id: str, values: dict[str, Any], discrepancy: bool) -> CrmOpportunity | None:
+    """The CRM's agreeing view of the truth; with `discrepancy`, its amount 10 % above the document's."""
+    crm = agreeing_crm(values, f"OPP-{doc_id}")
+    if discrepancy and isinstance(crm.get("amount"), int | float):
+        crm["amount"] = round(float(crm["amount"]) * 1.1, 2)
+    try:
+        return CrmOpportunity.model_validate(crm)
+    except ValidationError:
+        return None
+
+
+def exception_counts(doc_id: str, record: HandoffRecord, values: dict[str, Any]) -> ExceptionCounts | None:
+    """Exceptions raised on the record against those raised on the truth values, over the same CRM view.
+    Half the documents (by a hash of the id) get a CRM amount 10 % off, so that mismatches are expected."""
+    discrepancy = hashlib.sha256(doc_id.encode()).digest()[0] % 2 == 1
+    opportunity = _crm(doc_id, values, discrepancy)
+    try:
+        perfect = record_of_truth(doc_id, values)
+    except (ValidationError, KeyError, TypeError, ValueError):
+        return None
+    policy, model = load_policy(), load_ranker()
+    raised = gaps(checked_exceptions(record, opportunity, policy, model, RAISED_AT))
+    expected = gaps(checked_exceptions(perfect, opportunity, policy, model, RAISED_AT))
+    return ExceptionCounts(raised, expected)
+
+
+def _truth_scored(doc_id: str, group: str, kind: str, record: HandoffRecord, values: dict[str, Any]) -> Scored:
+    results, _ = score_against_truth(record, values)
+    error = record.warnings[0] if record.extractor.model == "failed" else None
+    extracted = {name: [_plain(item) for item in getattr(record, name)] for name in F1_LISTS}
+    lists = {
+        name: list_counts(name, values[name], extracted[name])
+        for name in F1_LISTS
+        if name in values and values[name]
+    }
+    exceptions = exception_counts(doc_id, record, values)
+    return Scored(doc_id, group, kind, tuple(results), lists, exceptions, error)
+
+
+def _plain(item: Any) -> Any:
+    if isinstance(item, FieldValue):
+        return item.value
+    return {name: value.value for name, value in item if isinstance(value, FieldValue)}
+
+
+def run(job: Job, settings: IntakeSettings | None = None) -> Scored:
+    settings = settings or IntakeSettings(ocr_workers=1)
+    document = job.document
+    if isinstance(document, GeneratedDoc):
+        spec, parsed = parsed_generated(document, settings)
+        values = {name: value for name, value in truth(spec).items() if not name.startswith("_")}
+        return _truth_scored(spec.doc_id, document.family, "generated", _extract(parsed, job), values)
+    source = document_file(document.folder)
+    parsed = parse(source.read_bytes(), source.name, settings)
+    record = _extract(parsed, job)
+    name = document.folder.name
+    if (document.folder / TRUTH_FILE).is_file():
+        values = _labels(document.folder / TRUTH_FILE)
+        return _truth_scored(name, document.purpose, "truth", record, values)
+    labels = _labels(document.folder / CUAD_FILE)
+    error = record.warnings[0] if record.extractor.model == "failed" else None
+    return Scored(name, document.purpose, "cuad", tuple(score_against_cuad(record, labels)), error=error)
+
+
+def _labels(path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+

@@ -1,0 +1,204 @@
+"""The generalisation eval's Markdown report: one table of the headline figures per engine, then each part.
+The real report half appears in aggregate only; the tune half lists its documents' misses."""
+
+from collections.abc import Sequence
+from typing import Any
+
+from evals.generalisation.metrics import F1_LISTS
+
+
+def _number(value: Any) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    return str(value)
+
+
+def _worst(entry: Any) -> str:
+    return "–" if not entry else f"{entry['value']:.3f} ({entry['family']})"
+
+
+def headline_rows(summary: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
+    """(measure, LOFO mean / worst, real report half, real tune half, training fit)."""
+    lofo, real, fit = summary["lofo"], summary["real"], summary["training_fit"]
+
+    def lists(group: dict[str, Any], name: str) -> str:
+        return _number((group["lists"].get(name) or {}).get("f1"))
+
+    def exceptions(group: dict[str, Any], key: str) -> str:
+        return _number((group["exceptions"] or {}).get(key))
+
+    rows = [
+        (
+            "field accuracy (truth.json / generated)",
+            f"{_number(lofo['mean_scalar_accuracy'])} / {_worst(lofo['worst']['scalar_accuracy'])}",
+            _number(real["report"]["truth"]["scalar_accuracy"]),
+            _number(real["tune"]["truth"]["scalar_accuracy"]),
+            _number(fit["scalar_accuracy"]),
+        ),
+        (
+            "CUAD parties, dates, law, renewal",
+            "–",
+            _number(real["report"]["cuad"]["scalar_accuracy"]),
+            _number(real["tune"]["cuad"]["scalar_accuracy"]),
+            "–",
+        ),
+    ]
+    for name in F1_LISTS:
+        rows.append(
+            (
+                f"{name} F1",
+                f"{lists(lofo['all'], name)} / {_worst(lofo['worst'].get(f'{name}_f1'))}",
+                lists(real["report"]["truth"], name),
+                lists(real["tune"]["truth"], name),
+                lists(fit, name),
+            )
+        )
+    for key in ("precision", "recall", "impossible"):
+        rows.append(
+            (
+                f"exceptions {key}",
+                exceptions(lofo["all"], key)
+                + ("" if key == "impossible" else f" / {_worst(lofo['worst'].get(f'exceptions_{key}'))}"),
+                exceptions(real["report"]["truth"], key),
+                exceptions(real["tune"]["truth"], key),
+                exceptions(fit, key),
+            )
+        )
+    return rows
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    return [
+        "| " + " | ".join(header) + " |",
+        "|" + "|".join("---" for _ in header) + "|",
+        *("| " + " | ".join(row) + " |" for row in rows),
+    ]
+
+
+def _fields_table(groups: dict[str, dict[str, Any]]) -> list[str]:
+    names: list[str] = []
+    for group in groups.values():
+        names += [name for name in group["fields"] if name not in names]
+    rows = [
+        [name, *(_number((group["fields"].get(name) or {}).get("accuracy")) for group in groups.values())]
+        for name in names
+    ]
+    return _table(["field", *groups], rows)
+
+
+def markdown(summaries: Sequence[dict[str, Any]], fingerprint: str, command: str) -> str:
+    lines = [
+        "# Generalisation: extraction on documents nobody tuned it on",
+        "",
+        f"`{command}` · code and inputs fingerprint `{fingerprint}` (the gate refuses a stale report).",
+        "Splits: evals/splits.py. LOFO = leave-one-family-out over the generator's layout families (the total",
+        "chooser refitted without the family). Real halves: ../shared/corpus split by a fixed hash of the folder",
+        "name; the report half is shown in aggregate only. Training fit = the generator's standard layout, which",
+        "the rules were written against: a fit, not generalisation.",
+        "",
+    ]
+    for summary in summaries:
+        lines += _engine_section(summary)
+    return "\n".join(lines) + "\n"
+
+
+def _engine_section(summary: dict[str, Any]) -> list[str]:
+    if summary.get("not_configured"):
+        return [f"## Engine: {summary['engine']}", "", summary["not_configured"], ""]
+    lines = [
+        f"## Engine: {summary['engine']}",
+        "",
+        f"{summary['date']}, {summary['seconds']} s with {summary['workers']} workers, load average "
+        f"{summary['load_average']}; sizes {summary['sizes']}; seeds {summary['seeds']}.",
+        "",
+        *_table(
+            ["measure", "LOFO all / worst family", "real report half", "real tune half", "training fit"],
+            headline_rows(summary),
+        ),
+        "",
+    ]
+    real = summary["real"]
+    lines += [
+        f"Real documents: report half {real['report']['documents']} "
+        f"({real['report']['truth']['documents']} with truth.json, {real['report']['cuad']['documents']} CUAD), "
+        f"tune half {real['tune']['documents']} "
+        f"({real['tune']['truth']['documents']} with truth.json, {real['tune']['cuad']['documents']} CUAD). "
+        f"Backend failures: LOFO {summary['lofo']['all']['backend_failures']}, real report "
+        f"{real['report']['truth']['backend_failures'] + real['report']['cuad']['backend_failures']}.",
+        "",
+    ]
+    calibration = summary["calibration_on_report_data"]
+    touchless = calibration["touchless_at_99"]
+    lines += [
+        "### Calibration on the report data (LOFO held-out families + real report half)",
+        "",
+        f"{calibration['emitted_values']} emitted values; expected calibration error "
+        f"**{_number(calibration['ece'])}**; touchless share at ≥ 99 % precision **{_number(touchless['share'])}** "
+        f"(threshold {_number(touchless['threshold'])}).",
+        "",
+        *_table(
+            ["confidence", "values", "accuracy", "mean confidence"],
+            [
+                [b["bin"], str(b["count"]), _number(b["accuracy"]), _number(b["mean_confidence"])]
+                for b in calibration["reliability"]
+            ],
+        ),
+        "",
+        "Selective accuracy (values at or above each confidence):",
+        "",
+        *_table(
+            ["threshold", "share of values", "accuracy"],
+            [
+                [_number(p["threshold"]), _number(p["share"]), _number(p["accuracy"])]
+                for p in calibration["selective_curve"]
+            ],
+        ),
+        "",
+        "### Leave-one-family-out, per family",
+        "",
+        *_fields_table(summary["lofo"]["families"]),
+        "",
+        *_table(
+            ["family", "documents", "field accuracy", *(f"{n} F1" for n in F1_LISTS), "exc. P", "exc. R", "impossible"],
+            [
+                [
+                    family,
+                    str(group["documents"]),
+                    _number(group["scalar_accuracy"]),
+                    *(_number((group["lists"].get(n) or {}).get("f1")) for n in F1_LISTS),
+                    _number((group["exceptions"] or {}).get("precision")),
+                    _number((group["exceptions"] or {}).get("recall")),
+                    _number((group["exceptions"] or {}).get("impossible")),
+                ]
+                for family, group in summary["lofo"]["families"].items()
+            ],
+        ),
+        "",
+        "### Real documents, per field (aggregates)",
+        "",
+        *_fields_table(
+            {
+                "report: truth.json": real["report"]["truth"],
+                "report: CUAD": real["report"]["cuad"],
+                "tune: truth.json": real["tune"]["truth"],
+                "tune: CUAD": real["tune"]["cuad"],
+            }
+        ),
+        "",
+        "### Real tune half: misses per document (the report half is never listed)",
+        "",
+    ]
+    for document in real["tune"]["per_document"]:
+        wrong = document["wrong"]
+        text = "; ".join(
+            f"{w['field']} {w['outcome']} ({_short(w['extracted'])} vs {_short(w['expected'])})" for w in wrong
+        )
+        lines.append(f"- `{document['document']}`: {text or 'all right'}")
+    return [*lines, ""]
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "…"

@@ -1,0 +1,244 @@
+"""How extraction does on documents nobody tuned it on: leave-one-family-out over the generator's layout
+families, the real corpus in its tune and report halves, and the training fit beside them.
+
+- Leave-one-family-out (LOFO): for each family of evals.splits.LAYOUT_FAMILIES, the engine's learned part
+  (the total chooser) is fitted on training documents of the *other* families (seeds `lofo_training`) and
+  scores documents of the held-out family (seeds `lofo_report`). The rules were written against every
+  family, so LOFO bounds what the learned parts add, not what the rules would do on a new family; the real
+  report half is the number that says that.
+- Real documents: every corpus folder with truth (truth.json or CUAD labels), split by evals.splits.real_purpose.
+  The tune half is printed per document; the report half only in aggregate.
+- Training fit: the generator's standard layout at the gate's seeds, read by the shipped engine.
+Calibration, the selective accuracy curve and the touchless share are measured on the report data (LOFO
+held-out families + the real report half).
+"""
+
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Final, Literal, TypeVar
+
+from evals.extraction.documents import CUAD_FILE, TRUTH_FILE
+from evals.extraction.scoring import Outcome
+from evals.generalisation.documents import Engine, GeneratedDoc, Job, RealDoc, Scored, run, training_document
+from evals.generalisation.metrics import (
+    F1_LISTS,
+    calibration_summary,
+    exception_scores,
+    f1,
+    field_accuracy,
+    overall_accuracy,
+)
+from evals.suite.llm_cost import endpoint_problem
+from evals.splits import LAYOUT_FAMILIES, real_purpose, seed_range
+from extraction.total_fit import TrainingDocument, fit_total_ranker
+from extraction.total_model import TotalRankerModel
+
+Subset = Literal["ci", "full"]
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class Sizes:
+    report_per_layout: int
+    train_per_layout: int
+    fit_documents: int
+
+
+SIZES: Final[dict[Subset, Sizes]] = {"ci": Sizes(4, 10, 12), "full": Sizes(16, 40, 60)}
+
+
+def _map(function: Callable[[T], R], items: Sequence[T], workers: int) -> Iterator[R]:
+    if workers <= 1:
+        yield from (function(item) for item in items)
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield from pool.map(function, items, chunksize=1)
+
+
+def lofo_documents(sizes: Sizes) -> tuple[list[GeneratedDoc], list[GeneratedDoc]]:
+    """(training documents, report documents) of every family."""
+    train_first, report_first = seed_range("lofo_training").seeds.start, seed_range("lofo_report").seeds.start
+    training, report = [], []
+    for family, layouts in LAYOUT_FAMILIES.items():
+        for layout in layouts:
+            training += [GeneratedDoc(family, layout, train_first + i) for i in range(sizes.train_per_layout)]
+            report += [GeneratedDoc(family, layout, report_first + i) for i in range(sizes.report_per_layout)]
+    return training, report
+
+
+def fold_models(training: Sequence[GeneratedDoc], workers: int) -> dict[str, TotalRankerModel]:
+    """Each family's fold: the total chooser fitted on the other families' training documents."""
+    candidates: list[TrainingDocument] = list(_map(training_document, training, workers))
+    models = {}
+    for family in LAYOUT_FAMILIES:
+        kept = [doc for meta, doc in zip(training, candidates, strict=True) if meta.family != family]
+        others = sorted({meta.family for meta in training} - {family})
+        models[family] = fit_total_ranker(kept, f"leave-one-family-out without {family}: {', '.join(others)}")
+    return models
+
+
+def real_documents(corpus: Path) -> list[RealDoc]:
+    folders = sorted(path for path in corpus.iterdir() if path.is_dir()) if corpus.is_dir() else []
+    return [
+        RealDoc(folder, real_purpose(folder))
+        for folder in folders
+        if (folder / TRUTH_FILE).is_file() or (folder / CUAD_FILE).is_file()
+    ]
+
+
+def fit_documents(sizes: Sizes) -> list[GeneratedDoc]:
+    first = seed_range("gate_generated").seeds.start
+    return [GeneratedDoc("fit", "standard", first + i) for i in range(sizes.fit_documents)]
+
+
+def group_summary(scored: Sequence[Scored]) -> dict[str, Any]:
+    results = [result for item in scored for result in item.results]
+    counts = [item.exceptions for item in scored if item.exceptions is not None]
+    return {
+        "documents": len(scored),
+        "backend_failures": sum(item.error is not None for item in scored),
+        "scalar_accuracy": overall_accuracy(results),
+        "fields": field_accuracy(results),
+        "lists": {
+            name: f1(item.lists[name] for item in scored if name in item.lists)
+            for name in F1_LISTS
+            if any(name in item.lists for item in scored)
+        },
+        "exceptions": exception_scores(counts) if counts else None,
+    }
+
+
+def _minimum(families: dict[str, dict[str, Any]], read: Callable[[dict[str, Any]], float | None]) -> Any:
+    values = [(value, name) for name, summary in families.items() if (value := read(summary)) is not None]
+    if not values:
+        return None
+    value, name = min(values)
+    return {"value": value, "family": name}
+
+
+def lofo_summary(scored: Sequence[Scored]) -> dict[str, Any]:
+    families = {
+        family: group_summary([item for item in scored if item.group == family]) for family in LAYOUT_FAMILIES
+    }
+    accuracies = [summary["scalar_accuracy"] for summary in families.values() if summary["scalar_accuracy"]]
+    worst: dict[str, Any] = {"scalar_accuracy": _minimum(families, lambda s: s["scalar_accuracy"])}
+    for name in F1_LISTS:
+        worst[f"{name}_f1"] = _minimum(families, lambda s, n=name: (s["lists"].get(n) or {}).get("f1"))
+    for key in ("precision", "recall"):
+        worst[f"exceptions_{key}"] = _minimum(families, lambda s, k=key: (s["exceptions"] or {}).get(k))
+    return {
+        "families": families,
+        "mean_scalar_accuracy": round(sum(accuracies) / len(accuracies), 4) if accuracies else None,
+        "worst": worst,
+        "all": group_summary(scored),
+    }
+
+
+def tune_errors(scored: Iterable[Scored]) -> list[dict[str, Any]]:
+    """Per document of the tune half: every field that was not right (the report half never gets this)."""
+    return [
+        {
+            "document": item.doc_id,
+            "wrong": [
+                {"field": r.field, "outcome": r.outcome.value, "extracted": r.extracted, "expected": r.expected}
+                for r in item.results
+                if r.outcome is not Outcome.correct
+            ],
+        }
+        for item in scored
+    ]
+
+
+def real_summary(scored: Sequence[Scored], purpose: str) -> dict[str, Any]:
+    members = [item for item in scored if item.group == purpose]
+    summary = {
+        "documents": len(members),
+        "truth": group_summary([item for item in members if item.kind == "truth"]),
+        "cuad": group_summary([item for item in members if item.kind == "cuad"]),
+    }
+    if purpose == "tune":
+        summary["per_document"] = tune_errors(members)
+    return summary
+
+
+def evaluate(
+    subset: Subset, corpus: Path, workers: int, engine: Engine = "offline"
+) -> dict[str, Any]:
+    """The whole generalisation eval for one engine: the JSON-ready summary the report is written from."""
+    started = time.perf_counter()
+    sizes = SIZES[subset]
+    training, report_docs = lofo_documents(sizes)
+    models = fold_models(training, workers) if engine == "offline" else {}
+    jobs = [
+        *(Job(doc, engine, models.get(doc.family)) for doc in report_docs),
+        *(Job(doc, engine) for doc in real_documents(corpus)),
+        *(Job(doc, engine) for doc in fit_documents(sizes)),
+    ]
+    scored = list(_map(run, jobs, workers))
+    lofo = [item for item in scored if item.kind == "generated" and item.group != "fit"]
+    real = [item for item in scored if item.kind in ("truth", "cuad")]
+    fit = [item for item in scored if item.group == "fit"]
+    report_results = [r for item in [*lofo, *(i for i in real if i.group == "report")] for r in item.results]
+    return {
+        "engine": engine,
+        "subset": subset,
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "seconds": round(time.perf_counter() - started, 1),
+        "load_average": round(os.getloadavg()[0], 2),
+        "workers": workers,
+        "sizes": {
+            "lofo_training_per_layout": sizes.train_per_layout,
+            "lofo_report_per_layout": sizes.report_per_layout,
+            "fit_documents": sizes.fit_documents,
+        },
+        "seeds": {
+            name: [seed_range(name).seeds.start, seed_range(name).seeds.stop - 1]
+            for name in ("lofo_training", "lofo_report", "gate_generated")
+        },
+        "lofo": lofo_summary(lofo),
+        "real": {purpose: real_summary(real, purpose) for purpose in ("report", "tune")},
+        "training_fit": group_summary(fit),
+        "calibration_on_report_data": calibration_summary(report_results),
+        "folds": {
+            family: model.training.model_dump() for family, model in models.items()
+        },
+    }
+
+
+def gate_metrics(summary: dict[str, Any]) -> dict[str, float]:
+    """The figures the CI gate holds, flat: report splits only (LOFO worst family, real report half)."""
+    lofo, real, calibration = summary["lofo"], summary["real"]["report"], summary["calibration_on_report_data"]
+    prefix = f"generalisation.{summary['engine']}"
+    metrics: dict[str, float | None] = {
+        f"{prefix}.lofo.worst_family.scalar_accuracy": (lofo["worst"]["scalar_accuracy"] or {}).get("value"),
+        f"{prefix}.lofo.mean.scalar_accuracy": lofo["mean_scalar_accuracy"],
+        f"{prefix}.real_report.truth.scalar_accuracy": real["truth"]["scalar_accuracy"],
+        f"{prefix}.real_report.cuad.accuracy": real["cuad"]["scalar_accuracy"],
+        f"{prefix}.report.ece": calibration["ece"],
+        f"{prefix}.report.touchless_share_at_99": calibration["touchless_at_99"]["share"],
+    }
+    for name in ("milestones", "rate_card", "subcontractors"):
+        metrics[f"{prefix}.lofo.worst_family.{name}_f1"] = (lofo["worst"][f"{name}_f1"] or {}).get("value")
+    exceptions = lofo["all"]["exceptions"] or {}
+    metrics[f"{prefix}.lofo.exceptions.precision"] = exceptions.get("precision")
+    metrics[f"{prefix}.lofo.exceptions.recall"] = exceptions.get("recall")
+    metrics[f"{prefix}.lofo.exceptions.impossible"] = exceptions.get("impossible")
+    return {name: float(value) for name, value in metrics.items() if value is not None}
+
+
+def run_generalisation(subset: Subset, corpus: Path, workers: int, engines: Sequence[Engine]) -> dict[str, Any]:
+    """Every asked engine; the LLM only when its endpoint answers (otherwise it says why not)."""
+    summaries = []
+    for engine in engines:
+        problem = endpoint_problem() if engine == "llm" else None
+        if problem:
+            summaries.append({"engine": engine, "not_configured": problem})
+            continue
+        summaries.append(evaluate(subset, corpus, workers, engine))
+    return {"command": f"handoff eval generalisation --subset {subset}", "engines": summaries}
