@@ -60,7 +60,7 @@ def stamped(summary: dict[str, Any], value: str | None = None) -> dict[str, Any]
 
 
 def stale_reports(results: Path = RESULTS_DIRECTORY, current: str | None = None) -> list[str]:
-    """Each committed JSON report whose fingerprint is missing or not the current one, with its fingerprint."""
+    """Each committed JSON report whose fingerprint is missing or not the current one."""
     current = current or fingerprint()
     stale = []
     for path in sorted(results.glob("*.json")):

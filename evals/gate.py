@@ -31,13 +31,14 @@ from evals.extraction.evaluate import DocumentScore, score_jobs
 from evals.extraction.scoring import SCALAR_FIELDS
 from evals.extraction.summary import grounding_summary, tally
 from evals.fingerprint import fingerprint, stale_reports, stamped
+from evals.gate_thresholds import Verdict, failures, judge, load_thresholds, markdown_table, text_table
 from evals.generalisation.run import evaluate as evaluate_generalisation
 from evals.generalisation.run import gate_metrics
-from evals.gate_thresholds import Verdict, failures, judge, load_thresholds, markdown_table, text_table
 from evals.reporting import CORPUS, REPOSITORY, RESULTS_DIRECTORY, write_json_and_markdown
 from evals.suite import reliability, touchless
 from evals.triage.history import generate_history
 from evals.triage.ranking import evaluate_ranking
+from evals.triage.stakes import ndcg_on_stakes
 from intake.settings import IntakeSettings
 from triage.policy import load_policy
 from triage.ranker import load_ranker
@@ -95,10 +96,14 @@ def measure_check() -> dict[str, float]:
 
 
 def measure_ranking() -> dict[str, float]:
-    scores = evaluate_ranking(load_ranker(), generate_history(RANKING_SEED, RANKING_DEALS))
+    model, history = load_ranker(), generate_history(RANKING_SEED, RANKING_DEALS)
+    scores = evaluate_ranking(model, history)
+    stakes = ndcg_on_stakes(model, history)
     return {
         "ranking.ndcg_at_10": round(scores.ndcg_model, 4),
         "ranking.ndcg_at_10_over_amount_baseline": round(scores.ndcg_model - scores.ndcg_amount_baseline, 4),
+        "ranking.stakes.ndcg_at_10": stakes["ndcg_model"],
+        "ranking.stakes.ndcg_at_10_over_amount_baseline": stakes["model_over_amount"],
     }
 
 

@@ -4,6 +4,7 @@ comments, label lists or data files. A rule must come from the general cause, no
 
 import json
 import re
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -13,20 +14,19 @@ from evals.reporting import CORPUS, REPOSITORY
 PRODUCT_PACKAGES = ("intake", "extraction", "triage", "review", "erp", "models", "api")
 SUFFIXES = (".py", ".toml", ".yaml", ".yml", ".json", ".html", ".md", ".txt")
 # Words that are part of many company names and say nothing about one of them.
-GENERIC = frozenset(
-    """
+_GENERIC_WORDS = """
     inc incorporated llc lp llp ltd limited corp corporation co company plc gmbh ag sa nv na bv pte pty
     the of and a an for in on at by with formerly known as which dba individually collectively together
-    each party parties referred herein hereinafter sometimes shall be
-    group holdings holding international global national capital management services service solutions
-    systems technologies technology industries data health healthcare financial fund funds trust bank
-    insurance life annuity assurance company consulting partners investments investment enterprises
-    science sciences software computer interactive power energy tax operations institutional variable
-    separate account customer client provider consultant contractor supplier developer adviser advisor
-    licensee licensor owner company sub mr ms dr affiliates products business new york america united
-    states clear force general private virtual short any its or to
-    """.split()
-)
+    each party parties referred herein hereinafter sometimes shall be group holdings holding
+    international global national capital management services service solutions systems technologies
+    technology industries data health healthcare financial fund funds trust bank insurance life annuity
+    assurance company consulting partners investments investment enterprises science sciences software
+    computer interactive power energy tax operations institutional variable separate account customer
+    client provider consultant contractor supplier developer adviser advisor licensee licensor owner
+    company sub mr ms dr affiliates products business new york america united states clear force general
+    private virtual short any its or to
+"""
+GENERIC = frozenset(_GENERIC_WORDS.split())
 
 
 def _names() -> set[str]:
@@ -47,7 +47,7 @@ def _names() -> set[str]:
 def distinctive_terms(name: str) -> set[str]:
     """Two consecutive words of a name (case-folded), and each word of it that no other company would have."""
     words = [word for word in re.split(r"[^\w&]+", name.casefold()) if len(word) > 1]
-    terms = {f"{a} {b}" for a, b in zip(words, words[1:], strict=False) if {a, b} - GENERIC}
+    terms = {f"{a} {b}" for a, b in pairwise(words) if {a, b} - GENERIC}
     terms |= {word for word in words if len(word) >= 5 and word not in GENERIC and not word.isdigit()}
     return {term for term in terms if not set(term.split()) <= GENERIC}
 
@@ -76,6 +76,10 @@ def test_no_corpus_party_name_in_the_product() -> None:
 
 def test_distinctive_terms_leave_out_generic_words() -> None:
     assert distinctive_terms("Coral Gold Resources Ltd.") == {
-        "coral gold", "gold resources", "resources ltd", "coral", "resources"
+        "coral gold",
+        "gold resources",
+        "resources ltd",
+        "coral",
+        "resources",
     }
     assert distinctive_terms("Global Technologies, Ltd") == set()

@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Final
 
 from evals.sow.generator import generate_spec
-from evals.splits import purpose_of_seed, seed_range
 from evals.sow.render import render_document
 from evals.sow.truth import truth
+from evals.splits import purpose_of_seed, seed_range
 from extraction.engine import amounts_of
 from extraction.total_fit import TrainingDocument, fit_total_ranker, save_total_model
 from extraction.total_model import DEFAULT_MODEL_PATH, TrainingSeedsReserved
@@ -59,8 +59,8 @@ def training_documents(first_seed: int, count: int, workers: int) -> list[Traini
     refused = [seed for seed in seeds if purpose_of_seed(seed) != "train"]
     if refused:
         raise TrainingSeedsReserved(
-            f"seeds {first_seed}–{first_seed + count - 1}: {len(refused)} of them (from {refused[0]}) are not "
-            "in a train split of evals/splits.py"
+            f"seeds {first_seed}–{first_seed + count - 1}: {len(refused)} of them (from {refused[0]}) "
+            "are not in a train split of evals/splits.py"
         )
     if workers <= 1:
         return [training_document(seed) for seed in seeds]

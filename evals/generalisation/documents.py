@@ -106,7 +106,10 @@ def _extract(parsed: ParsedDocument, job: Job) -> HandoffRecord:
         except LlmError as error:
             return HandoffRecord(
                 document=DocumentInfo(
-                    sha256=parsed.sha256, filename=parsed.filename, pages=len(parsed.pages), parser=parsed.parser
+                    sha256=parsed.sha256,
+                    filename=parsed.filename,
+                    pages=len(parsed.pages),
+                    parser=parsed.parser,
                 ),
                 extractor=ExtractorInfo(backend="llm", model="failed"),
                 warnings=(f"{error.code}: {error}",),
@@ -141,15 +144,13 @@ def exception_counts(doc_id: str, record: HandoffRecord, values: dict[str, Any])
     return ExceptionCounts(raised, expected)
 
 
-def _truth_scored(doc_id: str, group: str, kind: str, record: HandoffRecord, values: dict[str, Any]) -> Scored:
+def _truth_scored(
+    doc_id: str, group: str, kind: str, record: HandoffRecord, values: dict[str, Any]
+) -> Scored:
     results, _ = score_against_truth(record, values)
     error = record.warnings[0] if record.extractor.model == "failed" else None
     extracted = {name: [_plain(item) for item in getattr(record, name)] for name in F1_LISTS}
-    lists = {
-        name: list_counts(name, values[name], extracted[name])
-        for name in F1_LISTS
-        if name in values and values[name]
-    }
+    lists = {name: list_counts(name, values[name], extracted[name]) for name in F1_LISTS if values.get(name)}
     exceptions = exception_counts(doc_id, record, values)
     return Scored(doc_id, group, kind, tuple(results), lists, exceptions, error)
 
@@ -182,4 +183,3 @@ def run(job: Job, settings: IntakeSettings | None = None) -> Scored:
 def _labels(path: Path) -> dict[str, Any]:
     data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return data
-

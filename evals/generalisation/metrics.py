@@ -179,7 +179,9 @@ def selective_curve(results: Iterable[FieldResult]) -> list[dict[str, Any]]:
     return curve
 
 
-def touchless_share(curve: Sequence[Mapping[str, Any]], precision: float = TOUCHLESS_PRECISION) -> dict[str, Any]:
+def touchless_share(
+    curve: Sequence[Mapping[str, Any]], precision: float = TOUCHLESS_PRECISION
+) -> dict[str, Any]:
     """The largest share of emitted values whose accuracy is ≥ `precision`, and its threshold."""
     reaching = [point for point in curve if point["accuracy"] >= precision]
     if not reaching:

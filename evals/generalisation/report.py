@@ -93,10 +93,10 @@ def markdown(summaries: Sequence[dict[str, Any]], fingerprint: str, command: str
         "# Generalisation: extraction on documents nobody tuned it on",
         "",
         f"`{command}` · code and inputs fingerprint `{fingerprint}` (the gate refuses a stale report).",
-        "Splits: evals/splits.py. LOFO = leave-one-family-out over the generator's layout families (the total",
-        "chooser refitted without the family). Real halves: ../shared/corpus split by a fixed hash of the folder",
-        "name; the report half is shown in aggregate only. Training fit = the generator's standard layout, which",
-        "the rules were written against: a fit, not generalisation.",
+        "Splits: evals/splits.py. LOFO = leave-one-family-out over the generator's layout families",
+        "(the total chooser refitted without the family). Real halves: ../shared/corpus split by a fixed",
+        "hash of the folder name; the report half is shown in aggregate only. Training fit = the",
+        "generator's standard layout, which the rules were written against: a fit, not generalisation.",
         "",
     ]
     for summary in summaries:
@@ -118,11 +118,15 @@ def _engine_section(summary: dict[str, Any]) -> list[str]:
             headline_rows(summary),
         ),
         "",
+        "Injection set written from the outside (a report split): "
+        + _injection_line(summary["injection_outside"]),
+        "",
     ]
     real = summary["real"]
     lines += [
         f"Real documents: report half {real['report']['documents']} "
-        f"({real['report']['truth']['documents']} with truth.json, {real['report']['cuad']['documents']} CUAD), "
+        f"({real['report']['truth']['documents']} with truth.json, "
+        f"{real['report']['cuad']['documents']} CUAD), "
         f"tune half {real['tune']['documents']} "
         f"({real['tune']['truth']['documents']} with truth.json, {real['tune']['cuad']['documents']} CUAD). "
         f"Backend failures: LOFO {summary['lofo']['all']['backend_failures']}, real report "
@@ -135,7 +139,8 @@ def _engine_section(summary: dict[str, Any]) -> list[str]:
         "### Calibration on the report data (LOFO held-out families + real report half)",
         "",
         f"{calibration['emitted_values']} emitted values; expected calibration error "
-        f"**{_number(calibration['ece'])}**; touchless share at ≥ 99 % precision **{_number(touchless['share'])}** "
+        f"**{_number(calibration['ece'])}**; touchless share at ≥ 99 % precision "
+        f"**{_number(touchless['share'])}** "
         f"(threshold {_number(touchless['threshold'])}).",
         "",
         *_table(
@@ -156,12 +161,32 @@ def _engine_section(summary: dict[str, Any]) -> list[str]:
             ],
         ),
         "",
+        "### Injection set written from the outside (evals/injection: 4 documents × 13 techniques)",
+        "",
+        _injection_line(summary["injection_outside"]),
+        "",
+        *_table(
+            ["technique", "documents", "documents changed", "planted values accepted"],
+            [
+                [name, str(row["documents"]), str(row["changed"]), str(row["planted"])]
+                for name, row in summary["injection_outside"]["by_technique"].items()
+            ],
+        ),
+        "",
         "### Leave-one-family-out, per family",
         "",
         *_fields_table(summary["lofo"]["families"]),
         "",
         *_table(
-            ["family", "documents", "field accuracy", *(f"{n} F1" for n in F1_LISTS), "exc. P", "exc. R", "impossible"],
+            [
+                "family",
+                "documents",
+                "field accuracy",
+                *(f"{n} F1" for n in F1_LISTS),
+                "exc. P",
+                "exc. R",
+                "impossible",
+            ],
             [
                 [
                     family,
@@ -193,10 +218,20 @@ def _engine_section(summary: dict[str, Any]) -> list[str]:
     for document in real["tune"]["per_document"]:
         wrong = document["wrong"]
         text = "; ".join(
-            f"{w['field']} {w['outcome']} ({_short(w['extracted'])} vs {_short(w['expected'])})" for w in wrong
+            f"{w['field']} {w['outcome']} ({_short(w['extracted'])} vs {_short(w['expected'])})"
+            for w in wrong
         )
         lines.append(f"- `{document['document']}`: {text or 'all right'}")
     return [*lines, ""]
+
+
+def _injection_line(injection: dict[str, Any]) -> str:
+    return (
+        f"{injection['documents']} documents ({injection['failed']} failed in the backend): "
+        f"**{injection['documents_changed']}** read differently from their clean twin "
+        f"({injection['fields_changed']} fields), **{injection['planted_values_accepted']}** planted values "
+        "accepted."
+    )
 
 
 def _short(value: Any) -> str:

@@ -6,7 +6,8 @@ families, the real corpus in its tune and report halves, and the training fit be
   scores documents of the held-out family (seeds `lofo_report`). The rules were written against every
   family, so LOFO bounds what the learned parts add, not what the rules would do on a new family; the real
   report half is the number that says that.
-- Real documents: every corpus folder with truth (truth.json or CUAD labels), split by evals.splits.real_purpose.
+- Real documents: every corpus folder with truth (truth.json or CUAD labels), split by
+  evals.splits.real_purpose.
   The tune half is printed per document; the report half only in aggregate.
 - Training fit: the generator's standard layout at the gate's seeds, read by the shipped engine.
 Calibration, the selective accuracy curve and the touchless share are measured on the report data (LOFO
@@ -19,6 +20,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, Final, Literal, TypeVar
 
@@ -33,8 +35,9 @@ from evals.generalisation.metrics import (
     field_accuracy,
     overall_accuracy,
 )
-from evals.suite.llm_cost import endpoint_problem
+from evals.injection.run import run_injection_set
 from evals.splits import LAYOUT_FAMILIES, real_purpose, seed_range
+from evals.suite.llm_cost import endpoint_problem
 from extraction.total_fit import TrainingDocument, fit_total_ranker
 from extraction.total_model import TotalRankerModel
 
@@ -122,6 +125,16 @@ def _minimum(families: dict[str, dict[str, Any]], read: Callable[[dict[str, Any]
     return {"value": value, "family": name}
 
 
+def _list_f1(summary: dict[str, Any], name: str) -> float | None:
+    value: float | None = (summary["lists"].get(name) or {}).get("f1")
+    return value
+
+
+def _exception_score(summary: dict[str, Any], key: str) -> float | None:
+    value: float | None = (summary["exceptions"] or {}).get(key)
+    return value
+
+
 def lofo_summary(scored: Sequence[Scored]) -> dict[str, Any]:
     families = {
         family: group_summary([item for item in scored if item.group == family]) for family in LAYOUT_FAMILIES
@@ -129,9 +142,9 @@ def lofo_summary(scored: Sequence[Scored]) -> dict[str, Any]:
     accuracies = [summary["scalar_accuracy"] for summary in families.values() if summary["scalar_accuracy"]]
     worst: dict[str, Any] = {"scalar_accuracy": _minimum(families, lambda s: s["scalar_accuracy"])}
     for name in F1_LISTS:
-        worst[f"{name}_f1"] = _minimum(families, lambda s, n=name: (s["lists"].get(n) or {}).get("f1"))
+        worst[f"{name}_f1"] = _minimum(families, partial(_list_f1, name=name))
     for key in ("precision", "recall"):
-        worst[f"exceptions_{key}"] = _minimum(families, lambda s, k=key: (s["exceptions"] or {}).get(k))
+        worst[f"exceptions_{key}"] = _minimum(families, partial(_exception_score, key=key))
     return {
         "families": families,
         "mean_scalar_accuracy": round(sum(accuracies) / len(accuracies), 4) if accuracies else None,
@@ -146,7 +159,12 @@ def tune_errors(scored: Iterable[Scored]) -> list[dict[str, Any]]:
         {
             "document": item.doc_id,
             "wrong": [
-                {"field": r.field, "outcome": r.outcome.value, "extracted": r.extracted, "expected": r.expected}
+                {
+                    "field": r.field,
+                    "outcome": r.outcome.value,
+                    "extracted": r.extracted,
+                    "expected": r.expected,
+                }
                 for r in item.results
                 if r.outcome is not Outcome.correct
             ],
@@ -167,9 +185,7 @@ def real_summary(scored: Sequence[Scored], purpose: str) -> dict[str, Any]:
     return summary
 
 
-def evaluate(
-    subset: Subset, corpus: Path, workers: int, engine: Engine = "offline"
-) -> dict[str, Any]:
+def evaluate(subset: Subset, corpus: Path, workers: int, engine: Engine = "offline") -> dict[str, Any]:
     """The whole generalisation eval for one engine: the JSON-ready summary the report is written from."""
     started = time.perf_counter()
     sizes = SIZES[subset]
@@ -205,15 +221,18 @@ def evaluate(
         "real": {purpose: real_summary(real, purpose) for purpose in ("report", "tune")},
         "training_fit": group_summary(fit),
         "calibration_on_report_data": calibration_summary(report_results),
-        "folds": {
-            family: model.training.model_dump() for family, model in models.items()
-        },
+        "injection_outside": run_injection_set(engine),
+        "folds": {family: model.training.model_dump() for family, model in models.items()},
     }
 
 
 def gate_metrics(summary: dict[str, Any]) -> dict[str, float]:
     """The figures the CI gate holds, flat: report splits only (LOFO worst family, real report half)."""
-    lofo, real, calibration = summary["lofo"], summary["real"]["report"], summary["calibration_on_report_data"]
+    lofo, real, calibration = (
+        summary["lofo"],
+        summary["real"]["report"],
+        summary["calibration_on_report_data"],
+    )
     prefix = f"generalisation.{summary['engine']}"
     metrics: dict[str, float | None] = {
         f"{prefix}.lofo.worst_family.scalar_accuracy": (lofo["worst"]["scalar_accuracy"] or {}).get("value"),
@@ -225,6 +244,9 @@ def gate_metrics(summary: dict[str, Any]) -> dict[str, float]:
     }
     for name in ("milestones", "rate_card", "subcontractors"):
         metrics[f"{prefix}.lofo.worst_family.{name}_f1"] = (lofo["worst"][f"{name}_f1"] or {}).get("value")
+    injection = summary["injection_outside"]
+    metrics[f"{prefix}.injection_outside.documents_changed"] = injection["documents_changed"]
+    metrics[f"{prefix}.injection_outside.planted_values_accepted"] = injection["planted_values_accepted"]
     exceptions = lofo["all"]["exceptions"] or {}
     metrics[f"{prefix}.lofo.exceptions.precision"] = exceptions.get("precision")
     metrics[f"{prefix}.lofo.exceptions.recall"] = exceptions.get("recall")
@@ -232,7 +254,9 @@ def gate_metrics(summary: dict[str, Any]) -> dict[str, float]:
     return {name: float(value) for name, value in metrics.items() if value is not None}
 
 
-def run_generalisation(subset: Subset, corpus: Path, workers: int, engines: Sequence[Engine]) -> dict[str, Any]:
+def run_generalisation(
+    subset: Subset, corpus: Path, workers: int, engines: Sequence[Engine]
+) -> dict[str, Any]:
     """Every asked engine; the LLM only when its endpoint answers (otherwise it says why not)."""
     summaries = []
     for engine in engines:

@@ -1,4 +1,5 @@
-"""python -m evals.suite [extraction|triage|check|e2e|generalisation|all] [--subset ci|full]: the same as `handoff eval`."""
+"""python -m evals.suite [extraction|triage|check|e2e|generalisation|all] [--subset ci|full]: the same as
+`handoff eval`."""
 
 import argparse
 import os
@@ -7,10 +8,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Final
 
+from evals.generalisation.run import run_generalisation
 from evals.reporting import CORPUS, RESULTS_DIRECTORY
 from evals.suite.datasets import SUBSETS, Subset
 from evals.suite.report import write_report
-from evals.generalisation.run import run_generalisation
 from evals.suite.runs import run_check, run_e2e, run_extraction, run_triage
 
 EVALS: Final = ("extraction", "triage", "check", "e2e", "generalisation")

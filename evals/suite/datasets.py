@@ -66,7 +66,9 @@ def layout_jobs(split: str, subset: Subset) -> list[LayoutJob]:
 def extraction_jobs(subset: Subset, corpus: Path) -> list[Job]:
     """The standard generated documents and the corpus's tune half (this eval prints per-document misses; the
     report half is measured in aggregate by evals.generalisation only), then both layout splits."""
-    tune = [job for job in corpus_jobs(corpus) if real_purpose(job.folder) == "tune"] if corpus.is_dir() else []
+    tune = (
+        [job for job in corpus_jobs(corpus) if real_purpose(job.folder) == "tune"] if corpus.is_dir() else []
+    )
     if subset == "ci":
         standard: list[Job] = [*GENERATED_SUBSET, *(job for job in tune if job.source == "corpus_truth")]
     else:

@@ -114,8 +114,25 @@ def check_report(summary: dict[str, Any], results: Path, name: str) -> str:
 
 def triage_report(summary: dict[str, Any], results: Path, name: str) -> str:
     image = plots.ranking_gain(summary["held_out"], _plot_path(results, name, "ranking-gain"))
+    stakes = [
+        "## On labels independent of the ranker: revenue at stake",
+        "",
+        "The figures above use labels from the same rules the ranker was trained on "
+        "(evals/triage/labels.py). "
+        "Here the same held-out deals are labelled by the money booked wrong if an exception is not worked "
+        "(evals/triage/stakes.py), and both orders are scored against it.",
+        "",
+        "| history seed | deals scored | NDCG@10 model | NDCG@10 sort by amount | model − amount |",
+        "|---|---|---|---|---|",
+        *(
+            f"| {seed} | {row['deals_scored']} | {row['ndcg_model']:.4f} | {row['ndcg_amount_baseline']:.4f} "
+            f"| {row['model_over_amount']:+.4f} |"
+            for seed, row in summary.get("on_revenue_at_stake", {}).items()
+        ),
+        "",
+    ]
     return "\n".join(
-        [triage_markdown(summary), "## Ranking gain", "", _image(image, results, "ranking gain"), ""]
+        [triage_markdown(summary), *stakes, "## Ranking gain", "", _image(image, results, "ranking gain"), ""]
     )
 
 

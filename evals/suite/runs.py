@@ -32,6 +32,7 @@ from evals.triage.history import generate_history
 from evals.triage.ranking import evaluate_ranking
 from evals.triage.report import HeldOut
 from evals.triage.report import results as triage_results
+from evals.triage.stakes import ndcg_on_stakes
 from extraction.engine import MODEL
 from intake.settings import IntakeSettings
 from triage.policy import load_policy
@@ -146,13 +147,15 @@ def run_check(subset: Subset) -> dict[str, Any]:
 
 def run_triage(subset: Subset) -> dict[str, Any]:
     model = load_ranker()
-    held_out = [
-        HeldOut(seed, evaluate_ranking(model, generate_history(seed, RANKING_DEALS)))
-        for seed in RANKING_SEEDS[subset]
-    ]
+    histories = {seed: generate_history(seed, RANKING_DEALS) for seed in RANKING_SEEDS[subset]}
+    held_out = [HeldOut(seed, evaluate_ranking(model, history)) for seed, history in histories.items()]
     sha256 = hashlib.sha256(DEFAULT_MODEL_PATH.read_bytes()).hexdigest()
     summary = triage_results(model, "triage/models/ranker-v1.json", sha256, None, held_out)
     summary["command"] = f"handoff eval triage --subset {subset}"
+    # the same held-out deals, labelled by a source independent of the ranker's training labels
+    summary["on_revenue_at_stake"] = {
+        str(seed): ndcg_on_stakes(model, history) for seed, history in histories.items()
+    }
     return summary
 
 

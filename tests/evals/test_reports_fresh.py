@@ -11,7 +11,9 @@ from evals.reporting import REPOSITORY, RESULTS_DIRECTORY
 
 def test_every_committed_report_is_fresh() -> None:
     stale = stale_reports(RESULTS_DIRECTORY)
-    assert not stale, "regenerate with `handoff eval` and `python -m evals.gate --write`:\n" + "\n".join(stale)
+    assert not stale, "regenerate with `handoff eval` and `python -m evals.gate --write`:\n" + "\n".join(
+        stale
+    )
 
 
 def test_a_report_of_other_code_or_without_a_fingerprint_is_stale(tmp_path: Path) -> None:
@@ -25,7 +27,9 @@ def test_a_report_of_other_code_or_without_a_fingerprint_is_stale(tmp_path: Path
 def test_a_code_change_changes_the_fingerprint(tmp_path: Path) -> None:
     copy = tmp_path / "repo"
     for name in ("models", "intake", "extraction", "triage", "evals"):
-        shutil.copytree(REPOSITORY / name, copy / name, ignore=shutil.ignore_patterns("__pycache__", "results"))
+        shutil.copytree(
+            REPOSITORY / name, copy / name, ignore=shutil.ignore_patterns("__pycache__", "results")
+        )
     shutil.copy(REPOSITORY / "pyproject.toml", copy / "pyproject.toml")
     corpus = tmp_path / "corpus"
     corpus.mkdir()

@@ -11,6 +11,7 @@ from evals.extraction.train import TRAINING_DOCUMENTS, TRAINING_SEED
 from evals.gate import GENERATED_SUBSET, INJECTION_SEEDS, LAYOUT_SUBSET
 from evals.generalisation.run import SIZES, fit_documents, lofo_documents, real_documents
 from evals.reporting import CORPUS
+from evals.sow.layouts import LAYOUTS
 from evals.splits import (
     LAYOUT_FAMILIES,
     SEED_RANGES,
@@ -20,7 +21,6 @@ from evals.splits import (
     real_purpose,
     seed_range,
 )
-from evals.sow.layouts import LAYOUTS
 from evals.suite.datasets import E2E, FULL_GENERATED, layout_jobs
 from evals.suite.llm_cost import FIRST_SEED as LLM_FIRST_SEED
 
