@@ -16,7 +16,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Final
 
-from evals.reporting import CORPUS, REPOSITORY, RESULTS_DIRECTORY
+REPOSITORY: Final = Path(__file__).resolve().parents[1]
+RESULTS_DIRECTORY: Final = REPOSITORY / "evals" / "results"
+CORPUS: Final = REPOSITORY.parent / "shared" / "corpus"
 
 PACKAGES: Final = ("models", "intake", "extraction", "triage", "evals")
 SUFFIXES: Final = frozenset({".py", ".json", ".toml", ".yaml", ".yml", ".txt"})
@@ -55,7 +57,9 @@ def fingerprint(repository: Path = REPOSITORY, corpus: Path = CORPUS) -> str:
 
 
 def stamped(summary: dict[str, Any], value: str | None = None) -> dict[str, Any]:
-    """`summary` with the current fingerprint in it."""
+    """`summary` with the current fingerprint in it (kept when it already has one)."""
+    if "fingerprint" in summary and value is None:
+        return summary
     return {"fingerprint": value or fingerprint(), **summary}
 
 

@@ -25,14 +25,18 @@ _NOT_PARTIES = frozenset(
      "work", "order", "schedule", "exhibit", "territory", "products", "affiliate", "affiliates",
      "commencement date"}
 )  # fmt: skip
+# A defined term in brackets: ("Client"), (the "Provider"), (hereinafter "X" or "Y"), and a term after a short
+# qualifier ("including its Affiliates, "Customer""). A term may wrap onto the next line ("Acme\nUS").
 _TERM = re.compile(
-    r"\(\s*(?:(?:hereinafter|herein)\s+(?:(?:referred\s+to|called|named)\s+)?(?:as\s+)?)?(?:the\s+|this\s+|each\s+a\s+)?"
-    r"[\"'](?P<term>[^\"'()\n]{1,40})[\"']"
+    r"\(\s*(?:[^()\"'\n]{1,40},\s*)?"
+    r"(?:(?:hereinafter|herein)\s+(?:(?:referred\s+to|called|named)\s+)?(?:as\s+)?)?(?:the\s+|this\s+|each\s+a\s+)?"
+    r"[\"'](?P<term>[^\"'()\n]{1,40}(?:\n[^\"'()\n]{1,40})?)[\"']"
     r"(?:\s*(?:,|or|and)\s*(?:the\s+)?[\"'](?P<alias>[^\"'()\n]{1,40})[\"'])*\s*\)",
     re.IGNORECASE,
 )
 _DESCRIPTION = re.compile(
-    r",\s+(?:a|an)\s|,\s+(?:with|having|whose|located|organi[sz]ed|incorporated|registered|its|of)\b"
+    r",\s+(?:a|an)\s|\s+(?:a|an)\s+(?:[A-Z][\w.-]*\s+){0,3}(?:(?:limited|private|public|non-?profit)\s+)*"
+    r"(?:company|corporation|partnership|association|bank|trust|entity|organi[sz]ation|society)\b|,\s+(?:with|having|whose|located|organi[sz]ed|incorporated|registered|its|of)\b"
     r"|\s+(?:with|having)\s+(?:its\s+)?(?:offices?|principal|registered)\b|,?\s+(?:located|residing)\s+at\b",
     re.IGNORECASE,
 )
@@ -82,7 +86,8 @@ def party_mentions(layout: Layout, within: int = 20000) -> tuple[PartyMention, .
             continue
         role = next((r for r in map(role_of, terms) if r), None)
         name = re.sub(r"\s+", " ", text[span[0] : span[1]])
-        mentions.append(PartyMention(name, span[0], span[1], terms[0].strip(), role, match.end()))
+        term = re.sub(r"\s+", " ", terms[0].strip())
+        mentions.append(PartyMention(name, span[0], span[1], term, role, match.end()))
     return tuple(mentions)
 
 

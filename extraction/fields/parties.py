@@ -11,6 +11,7 @@ from extraction.candidates.recitals import PartyMention, role_of
 from extraction.candidates.signatures import SignatureBlock
 from extraction.fields.base import (
     DERIVED,
+    INFERRED,
     PROSE,
     RECITAL,
     WEAK_LABEL,
@@ -124,12 +125,21 @@ def _from_recitals(
         m for m in recital if m.role is None and _key(m.term) not in {_key(n.name) for n in named if n.role}
     ]
     taken = {m.role for m in recital if m.role}
+    undecided = []
     for mention in unknown:
         role = _role_by_verbs(layout.text, mention.term)
         if role is None and len(taken) == 1 and len({_key(m.name) for m in unknown}) == 1:
             role = "provider" if taken == {"client"} else "client"
         if role is not None and role not in taken:
             candidates[role].append(found(mention.name, DERIVED, (mention.start, mention.end)))
+            taken.add(role)
+        elif role is None or role in taken:
+            undecided.append(mention)
+    # Two parties and one role left: the party not yet placed is the other side of the contract. Nothing
+    # but elimination says so, so it is inferred, not derived.
+    if len(taken) == 1 and len({_key(m.name) for m in undecided}) == 1:
+        role, mention = ("provider" if taken == {"client"} else "client"), undecided[0]
+        candidates[role].append(found(mention.name, INFERRED, (mention.start, mention.end)))
 
 
 def _role_by_verbs(text: str, term: str) -> str | None:

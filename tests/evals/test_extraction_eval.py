@@ -136,10 +136,10 @@ def test_list_items_align_in_order_so_a_dropped_row_does_not_shift_the_rest() ->
 
 
 def test_cuad_parties_dates_law_and_renewal() -> None:
-    answer = 'Global Technologies, Ltd ("Company"); Timothy Cabrera ("Consultant"); Company and Consultant'
-    assert cuad.parties(answer) == ("Global Technologies, Ltd", "Timothy Cabrera")
-    assert cuad.same_party("Metavante Corporation", "Melavante Corporation")
-    assert not cuad.same_party("Limited", "Oaktree Capital Management (International) Limited")
+    answer = 'Global Technologies, Ltd ("Company"); Priya Lindholm ("Consultant"); Company and Consultant'
+    assert cuad.parties(answer) == ("Global Technologies, Ltd", "Priya Lindholm")
+    assert cuad.same_party("Quillhaven Corporation", "Quilhaven Corporation")
+    assert not cuad.same_party("Limited", "Fernbrook Capital Management (International) Limited")
     assert cuad.cuad_date("6/1/20") is not None and str(cuad.cuad_date("6/1/20")) == "2020-06-01"
     assert str(cuad.cuad_date("31/01/2025")) == "2025-01-31" and str(cuad.cuad_date("1/1/98")) == "1998-01-01"
     assert cuad.date_expectation("[]/[]/2020") == Expected((None,))
@@ -156,7 +156,7 @@ def test_cuad_parties_dates_law_and_renewal() -> None:
         "Governing Law": {"answer": "Florida"},
     }
     record = record_of(
-        {"client_name": "Timothy Cabrera", "effective_date": "2020-01-02", "governing_law": "Delaware"}
+        {"client_name": "Priya Lindholm", "effective_date": "2020-01-02", "governing_law": "Delaware"}
     )
     found = {result.field: result.outcome for result in score_against_cuad(record, labels)}
     assert found == {
@@ -191,13 +191,13 @@ def test_the_grounding_check_accepts_real_evidence_and_rejects_the_rest(
     record = extract(markdown_document)
     check = check_grounding(record, markdown_document)
     assert check.emitted > 0 and check.grounded == check.emitted
-    quote = "Zondax GmbH"
+    quote = next(line.strip() for line in markdown_document.text.splitlines() if len(line.strip()) > 12)[:20]
     start = markdown_document.text.index(quote)
     good = Evidence(page=1, quote=quote, char_start=start, char_end=start + len(quote))
     moved = good.model_copy(update={"char_start": start + 1, "char_end": start + 1 + len(quote)})
     absent = good.model_copy(update={"quote": "Acme Holdings"})
     fields = {
-        name: FieldValue[str](value="Zondax GmbH", evidence=evidence)
+        name: FieldValue[str](value=quote, evidence=evidence)
         for name, evidence in (
             ("provider_name", (good,)),
             ("client_name", (moved,)),

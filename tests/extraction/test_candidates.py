@@ -2,6 +2,7 @@ from extraction.candidates.labels import label_values
 from extraction.candidates.recitals import party_mentions
 from extraction.candidates.signatures import signature_blocks
 from extraction.candidates.tables import tables
+from extraction.engine import extract
 from extraction.layout import Layout
 from tests.extraction.documents import document
 
@@ -170,14 +171,14 @@ def test_a_description_before_the_next_party_belongs_to_the_first() -> None:
     mentions = party_mentions(
         Layout(
             document(
-                'AGREEMENT dated as of June 24, 2020, between PFS Funds (the "Trust"), a Massachusetts '
-                'business trust, and Potomac Fund Management, Inc. (the "Adviser"), a Florida Corporation.'
+                'AGREEMENT dated as of June 24, 2020, between Larkspur Funds (the "Trust"), a Massachusetts '
+                'business trust, and Tidewater Fund Management, Inc. (the "Adviser"), a Florida Corporation.'
             )
         )
     )
     assert [(m.name, m.role) for m in mentions] == [
-        ("PFS Funds", "client"),
-        ("Potomac Fund Management, Inc.", "provider"),
+        ("Larkspur Funds", "client"),
+        ("Tidewater Fund Management, Inc.", "provider"),
     ]
 
 
@@ -243,3 +244,48 @@ def test_headings_numbered_capitalised_and_markdown() -> None:
         ("Out of Scope", 3),
         ("Milestone 1 - Support", 2),
     ]
+
+
+def test_a_defined_term_after_a_qualifier_or_wrapped_over_a_line_defines_its_party() -> None:
+    mentions = party_mentions(
+        Layout(
+            document(
+                """
+                This Agreement is made as of the 2nd day of May, 2024, by and between Larch Valley Bank, a
+                Ohio corporation (including its Affiliates, "Customer") and Ferrow Data Corporation, acting
+                through its division, Ferrow Data Services ("Ferrow
+                DS").
+                """
+            )
+        )
+    )
+    assert [(m.name, m.term, m.role) for m in mentions] == [
+        ("Larch Valley Bank", "Customer", "client"),
+        ("Ferrow Data Services", "Ferrow DS", None),
+    ]
+
+
+def test_a_description_without_a_comma_ends_the_name() -> None:
+    mentions = party_mentions(
+        Layout(
+            document(
+                "BETWEEN (1) Saltmarsh Partners L.P. a Delaware limited partnership of 1 Main Street "
+                '("Saltmarsh") and (2) Tern Publishing Limited a company registered in England ("Tern").'
+            )
+        )
+    )
+    assert [m.name for m in mentions] == ["Saltmarsh Partners L.P.", "Tern Publishing Limited"]
+
+
+def test_two_parties_without_role_words_take_both_sides() -> None:
+    record = extract(
+        document(
+            """
+            SUPPORT AGREEMENT dated as of April 4, 2024, between Halyard Systems, Inc., a Delaware
+            corporation ("Halyard"), and Pinnace Media, Inc., a California corporation ("Pinnace").
+            Halyard shall provide the support services described below.
+            """
+        )
+    )
+    assert record.fields.provider_name.value == "Halyard Systems, Inc."
+    assert record.fields.client_name.value == "Pinnace Media, Inc."

@@ -28,7 +28,7 @@ DIFFERENT_ENTITIES = [
     ("Northwind Health", "Southwind Health"),
     ("ACME Corp.", "ACNE Corp."),
     ("Acme UK Ltd", "Acme Inc."),
-    ("International Business Machines", "IBM"),
+    ("Northern Mercantile Holdings", "NMH"),
     ("Harbor Group", "Harbour Grove"),
 ]
 
