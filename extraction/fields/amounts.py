@@ -3,7 +3,7 @@
 A document holds many amounts: the total, milestone and rate figures, a cap, a liability cap, insurance
 limits, tax, a superseded fee, a conversion into another currency. `AmountCandidate` carries what a ranker
 needs to tell them apart: `RuleRanker` here (hand-set weights), or the learned chooser of
-extraction/total_model.py (the default; evals/results/total-ranker.md compares them).
+extraction/total_model.py (the default; `python -m evals.extraction.total_ranker` compares them).
 """
 
 import re

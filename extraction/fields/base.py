@@ -23,6 +23,9 @@ PROSE = 0.82
 WEAK_LABEL = 0.7
 DERIVED = 0.72
 INFERRED = 0.55
+# A role known only from the order the parties are named in ("between A and B": the client first, as the
+# paper of a services contract usually is): always below the review threshold, a person confirms it.
+ORDER_ONLY = 0.45
 # A value read from an OCR'd page is a little less certain than the same value from a text layer.
 OCR_FACTOR = 0.9
 AGREEMENT_BONUS = 0.03

@@ -12,6 +12,7 @@ from extraction.candidates.signatures import SignatureBlock
 from extraction.fields.base import (
     DERIVED,
     INFERRED,
+    ORDER_ONLY,
     PROSE,
     RECITAL,
     WEAK_LABEL,
@@ -137,9 +138,14 @@ def _from_recitals(
             undecided.append(mention)
     # Two parties and one role left: the party not yet placed is the other side of the contract. Nothing
     # but elimination says so, so it is inferred, not derived.
-    if len(taken) == 1 and len({_key(m.name) for m in undecided}) == 1:
-        role, mention = ("provider" if taken == {"client"} else "client"), undecided[0]
+    distinct = list({_key(m.name): m for m in undecided}.values())
+    if len(taken) == 1 and len(distinct) == 1:
+        role, mention = ("provider" if taken == {"client"} else "client"), distinct[0]
         candidates[role].append(found(mention.name, INFERRED, (mention.start, mention.end)))
+    # Two parties and no role word or verb for either: the order they are named in is all there is.
+    if not taken and len(distinct) == 2:
+        for role, mention in zip(("client", "provider"), distinct, strict=True):
+            candidates[role].append(found(mention.name, ORDER_ONLY, (mention.start, mention.end)))
 
 
 def _role_by_verbs(text: str, term: str) -> str | None:

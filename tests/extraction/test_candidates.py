@@ -289,3 +289,19 @@ def test_two_parties_without_role_words_take_both_sides() -> None:
     )
     assert record.fields.provider_name.value == "Halyard Systems, Inc."
     assert record.fields.client_name.value == "Pinnace Media, Inc."
+
+
+def test_two_parties_known_only_by_order_are_read_with_a_confidence_below_review() -> None:
+    record = extract(
+        document(
+            """
+            CO-MARKETING AGREEMENT made effective June 3, 2024 by and between Gannet Row, Inc.
+            (hereinafter referred to as "GRI") and Osprey Lane Media, Inc. (hereinafter referred to as "OLM").
+            """
+        )
+    )
+    assert (record.fields.client_name.value, record.fields.provider_name.value) == (
+        "Gannet Row, Inc.",
+        "Osprey Lane Media, Inc.",
+    )
+    assert record.fields.client_name.confidence < 0.5 and record.fields.provider_name.confidence < 0.5
