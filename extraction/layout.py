@@ -37,6 +37,8 @@ _NUMBERING = re.compile(
 )
 
 # Amounts, dates and percentages do not appear in headings but do in table rows.
+# The start of a bulleted or numbered list item.
+_LIST_START = re.compile(r"^\s*(?:[*+\-•]|\d{1,2}[.)]|\([a-z0-9]{1,3}\))\s+\S")
 _FIGURES = re.compile(r"[$£€₹¥%]|\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b|\b(?:19|20)\d\d\b|\d,\d{3}")
 
 # Words of a passage that speaks to an extractor or model instead of stating contract terms.
@@ -227,7 +229,44 @@ class Layout:
 
     @cached_property
     def headings(self) -> tuple[Heading, ...]:
-        return tuple(h for h in (_heading(line) for line in self.lines) if h is not None)
+        found = (_heading(line) or self._introduces_list(line) for line in self.lines)
+        return tuple(heading for heading in found if heading is not None)
+
+    def _ends_a_block(self, line: Line) -> bool:
+        """A line that closes a paragraph or is a list item (its bullet on it, or alone on the line above)."""
+        above = self.lines[line.index - 1] if line.index else None
+        return (
+            line.clean.rstrip().endswith((".", ":", "!", "?"))
+            or _LIST_START.match(line.text) is not None
+            or (above is not None and re.fullmatch(r"\s*[*+\-•]\s*", above.text) is not None)
+        )
+
+    def _introduces_list(self, line: Line) -> Heading | None:
+        """A sentence-case heading ("What we will deliver", "Key outputs"): a short line without closing
+        punctuation, after the end of a paragraph, a list item or a heading, right before a bulleted list or a
+        lead-in sentence of one ("… the following assumptions:")."""
+        text = line.clean
+        following = self.lines[line.index + 1] if line.index + 1 < len(self.lines) else None
+        after = self.lines[line.index + 2] if line.index + 2 < len(self.lines) else None
+        before = self.lines[line.index - 1] if line.index else None
+        lead_in = (
+            following is not None
+            and following.clean.rstrip().endswith(":")
+            and after is not None
+            and _LIST_START.match(after.text) is not None
+        )
+        if (
+            following is None
+            or not (_LIST_START.match(following.text) or lead_in)
+            or _LIST_START.match(line.text)
+            or not re.match(r"[A-Z][a-z]", text)
+            or not 1 <= len(text.split()) <= 6
+            or text.endswith((".", ",", ";", ":"))
+            or _FIGURES.search(text)
+            or (before is not None and not self._ends_a_block(before))
+        ):
+            return None
+        return Heading(line, text, 3)
 
     def heading_before(self, offset: int) -> Heading | None:
         """The nearest heading at or before `offset`."""

@@ -74,8 +74,8 @@ def f1(counts: Iterable[ListCounts]) -> dict[str, Any]:
     score = None
     if precision is not None and recall is not None:
         score = 0.0 if precision + recall == 0 else 2 * precision * recall / (precision + recall)
-    elif extracted == 0 and expected == 0:
-        score = None
+    elif extracted or expected:
+        score = 0.0  # nothing extracted of a stated list, or items where the truth has none
     return {
         "documents": len(members),
         "items_expected": expected,

@@ -18,6 +18,8 @@ _BULLET = re.compile(r"^\s*(?:[*+\-o]|\(?[a-z]\)|\(?[ivx]{1,4}\)|\d{1,2}[.)]|\(\
 # Headings whose subject is another list even though they mention this one ("Deliverable Acceptance").
 _OTHER_SUBJECT = re.compile(r"\bacceptance\b|\bschedule\b|\bmilestones?\b|\bapproach\b|\bpricing\b", re.I)
 MAX_ITEMS = 60
+# A line shorter than this share of its page's longest line ended where it did: it did not wrap.
+WRAPPED_SHARE = 0.7
 
 
 def section_items(layout: Layout, tables: tuple[Table, ...], name: str) -> list[Found[str]]:
@@ -29,10 +31,38 @@ def section_items(layout: Layout, tables: tuple[Table, ...], name: str) -> list[
         if _OTHER_SUBJECT.search(heading.title):
             continue
         lines = [line for line in layout.section_lines(heading) if line.index not in layout.furniture]
+        lines = _introduced_group(lines, name)
         items = _bullets(layout, lines) or _table_items(tables, lines) or _plain_lines(layout, lines)
         if items:
             return items[:MAX_ITEMS]
     return []
+
+
+# What a lead-in sentence of each list says ("… based on the following assumptions:", "… does not include:").
+LEAD_INS: dict[str, re.Pattern[str]] = {
+    "deliverables": re.compile(r"\bdeliver|\boutputs?\b|\bwork\s+products?\b", re.I),
+    "assumptions": re.compile(r"\bassum|\bbased\s+on\b|\bdepend", re.I),
+    "out_of_scope": re.compile(
+        r"\bnot\s+(?:include|cover)|\bexclu|\bout\s+of\s+scope\b|\bnot\s+in\s+scope\b", re.I
+    ),
+}
+
+
+def _introduced_group(lines: list[Line], name: str) -> list[Line]:
+    """When a section holds several lists, each after a lead-in sentence ending ':', the lines of the one
+    whose lead-in speaks of `name` (up to the next lead-in); otherwise all the section's lines."""
+    leads = [
+        i
+        for i, line in enumerate(lines)
+        if line.clean.rstrip().endswith(":") and not _BULLET.match(line.text)
+    ]
+    if len(leads) < 2:
+        return lines
+    for position, lead in enumerate(leads):
+        if LEAD_INS[name].search(lines[lead].clean):
+            end = leads[position + 1] if position + 1 < len(leads) else len(lines)
+            return lines[lead:end]
+    return lines
 
 
 def _bullets(layout: Layout, lines: list[Line]) -> list[Found[str]]:
@@ -69,7 +99,13 @@ def _continues(layout: Layout, line: Line, empty: bool) -> bool:
         return True
     previous = layout.lines[line.index - 1]
     finished = previous.text.rstrip().endswith((".", ":", ";")) and line.text[:1].isupper()
-    return not finished and not line.text.rstrip().endswith(":")
+    # a line wraps only when it is full: after a short line, a capitalised line starts something new
+    short = len(previous.text.rstrip()) < WRAPPED_SHARE * _widest(layout, previous.page)
+    return not finished and not (short and line.text[:1].isupper()) and not line.text.rstrip().endswith(":")
+
+
+def _widest(layout: Layout, page: int) -> int:
+    return max((len(line.text.rstrip()) for line in layout.lines if line.page == page), default=0)
 
 
 def _plain_lines(layout: Layout, lines: list[Line]) -> list[Found[str]]:
