@@ -23,7 +23,8 @@ VOCABULARY: dict[str, tuple[str, ...]] = {
         "Proposal Number", "Proposal No.", "Proposal Reference", "Contract Number", "Contract No.",
         "Agreement Number", "Agreement No.", "Order Number", "Order No.", "Task Order No.",
         "Task Order Number",
-        "Reference Number", "Reference No.", "Reference", "Quote Number", "Quote No.", "Document Number",
+        "Reference Number", "Reference No.", "Reference", "Our Reference", "Our Ref.", "Our Ref",
+        "Quote Number", "Quote No.", "Document Number",
     ),
     "secondary_number": (
         "Client PO Number", "Customer PO Number", "PO Number", "PO No.", "Purchase Order Number",

@@ -27,7 +27,14 @@ _TYPES: tuple[tuple[DocumentType, re.Pattern[str]], ...] = (
         DocumentType.other,
         re.compile(r"\brequest\s+for\s+(?:quotation|proposal|information|tender)\b|\bRFQ\b", re.I),
     ),
-    (DocumentType.sow, re.compile(r"\bstatement\s+of\s+work\b|\bSOW\b|\b(?:task|work)\s+order\b", re.I)),
+    (
+        DocumentType.sow,
+        re.compile(
+            r"\bstatement\s+of\s+work\b|\bSOW\b|\b(?:task|work)\s+order\b"
+            r"|\b(?:engagement|retainer)\s+(?:letter|agreement)\b|\bletter\s+of\s+engagement\b",
+            re.I,
+        ),
+    ),
     (DocumentType.order_form, re.compile(r"\border\s+form\b|\border\s+for\s+(?:supplies|services)\b", re.I)),
     (DocumentType.proposal, re.compile(r"\bproposal\b|\bquotation\b|\bRFP\b|\bgrant\s+application\b", re.I)),
     (
@@ -46,7 +53,11 @@ _PROSE_NUMBER = re.compile(
 _PROJECT_TERM = re.compile(
     r"\b(?:the|its)\s+(?P<name>[A-Z][^()\n\",;]{2,80}?)\s+(?:project|engagement|programme|program|initiative)\s*"
     r"\((?:the\s+|this\s+)?\"Project\"\)"
+    r"|\bfor\s+the\s+(?:project|engagement|programme|program)\s+\"(?P<quoted>[A-Z][^\"\n]{2,80})\""
 )
+# A labelled "project" value that is a row of a rate card or a form with the next label glued on, not a name:
+# an amount or a rate in it ("Coordinator 90.00 GBP per hour").
+_NOT_A_NAME = re.compile(r"\d[\d,.']*\.\d{2}\b|\bper\s+(?:hour|day|week|month)\b", re.I)
 
 
 def document_type(layout: Layout) -> Found[DocumentType] | None:
@@ -103,12 +114,18 @@ def project_name(layout: Layout, values: tuple[LabelValue, ...]) -> Found[str] |
     candidates: list[Found[str]] = []
     for item in labelled(values, "project_name"):
         name = _link_text(item.value).strip(" .'\"|:;")
-        if name and len(name) <= 120 and not re.match(r"(?:contacts?|manager|schedule|plan)\b", name, re.I):
+        if (
+            name
+            and len(name) <= 120
+            and not re.match(r"(?:contacts?|manager|schedule|plan)\b", name, re.I)
+            and not _NOT_A_NAME.search(name)
+        ):
             start, end = _span_of(layout, item, name)
             candidates.append(found(name, label_confidence(item), (start, end)))
     for match in _PROJECT_TERM.finditer(layout.text):
-        name = re.sub(r"\s+", " ", match.group("name"))
-        candidates.append(found(name, PROSE, (match.start("name"), match.end("name"))))
+        group = "name" if match.group("name") else "quoted"
+        name = re.sub(r"\s+", " ", match.group(group))
+        candidates.append(found(name, PROSE, (match.start(group), match.end(group))))
     return best(candidates) if candidates else _subtitle(layout)
 
 

@@ -46,3 +46,23 @@ def test_each_list_of_a_shared_section_follows_its_own_lead_in() -> None:
     # the last item ends at its short line: "Timing" and its paragraph are not part of it
     assert [item.value for item in record.out_of_scope] == ["Forklift hire", "Disposal of old racking"]
     assert_grounded(record, doc)
+
+
+def test_a_letter_of_engagement_its_reference_and_its_project() -> None:
+    doc = document(
+        """
+        Harbour & Finch Advisory Ltd
+        LETTER OF ENGAGEMENT
+        Our reference: HF-24-0917 · 2 April 2024
+        Dear Mr Adeyemi, this letter confirms the terms on which Harbour & Finch Advisory Ltd ("Provider")
+        will provide advisory services to Selkirk Mills plc ("Client") for the project "Pricing Reset".
+        Rate card
+        Role Rate
+        Project Coordinator 95.00 GBP per hour
+        """
+    )
+    record = extract(doc)
+    assert record.fields.document_type.value == "sow"
+    assert record.fields.contract_number.value == "HF-24-0917"
+    assert record.fields.project_name.value == "Pricing Reset"  # never the rate card's "Project …" row
+    assert_grounded(record, doc)
