@@ -8,6 +8,7 @@ rule ranker decides which amount is the total; `ground` checks every quote.
 
 from typing import Any, TypeVar
 
+from extraction.calibration import calibrate, shipped_calibration
 from extraction.candidates.labels import LabelValue, label_values
 from extraction.candidates.recitals import party_mentions
 from extraction.candidates.signatures import signature_blocks
@@ -79,7 +80,8 @@ def extract(
         amends_contract_number=_plain(layout, document.amended_number(layout, values, doc_kind)),
         **_list_fields(layout, values, found_tables, currency.value if currency else None),
     )
-    return ground(record, doc)
+    grounded = ground(record, doc)
+    return calibrate(grounded, shipped_calibration()) if settings.confidence == "calibrated" else grounded
 
 
 def amounts_of(

@@ -26,5 +26,10 @@ class ExtractionSettings(BaseSettings):
     total_ranker: Literal["learned", "rule"] = Field(
         default="learned",
         description="which amount is the total: learned (extraction/models/total-ranker-v1.json, trained on "
-        "generated documents) or rule (hand-set weights); evals/results/total-ranker.md compares them",
+        "generated documents) or rule (hand-set weights)",
+    )
+    confidence: Literal["calibrated", "raw"] = Field(
+        default="calibrated",
+        description="calibrated: each field's confidence is the probability that it is right "
+        "(extraction/models/confidence-calibration-v1.json); raw: the strength of how it was found",
     )

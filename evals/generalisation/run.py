@@ -242,8 +242,9 @@ def gate_metrics(summary: dict[str, Any]) -> dict[str, float]:
         f"{prefix}.report.ece": calibration["ece"],
         f"{prefix}.report.touchless_share_at_99": calibration["touchless_at_99"]["share"],
     }
-    for name in ("milestones", "rate_card", "subcontractors"):
-        metrics[f"{prefix}.lofo.worst_family.{name}_f1"] = (lofo["worst"][f"{name}_f1"] or {}).get("value")
+    # list F1 over all held-out families (a family that reads a list as nothing has F1 0: the report shows it)
+    for name in ("milestones", "rate_card", "subcontractors", "deliverables"):
+        metrics[f"{prefix}.lofo.all.{name}_f1"] = (lofo["all"]["lists"].get(name) or {}).get("f1")
     injection = summary["injection_outside"]
     metrics[f"{prefix}.injection_outside.documents_changed"] = injection["documents_changed"]
     metrics[f"{prefix}.injection_outside.planted_values_accepted"] = injection["planted_values_accepted"]

@@ -453,9 +453,19 @@ def test_lists_milestones_and_contacts() -> None:
 
 
 def test_ocr_noise_in_numbers_is_repaired_but_confidence_drops() -> None:
-    record = run("Total Contract Value: $l2O,OOO.00\nCurrency: USD", ocr_pages=frozenset({1}))
-    assert record.fields.total_contract_value.value == Decimal("120000.00")
-    assert record.fields.total_contract_value.confidence < 0.9
+    raw = ExtractionSettings(confidence="raw")
+    read = extract(
+        document("Total Contract Value: $l2O,OOO.00\nCurrency: USD", ocr_pages=frozenset({1})), raw
+    )
+    clean = extract(document("Total Contract Value: $120,000.00\nCurrency: USD"), raw)
+    assert read.fields.total_contract_value.value == Decimal("120000.00")
+    assert read.fields.total_contract_value.confidence < clean.fields.total_contract_value.confidence
+    # calibration keeps the order: an OCR'd reading is never more certain than the same text's
+    assert run(
+        "Total Contract Value: $l2O,OOO.00", ocr_pages=frozenset({1})
+    ).fields.total_contract_value.confidence <= (
+        run("Total Contract Value: $120,000.00").fields.total_contract_value.confidence
+    )
 
 
 def test_a_document_that_states_nothing_gives_nulls() -> None:
