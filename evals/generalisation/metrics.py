@@ -3,8 +3,9 @@
 
 - Field accuracy: correct / scored per field, as evals.extraction.scoring scores it.
 - List F1 per list: an extracted item is a true positive when it is aligned (scoring.align) with a truth
-  item and agrees on the list's key sub-fields (KEYS); precision over the extracted items, recall over the
-  truth's. Lists the truth does not state are not scored.
+  item and agrees on the list's key sub-fields (KEYS) — on every stated sub-field when the truth item states
+  none of its keys; precision over the extracted items, recall over the truth's. Lists the truth does not
+  state are not scored; a stated list read as nothing scores F1 0.
 - Exceptions: (code, field) pairs raised by the pipeline against those the same triage raises on the truth
   values (a perfect reading), over the same CRM opportunity. An *impossible* exception is a raised one that
   the perfect reading does not raise and that is not LOW_CONFIDENCE: no correct reading could produce it.
@@ -58,7 +59,11 @@ def list_counts(name: str, truth: Sequence[Any], extracted: Sequence[Any]) -> Li
     for truth_item, extracted_item in align(as_items(truth), as_items(extracted)):
         if truth_item is None or extracted_item is None:
             continue
-        stated = [key for key in keys if truth_item.get(key) is not None]
+        # the list's key sub-fields the truth states; an item stating none of them (a milestone without an
+        # amount) is matched on every sub-field it states
+        stated = [key for key in keys if truth_item.get(key) is not None] or [
+            key for key, value in truth_item.items() if value is not None
+        ]
         if stated and all(same_value(extracted_item.get(key), truth_item[key]) for key in stated):
             hits += 1
     return ListCounts(hits, len(extracted), len(truth))

@@ -77,3 +77,16 @@ def test_an_injection_goes_where_its_technique_says() -> None:
     assert injected_markdown(base, technique).index(technique.text) < injected_markdown(
         base, technique
     ).index("## Two")
+
+
+def test_an_item_without_its_key_sub_field_is_matched_on_what_it_states() -> None:
+    truth = [{"name": "Discovery", "amount": None, "due_date": "2025-07-12"}]
+    assert list_counts(
+        "milestones", truth, [{"name": "Discovery", "amount": None, "due_date": "2025-07-12"}]
+    ) == (list_counts("milestones", truth, truth))
+    assert list_counts("milestones", truth, truth).true_positives == 1
+    assert (
+        list_counts("milestones", truth, [{"name": "Discovery", "due_date": "2025-08-01"}]).true_positives
+        == 0
+    )
+    assert f1([list_counts("milestones", truth, [])])["f1"] == 0.0
