@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from evals.check.pairs import agreeing_crm
 from evals.check.run import RAISED_AT, gaps, record_of_truth
 from evals.extraction.documents import CUAD_FILE, TRUTH_FILE, document_file
-from evals.extraction.evaluate import score_against_cuad, score_against_truth
+from evals.extraction.evaluate import plain_values, score_against_cuad, score_against_truth
 from evals.extraction.scoring import FieldResult
 from evals.generalisation.metrics import F1_LISTS, ExceptionCounts, ListCounts, list_counts
 from evals.sow import generate_spec, render_document, truth
@@ -33,7 +33,7 @@ from intake.parse import parse
 from intake.settings import IntakeSettings
 from models.crm import CrmOpportunity
 from models.document import ParsedDocument
-from models.record import DocumentInfo, ExtractorInfo, FieldValue, HandoffRecord
+from models.record import DocumentInfo, ExtractorInfo, HandoffRecord
 from triage.policy import load_policy
 from triage.ranker import load_ranker
 from triage.store import checked_exceptions
@@ -149,16 +149,10 @@ def _truth_scored(
 ) -> Scored:
     results, _ = score_against_truth(record, values)
     error = record.warnings[0] if record.extractor.model == "failed" else None
-    extracted = {name: [_plain(item) for item in getattr(record, name)] for name in F1_LISTS}
+    extracted = plain_values(record)  # truth.json format: ISO dates, numbers, text lists
     lists = {name: list_counts(name, values[name], extracted[name]) for name in F1_LISTS if values.get(name)}
     exceptions = exception_counts(doc_id, record, values)
     return Scored(doc_id, group, kind, tuple(results), lists, exceptions, error)
-
-
-def _plain(item: Any) -> Any:
-    if isinstance(item, FieldValue):
-        return item.value
-    return {name: value.value for name, value in item if isinstance(value, FieldValue)}
 
 
 def run(job: Job, settings: IntakeSettings | None = None) -> Scored:
