@@ -91,6 +91,7 @@ class Dates:
     effective_date: Found[date] | None
     start_date: Found[date] | None
     end_date: Found[date] | None
+    effective_left_blank: bool = False  # "dated as of ____": the document settles it as not stated
 
 
 def contract_dates(layout: Layout, values: tuple[LabelValue, ...], kind: DocumentType | None) -> Dates:
@@ -109,7 +110,12 @@ def contract_dates(layout: Layout, values: tuple[LabelValue, ...], kind: Documen
         settled["start_date"] = _start_on_effective(layout, settled["effective_date"])
     if settled["end_date"] is None and "end_date" not in decided_null:
         settled["end_date"] = _end_of_term(layout, settled["effective_date"])
-    return Dates(settled["effective_date"], settled["start_date"], settled["end_date"])
+    return Dates(
+        settled["effective_date"],
+        settled["start_date"],
+        settled["end_date"],
+        "effective_date" in decided_null or kind is DocumentType.proposal,
+    )
 
 
 def _labelled_date(

@@ -41,7 +41,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("long_mdy", re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", re.IGNORECASE)),
     (
         "long_dmy",
-        re.compile(rf"\b{_DAY}(?:\s+day\s+of|\s*[-\s])\s*{_MONTH}(?:,?\s+|-){_YEAR}\b", re.IGNORECASE),
+        # no word boundary before the day: a text layer may glue it to the word before ("as of1 August 2019")
+        re.compile(rf"(?<!\d){_DAY}(?:\s+day\s+of|\s*[-\s])\s*{_MONTH}(?:,?\s+|-){_YEAR}\b", re.IGNORECASE),
     ),
     ("iso", re.compile(r"\b(?P<year>(?:19|20)\d\d)[-/](?P<month>[01]?\d)[-/](?P<day>[0-3]?\d)\b")),
     ("dotted", re.compile(r"\b(?P<day>[0-3]?\d)\.(?P<month>[01]?\d)\.(?P<year>(?:19|20)\d\d)\b")),

@@ -486,3 +486,31 @@ def test_a_learned_ranker_can_take_the_rules_place() -> None:
     doc = document("Total Contract Value: $480,000.00\nThe first milestone is invoiced at $80,000.00.")
     assert extract(doc).fields.total_contract_value.value == Decimal("480000.00")
     assert extract(doc, ranker=SmallestAmount()).fields.total_contract_value.value == Decimal("80000.00")
+
+
+def test_a_contract_without_an_effective_date_takes_effect_when_signed() -> None:
+    record = run(
+        """
+        DISTRIBUTION AGREEMENT
+        Wrenfield Audio Ltd appoints Cobalt Reach Inc. as its distributor on the terms below.
+        Signed: /s/ Ada Marsh, Wrenfield Audio Ltd, Date: March 2, 2023
+        Signed: /s/ Lee Ortiz, Cobalt Reach Inc., Date: March 9, 2023
+        """
+    )
+    assert record.fields.effective_date.value == date(2023, 3, 9)
+    assert record.fields.effective_date.confidence < record.fields.signature_date.confidence
+
+
+def test_a_blank_effective_date_stays_null_even_when_signed() -> None:
+    record = run(
+        """
+        SERVICES AGREEMENT dated as of April __, 2023 between the parties below.
+        Signed: /s/ Ada Marsh, Date: March 2, 2023
+        """
+    )
+    assert record.fields.effective_date.value is None
+
+
+def test_a_day_glued_to_the_word_before_is_still_a_date() -> None:
+    record = run("THIS AGREEMENT is made and effective as of1 August 2019 by and between the parties.")
+    assert record.fields.effective_date.value == date(2019, 8, 1)
