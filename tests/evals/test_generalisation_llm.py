@@ -1,5 +1,5 @@
-"""The generalisation eval through the LLM backend: a document the endpoint fails on is scored with every field
-missed and its error kept — never dropped from the figures."""
+"""The generalisation eval through the LLM backend: a document the endpoint fails on is scored with every
+field missed and its error kept — never dropped from the figures."""
 
 import pytest
 
