@@ -57,15 +57,21 @@ _TERM_LEAD = re.compile(
     re.I,
 )
 _NOT_THE_TERM = re.compile(r"\brenew\w*|\bextend\w*|\bnotice\b|\bsurviv\w*|\bsolicit\w*|\bconfidential", re.I)
+# The document's own date, however it refers to it: "the date hereof", "the date of this Agreement", "the
+# date first written above", "the date signed", "the date of execution".
+_THIS_DATE = (
+    r"date\s+(?:hereof|of\s+(?:this|the)\s+Agreement|of\s+(?:execution|signing|signature)|signed"
+    r"|first\s+(?:above\s+)?(?:written|stated|set\s+forth)(?:\s+above)?)"
+)
 _TERM_FROM = re.compile(
     r"\s*(?:\([^)]*\)\s*)?(?:(?:from|after|following|commencing(?:\s+on)?|beginning(?:\s+on)?|starting(?:\s+on)?)\s+"
-    r"(?P<effective>the\s+(?:Effective\s+Date|date\s+(?:hereof|of\s+(?:this|the)\s+Agreement|of\s+execution)))?"
+    rf"(?P<effective>the\s+(?:Effective\s+Date|{_THIS_DATE}))?"
     r"|(?P<thereafter>thereafter))",
     re.I,
 )
 _BEGINS_EFFECTIVE = re.compile(
-    r"\b(?:commenc\w*|begin\w*|start\w*)\s+(?:on|as\s+of|upon)\s+(?:the\s+)?"
-    r"(?:Effective\s+Date|date\s+(?:hereof|of\s+(?:this\s+Agreement|execution)))",
+    r"\b(?:commenc\w*|begin\w*|start\w*|become\s+effective|be\s+effective|effective)\s+(?:on|as\s+of|upon)\s+"
+    rf"(?:the\s+)?(?:Effective\s+Date|{_THIS_DATE})",
     re.I,
 )
 # In the term's own section: "… shall continue for six (6) months", "for a period of two years".

@@ -514,3 +514,15 @@ def test_a_blank_effective_date_stays_null_even_when_signed() -> None:
 def test_a_day_glued_to_the_word_before_is_still_a_date() -> None:
     record = run("THIS AGREEMENT is made and effective as of1 August 2019 by and between the parties.")
     assert record.fields.effective_date.value == date(2019, 8, 1)
+
+
+def test_a_term_counted_from_the_date_first_written_above_ends_on_its_anniversary() -> None:
+    record = run(
+        """
+        SUPPLY AGREEMENT made and effective as of May 4, 2021 between the parties below.
+        This Agreement shall become effective on the date first written above and shall continue in effect
+        for a period of three (3) years.
+        """
+    )
+    assert record.fields.effective_date.value == date(2021, 5, 4)
+    assert record.fields.end_date.value == date(2024, 5, 4)
