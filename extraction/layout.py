@@ -36,9 +36,9 @@ _NUMBERING = re.compile(
     re.IGNORECASE,
 )
 
-# Amounts, dates and percentages do not appear in headings but do in table rows.
 # The start of a bulleted or numbered list item.
 _LIST_START = re.compile(r"^\s*(?:[*+\-•]|\d{1,2}[.)]|\([a-z0-9]{1,3}\))\s+\S")
+# Amounts, dates and percentages do not appear in headings but do in table rows.
 _FIGURES = re.compile(r"[$£€₹¥%]|\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b|\b(?:19|20)\d\d\b|\d,\d{3}")
 
 # Words of a passage that speaks to an extractor or model instead of stating contract terms.
@@ -206,6 +206,14 @@ class Layout:
         """The span of the sentence holding `offset`."""
         position = max(0, bisect.bisect_right(self._sentence_starts, offset) - 1)
         return self.sentences[position]
+
+    @cached_property
+    def widest_line(self) -> dict[int, int]:
+        """Page → length of its longest line (a line shorter than most of it did not wrap)."""
+        widest: dict[int, int] = {}
+        for line in self.lines:
+            widest[line.page] = max(widest.get(line.page, 0), len(line.text.rstrip()))
+        return widest
 
     @cached_property
     def furniture(self) -> frozenset[int]:

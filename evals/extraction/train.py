@@ -20,6 +20,7 @@ from typing import Final
 
 from evals.sow.generator import generate_spec
 from evals.sow.render import render_document
+from evals.sow.spec import SowSpec
 from evals.sow.truth import truth
 from evals.splits import purpose_of_seed, seed_range
 from extraction.engine import amounts_of
@@ -46,9 +47,12 @@ class TrainingReport:
 
 def training_document(seed: int) -> TrainingDocument:
     """One generated document's candidates and its true total."""
-    spec = generate_spec(seed)
-    rendered = render_document(spec)
-    document = parse(rendered.data, f"{spec.doc_id}.pdf", IntakeSettings(ocr_workers=1))
+    return spec_training_document(generate_spec(seed))
+
+
+def spec_training_document(spec: SowSpec) -> TrainingDocument:
+    """The amount candidates the engine sees in the born-digital document of `spec`, labelled by its total."""
+    document = parse(render_document(spec).data, f"{spec.doc_id}.pdf", IntakeSettings(ocr_workers=1))
     candidates, currency = amounts_of(document)
     total = truth(spec).get("total_contract_value")
     return TrainingDocument(candidates, currency, None if total is None else Decimal(str(total)))

@@ -9,7 +9,7 @@ leave-one-family-out job carries its fold's total chooser (fitted without the fa
 import hashlib
 import json
 from dataclasses import dataclass, field
-from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -20,12 +20,12 @@ from evals.check.run import RAISED_AT, gaps, record_of_truth
 from evals.extraction.documents import CUAD_FILE, TRUTH_FILE, document_file
 from evals.extraction.evaluate import plain_values, score_against_cuad, score_against_truth
 from evals.extraction.scoring import FieldResult
+from evals.extraction.train import spec_training_document
 from evals.generalisation.metrics import F1_LISTS, ExceptionCounts, ListCounts, list_counts
 from evals.sow import generate_spec, render_document, truth
 from evals.sow.layouts import layout_spec
 from evals.sow.spec import SowSpec
-from extraction.engine import amounts_of, extract
-from extraction.fields.amounts import AmountCandidate
+from extraction.engine import extract
 from extraction.llm_errors import LlmError
 from extraction.total_fit import TrainingDocument
 from extraction.total_model import LearnedRanker, TotalRankerModel
@@ -34,8 +34,9 @@ from intake.settings import IntakeSettings
 from models.crm import CrmOpportunity
 from models.document import ParsedDocument
 from models.record import DocumentInfo, ExtractorInfo, HandoffRecord
-from triage.policy import load_policy
+from triage.policy import Policy, load_policy
 from triage.ranker import load_ranker
+from triage.ranker_model import RankerModel
 from triage.store import checked_exceptions
 
 Engine = Literal["offline", "llm"]
@@ -88,11 +89,7 @@ def parsed_generated(document: GeneratedDoc, settings: IntakeSettings) -> tuple[
 
 def training_document(document: GeneratedDoc) -> TrainingDocument:
     """The amount candidates the engine sees in a generated document, labelled by its true total."""
-    spec, parsed = parsed_generated(document, IntakeSettings(ocr_workers=1))
-    candidates: tuple[AmountCandidate, ...]
-    candidates, currency = amounts_of(parsed)
-    total = truth(spec).get("total_contract_value")
-    return TrainingDocument(candidates, currency, None if total is None else Decimal(str(total)))
+    return spec_training_document(spec_of(document))
 
 
 def _extract(parsed: ParsedDocument, job: Job) -> HandoffRecord:
@@ -129,6 +126,12 @@ def _crm(doc_id: str, values: dict[str, Any], discrepancy: bool) -> CrmOpportuni
         return None
 
 
+@cache
+def _triage() -> tuple[Policy, RankerModel]:
+    """The shipped policy and ranker, read once per process (not once per document)."""
+    return load_policy(), load_ranker()
+
+
 def exception_counts(doc_id: str, record: HandoffRecord, values: dict[str, Any]) -> ExceptionCounts | None:
     """Exceptions raised on the record against those raised on the truth values, over the same CRM view.
     Half the documents (by a hash of the id) get a CRM amount 10 % off, so that mismatches are expected."""
@@ -138,7 +141,7 @@ def exception_counts(doc_id: str, record: HandoffRecord, values: dict[str, Any])
         perfect = record_of_truth(doc_id, values)
     except (ValidationError, KeyError, TypeError, ValueError):
         return None
-    policy, model = load_policy(), load_ranker()
+    policy, model = _triage()
     raised = gaps(checked_exceptions(record, opportunity, policy, model, RAISED_AT))
     expected = gaps(checked_exceptions(perfect, opportunity, policy, model, RAISED_AT))
     return ExceptionCounts(raised, expected)

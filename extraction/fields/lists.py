@@ -100,12 +100,8 @@ def _continues(layout: Layout, line: Line, empty: bool) -> bool:
     previous = layout.lines[line.index - 1]
     finished = previous.text.rstrip().endswith((".", ":", ";")) and line.text[:1].isupper()
     # a line wraps only when it is full: after a short line, a capitalised line starts something new
-    short = len(previous.text.rstrip()) < WRAPPED_SHARE * _widest(layout, previous.page)
+    short = len(previous.text.rstrip()) < WRAPPED_SHARE * layout.widest_line[previous.page]
     return not finished and not (short and line.text[:1].isupper()) and not line.text.rstrip().endswith(":")
-
-
-def _widest(layout: Layout, page: int) -> int:
-    return max((len(line.text.rstrip()) for line in layout.lines if line.page == page), default=0)
 
 
 def _plain_lines(layout: Layout, lines: list[Line]) -> list[Found[str]]:
