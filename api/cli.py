@@ -16,6 +16,7 @@ from rich.table import Table
 
 from intake.parse import parse
 from intake.settings import IntakeSettings
+from intake.sniff import SUPPORTED_SUFFIXES
 from models.crm import CrmOpportunity
 from models.document import ParsedDocument
 from models.errors import HandoffError
@@ -83,8 +84,23 @@ def progress() -> Progress:
 
 
 def files_in(path: Path) -> list[Path]:
+    """A file as given, or the documents under a folder (by extension; what else is there is listed as
+    skipped on stderr: a folder of generated samples also holds their .truth.json files)."""
     if path.is_dir():
-        return sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+        found = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+        taken = [p for p in found if p.suffix.lower() in SUPPORTED_SUFFIXES]
+        skipped = [p for p in found if p.suffix.lower() not in SUPPORTED_SUFFIXES]
+        if skipped:
+            kinds = ", ".join(sorted(SUPPORTED_SUFFIXES))
+            names = ", ".join(str(p.relative_to(path)) for p in skipped[:10])
+            more = f" and {len(skipped) - 10} more" if len(skipped) > 10 else ""
+            err.print(
+                f"skipped {len(skipped)} file(s) in {path} that are not documents ({kinds}): {names}{more}",
+                markup=False,
+                highlight=False,
+                soft_wrap=True,
+            )
+        return taken
     if not path.exists():
         raise FileNotFoundError(2, "No such file or directory", str(path))
     return [path]

@@ -1,7 +1,15 @@
-"""Decide a file's type from its bytes, never from its name."""
+"""Decide a file's type from its bytes, and refuse a file whose name claims a type its bytes are not.
+
+The bytes decide what a file is. The name only has to agree with them: a `.pdf` that holds an HTML page
+is the classic failed download (a login or error page saved as `contract.pdf`) and must not become a
+document in the queue. Plain text and Markdown are accepted only under their own extensions (`.txt`,
+`.text`, `.md`, `.markdown`); a PDF or DOCX without a known extension is taken by its bytes.
+"""
 
 import io
+import re
 import zipfile
+from pathlib import PurePosixPath
 from typing import Final
 
 from intake.errors import EmptyFile, UnsupportedFile
@@ -12,25 +20,77 @@ DOCX: Final = "application/vnd.openxmlformats-officedocument.wordprocessingml.do
 MARKDOWN: Final = "text/markdown"
 PLAIN: Final = "text/plain"
 
+# What a file's extension claims it holds.
+CLAIMED: Final[dict[str, MediaType]] = {
+    ".pdf": PDF,
+    ".docx": DOCX,
+    ".md": MARKDOWN,
+    ".markdown": MARKDOWN,
+    ".txt": PLAIN,
+    ".text": PLAIN,
+}
+SUPPORTED_SUFFIXES: Final = frozenset(CLAIMED)
+_TEXT: Final = "text"
+
 _PDF_MAGIC_WINDOW = 1024  # the PDF spec allows junk before %PDF- within the first 1 KB
 _TEXT_SAMPLE = 64 * 1024
+_MARKUP_WINDOW = 2048
+_HTML = re.compile(rb"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<meta\s|<script[\s>]", re.IGNORECASE)
+# Binary formats people mistake for documents, by their leading bytes.
+_SIGNATURES: Final = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"II*\x00", "a TIFF image"),
+    (b"MM\x00*", "a TIFF image"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"{\\rtf", "an RTF document: save it as DOCX or PDF"),
+)
 
 
 def sniff(data: bytes, filename: str = "") -> MediaType:
-    """Return the media type of `data`; the filename only chooses Markdown over plain text."""
+    """The media type of `data`; UnsupportedFile when it is none we take or the name claims another."""
     if not data.strip():
         raise EmptyFile("the file has no content")
+    actual, what = _content(data)
+    suffix = PurePosixPath(filename.replace("\\", "/")).suffix.lower()
+    claimed = CLAIMED.get(suffix)
+    if actual == _TEXT:
+        if claimed in (MARKDOWN, PLAIN):
+            return claimed
+        if claimed is not None:
+            raise UnsupportedFile(f"named {suffix} but the content is {what}")
+        raise UnsupportedFile(f"{what} is taken only as a .txt or .md file; this one is named {filename!r}")
+    if actual is None:
+        if claimed is not None:
+            raise UnsupportedFile(f"named {suffix} but the content is {what}")
+        raise UnsupportedFile(f"{what}, not a PDF, DOCX, Markdown or text file")
+    if claimed is not None and claimed != actual:
+        raise UnsupportedFile(f"named {suffix} but the content is {what}")
+    return actual
+
+
+def _content(data: bytes) -> tuple[MediaType | None, str]:
+    """(PDF, DOCX, "text" or None for anything else; a description of the content for messages)."""
     if b"%PDF-" in data[:_PDF_MAGIC_WINDOW]:
-        return PDF
+        return PDF, "a PDF"
     if data.startswith(b"PK\x03\x04"):
         if _is_docx(data):
-            return DOCX
-        raise UnsupportedFile("a ZIP archive that is not a Word document (DOCX)")
+            return DOCX, "a Word document (DOCX)"
+        return None, "a ZIP archive that is not a Word document (DOCX)"
     if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise UnsupportedFile("a legacy Office file (.doc/.xls): save it as DOCX or PDF")
-    if _is_text(data[:_TEXT_SAMPLE]):
-        return MARKDOWN if filename.lower().endswith((".md", ".markdown")) else PLAIN
-    raise UnsupportedFile("not a PDF, DOCX, Markdown or text file")
+        return None, "a legacy Office file (.doc/.xls): save it as DOCX or PDF"
+    for signature, what in _SIGNATURES:
+        if data.startswith(signature):
+            return None, what
+    if not _is_text(data[:_TEXT_SAMPLE]):
+        return None, "binary data"
+    head = data[:_MARKUP_WINDOW].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith(b"<") and _HTML.search(head):
+        return None, "an HTML page (a saved web or error page)"
+    if head.startswith(b"<?xml"):
+        return None, "an XML file"
+    return _TEXT, "plain text"
 
 
 def _is_docx(data: bytes) -> bool:

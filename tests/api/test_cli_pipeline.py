@@ -24,6 +24,8 @@ def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (documents / "a.md").write_bytes(SOW)
     (documents / "b.md").write_bytes(SOW + b"\nSecond copy.\n")
     (documents / "bad.pdf").write_bytes(b"%PDF-1.7 broken")
+    (documents / "a.truth.json").write_text('{"fields": {}}')
+    (documents / "saved-login-page.pdf").write_bytes(b"<!DOCTYPE html><html><body>Sign in</body></html>")
     return documents
 
 
@@ -31,7 +33,9 @@ def test_ingest_a_folder_then_status_retry_and_postings(folder: Path) -> None:
     ingested = runner.invoke(app, ["ingest", str(folder)])
 
     assert ingested.exit_code == 2
-    assert "2 new (queued), 0 already stored, 1 refused" in ingested.stdout
+    assert "2 new (queued), 0 already stored, 2 refused" in ingested.stdout
+    assert "skipped 1 file(s)" in ingested.stderr and "a.truth.json" in ingested.stderr
+    assert "named .pdf but the content is an HTML page" in " ".join(ingested.stderr.split())
     status = json.loads(runner.invoke(app, ["status", "--json"]).stdout)
     assert sorted(item["status"] for item in status) == ["ready_for_review", "ready_for_review"]
     refused = runner.invoke(app, ["retry", status[0]["id"]])
