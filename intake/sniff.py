@@ -30,7 +30,6 @@ CLAIMED: Final[dict[str, MediaType]] = {
     ".text": PLAIN,
 }
 SUPPORTED_SUFFIXES: Final = frozenset(CLAIMED)
-_TEXT: Final = "text"
 
 _PDF_MAGIC_WINDOW = 1024  # the PDF spec allows junk before %PDF- within the first 1 KB
 _TEXT_SAMPLE = 64 * 1024
@@ -55,7 +54,7 @@ def sniff(data: bytes, filename: str = "") -> MediaType:
     actual, what = _content(data)
     suffix = PurePosixPath(filename.replace("\\", "/")).suffix.lower()
     claimed = CLAIMED.get(suffix)
-    if actual == _TEXT:
+    if actual == PLAIN:
         if claimed in (MARKDOWN, PLAIN):
             return claimed
         if claimed is not None:
@@ -71,7 +70,7 @@ def sniff(data: bytes, filename: str = "") -> MediaType:
 
 
 def _content(data: bytes) -> tuple[MediaType | None, str]:
-    """(PDF, DOCX, "text" or None for anything else; a description of the content for messages)."""
+    """(PDF, DOCX, PLAIN for any text, or None; a description of the content for messages)."""
     if b"%PDF-" in data[:_PDF_MAGIC_WINDOW]:
         return PDF, "a PDF"
     if data.startswith(b"PK\x03\x04"):
@@ -90,7 +89,7 @@ def _content(data: bytes) -> tuple[MediaType | None, str]:
         return None, "an HTML page (a saved web or error page)"
     if head.startswith(b"<?xml"):
         return None, "an XML file"
-    return _TEXT, "plain text"
+    return PLAIN, "plain text"
 
 
 def _is_docx(data: bytes) -> bool:
