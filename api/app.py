@@ -4,17 +4,21 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp
 
 from api.auth import install_auth
 from api.pipeline import queue_posting, use_database
 from api.problems import install_problem_handlers
 from api.routes_crm import router as crm_router
+from api.routes_docs import SWAGGER_ASSETS
+from api.routes_docs import router as docs_router
 from api.routes_documents import router as documents_router
 from api.routes_exceptions import router as exceptions_router
 from api.routes_geometry import router as geometry_router
 from api.routes_postings import router as postings_router
 from api.routes_review import router as review_router
 from api.routes_session import router as session_router
+from api.security import BodyLimitMiddleware, SecurityHeadersMiddleware, trusted_proxy_headers
 from api.settings import ApiSettings, AuthSettings
 from api.web import router as web_router
 from intake.settings import IntakeSettings, StorageSettings
@@ -24,6 +28,8 @@ from review.settings import ReviewSettings
 from triage.settings import CrmSettings
 
 STATIC = Path(__file__).parent / "static"
+# The routes that take a document upload: their body limit is the upload limit (HANDOFF_MAX_FILE_MB).
+UPLOAD_PATHS = ("/upload", "/api/documents")
 
 
 def create_app(
@@ -43,6 +49,10 @@ def create_app(
         title="handoff",
         summary="Signed SOWs in, approved ERP-ready handoff records out.",
         version="0.1.0",
+        # served by api.routes_docs: behind sign-in, Swagger UI from the package
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
     )
     engine = make_engine(database.database_url)
     use_database(database.database_url)
@@ -53,6 +63,7 @@ def create_app(
     app.state.crm_settings = crm or CrmSettings()
     app.state.review_settings = review or ReviewSettings()
     app.state.auth_settings = auth or AuthSettings()
+    app.state.api_settings = api
     # Called with the OutboxEntry id after an approval commits: queues the ERP posting task.
     app.state.on_approved = queue_posting
     install_problem_handlers(app)
@@ -65,10 +76,24 @@ def create_app(
     app.include_router(web_router)
     app.include_router(session_router)
     app.include_router(review_router)
+    app.include_router(docs_router)
+    app.mount("/static/swagger", StaticFiles(directory=SWAGGER_ASSETS), name="swagger")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_middleware(
+        BodyLimitMiddleware,
+        default_bytes=api.max_request_kb * 1024,
+        upload_bytes=app.state.intake_settings.max_file_bytes,
+        upload_paths=UPLOAD_PATHS,
+    )
+    app.add_middleware(SecurityHeadersMiddleware)
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
     return app
+
+
+def served_app(app: FastAPI, api: ApiSettings) -> ASGIApp:
+    """What `handoff serve` runs: the app behind proxy-header handling for HANDOFF_TRUSTED_PROXIES only."""
+    return trusted_proxy_headers(app, api.trusted_proxy_list)

@@ -190,14 +190,21 @@ def serve_command(
     """Serve the web queue and the REST API (migrates the database first)."""
     import uvicorn
 
-    from api.app import create_app
+    from api.app import create_app, served_app
     from api.settings import ApiSettings
 
     settings = ApiSettings()
     with user_errors():
-        application = create_app(api=settings)
+        application = served_app(create_app(api=settings), settings)
     with embedded_relay():
-        uvicorn.run(application, host=host or settings.host, port=port or settings.port)
+        # proxy headers are handled by the app for HANDOFF_TRUSTED_PROXIES only, never by uvicorn's default
+        uvicorn.run(
+            application,
+            host=host or settings.host,
+            port=port or settings.port,
+            proxy_headers=False,
+            server_header=False,
+        )
 
 
 @contextmanager

@@ -4,10 +4,13 @@ from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile, status
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
 
 from api.auth import Caller, allow
 from api.deps import IntakeSettingsDep, SessionDep, StorageDep
@@ -23,6 +26,29 @@ from review.roles import Permission
 router = APIRouter(prefix="/api/documents", tags=["documents"])
 READ = [Depends(allow(Permission.read))]
 CHUNK = 1024 * 1024
+MAX_FILES = 50
+MAX_FIELDS = 20
+UPLOAD_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {
+                        "file": {
+                            "type": "string",
+                            "format": "binary",
+                            "description": "PDF, DOCX, Markdown or text",
+                        },
+                        "crm_opportunity_id": {"type": "string", "maxLength": 64},
+                    },
+                }
+            }
+        },
+    }
+}
 PROBLEM = {"model": dict[str, Any], "content": {"application/problem+json": {}}}
 INTAKE_PROBLEMS: dict[int | str, dict[str, Any]] = {
     code: {**PROBLEM, "description": text}
@@ -104,17 +130,58 @@ async def read_limited(upload: UploadFile, settings: IntakeSettings) -> bytes:
     return b"".join(chunks)
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, responses=INTAKE_PROBLEMS)
+async def upload_form(request: Request, file_field: str) -> tuple[list[UploadFile], dict[str, str]]:
+    """The uploaded files and text fields of a multipart form. Routes call it after their caller is known
+    (a parameter declared with File() would make FastAPI read and spool the body before authentication)."""
+    try:
+        form = await request.form(max_files=MAX_FILES, max_fields=MAX_FIELDS)
+    except HTTPException:
+        raise
+    except Exception as error:  # python-multipart's parse errors: a malformed body is the client's fault
+        raise RequestValidationError(
+            [
+                {
+                    "type": "value_error",
+                    "loc": ("body",),
+                    "msg": f"not a multipart form: {error}",
+                    "input": None,
+                }
+            ]
+        ) from error
+    files = [item for item in form.getlist(file_field) if isinstance(item, UploadFile)]
+    if not files:
+        raise RequestValidationError(
+            [{"type": "missing", "loc": ("body", file_field), "msg": "Field required", "input": None}]
+        )
+    fields = {key: value for key, value in form.items() if isinstance(value, str)}
+    return files, fields
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, responses=INTAKE_PROBLEMS, openapi_extra=UPLOAD_BODY)
 async def upload_document(
+    request: Request,
     response: Response,
     session: SessionDep,
     storage: StorageDep,
     settings: IntakeSettingsDep,
-    file: Annotated[UploadFile, File(description="PDF, DOCX, Markdown or text")],
     caller: Annotated[Caller, Depends(allow(Permission.upload))],
-    crm_opportunity_id: Annotated[str | None, Form(max_length=64)] = None,
 ) -> DocumentOut:
-    """Upload a document. The same bytes uploaded again return the existing document (200)."""
+    """Upload a document (multipart field `file`, optional `crm_opportunity_id`). The same bytes uploaded
+    again return the existing document (200)."""
+    files, fields = await upload_form(request, "file")
+    crm_opportunity_id = fields.get("crm_opportunity_id", "").strip() or None
+    if crm_opportunity_id is not None and len(crm_opportunity_id) > 64:
+        raise RequestValidationError(
+            [
+                {
+                    "type": "string_too_long",
+                    "loc": ("body", "crm_opportunity_id"),
+                    "msg": "at most 64 characters",
+                    "input": None,
+                }
+            ]
+        )
+    file = files[0]
     data = await read_limited(file, settings)
     result = await run_in_threadpool(
         ingest,

@@ -10,6 +10,19 @@ class ApiSettings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     migrate_on_start: bool = Field(default=True, description="run Alembic upgrade head when the app starts")
+    trusted_proxies: str = Field(
+        default="",
+        description="comma-separated addresses of reverse proxies whose X-Forwarded-For/-Proto are honoured; "
+        "empty (the default): none, the connection's peer is the client",
+    )
+    max_request_kb: int = Field(
+        default=1024, ge=16, description="request bodies other than uploads above this are refused (413)"
+    )
+    public_docs: bool = Field(default=False, description="serve /docs and /openapi.json without signing in")
+
+    @property
+    def trusted_proxy_list(self) -> list[str]:
+        return [item.strip() for item in self.trusted_proxies.split(",") if item.strip()]
 
 
 class AuthSettings(BaseSettings):

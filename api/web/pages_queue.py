@@ -2,7 +2,7 @@
 
 from typing import Annotated, Final
 
-from fastapi import APIRouter, BackgroundTasks, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, BackgroundTasks, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 from sqlalchemy import select
@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api import pipeline
 from api.deps import IntakeSettingsDep, SessionDep, StorageDep
-from api.routes_documents import read_limited
+from api.routes_documents import read_limited, upload_form
 from api.web.auth import SignedIn, WebUser, must, permitted
 from api.web.errors import WebRoute
 from api.web.templating import render
@@ -90,12 +90,12 @@ async def upload(
     settings: IntakeSettingsDep,
     background: BackgroundTasks,
     user: SignedIn,
-    files: Annotated[list[UploadFile], File()],
-    crm_opportunity_id: Annotated[str, Form(max_length=64)] = "",
 ) -> HTMLResponse:
-    """Store each file (the same bytes twice are one document) and queue the new ones for the pipeline."""
+    """Store each file (the same bytes twice are one document) and queue the new ones for the pipeline.
+    The form is read only once the user is known and may upload."""
     must(user, Permission.upload)
-    opportunity = crm_opportunity_id.strip() or None
+    files, fields = await upload_form(request, "files")
+    opportunity = fields.get("crm_opportunity_id", "").strip()[:64] or None
     uploads: list[dict[str, object]] = []
     for upload_file in files:
         name = upload_file.filename or "upload"

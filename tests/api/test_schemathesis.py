@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from pydantic import SecretStr
 
 from api.app import create_app
+from api.settings import ApiSettings
 from intake.settings import StorageSettings
 from models.db import DatabaseSettings
 from tests.api.auth_helpers import token_for
@@ -39,6 +40,7 @@ def admin_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, s
         database=DatabaseSettings(database_url=f"sqlite:///{folder / 'handoff.db'}"),
         storage=StorageSettings(storage_backend="local", storage_dir=folder / "storage"),
         crm=CrmSettings(crm_webhook_secret=SecretStr("schemathesis-secret")),
+        api=ApiSettings(public_docs=True),
     )
     with TestClient(app) as client:
         token = token_for(client, "fuzz-admin", ["admin"])
@@ -50,7 +52,8 @@ def admin_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, s
 
 def operation_labels() -> list[str]:
     schema = schemathesis.openapi.from_asgi(
-        "/openapi.json", create_app(DatabaseSettings(database_url="sqlite://"))
+        "/openapi.json",
+        create_app(DatabaseSettings(database_url="sqlite://"), api=ApiSettings(public_docs=True)),
     )
     operations = [result.ok() for result in schema.get_all_operations()]  # type: ignore[union-attr]
     return [f"{operation.method.upper()} {operation.path}" for operation in operations]
