@@ -22,8 +22,11 @@ from models.orm import User, WebSession
 from review.auth import check_csrf, lookup_session, lookup_token
 from review.errors import Forbidden, LoginThrottled, Unauthenticated
 from review.roles import Permission, allows
+from review.throttle import new_device
 
 COOKIE: Final = "handoff_session"
+# Marks a browser that signed in before (review.throttle): its sign-ins skip throttling others can aim.
+DEVICE_COOKIE: Final = "handoff_device"
 CSRF_HEADER: Final = "X-CSRF-Token"
 CSRF_FIELD: Final = "csrf_token"
 SAFE_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -112,6 +115,29 @@ def set_session_cookie(
         httponly=True,
         samesite="lax",
     )
+
+
+def device_of(request: Request) -> str:
+    """The browser's device cookie, or a new one (review.throttle: known after a successful sign-in)."""
+    supplied = request.cookies.get(DEVICE_COOKIE, "")
+    return supplied if 20 <= len(supplied) <= 128 else new_device()
+
+
+def set_device_cookie(response: Response, device: str, days: int, settings: AuthSettings) -> None:
+    response.set_cookie(
+        DEVICE_COOKIE,
+        device,
+        max_age=days * 24 * 3600,
+        path="/",
+        secure=settings.cookie_secure,
+        httponly=True,
+        samesite="strict",
+    )
+
+
+def client_address(request: Request) -> str:
+    """The peer address (a trusted proxy's X-Forwarded-For has already replaced it: api.security)."""
+    return request.client.host if request.client else "unknown"
 
 
 def clear_session_cookie(response: Response, settings: AuthSettings) -> None:

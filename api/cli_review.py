@@ -15,10 +15,10 @@ import typer
 from rich.table import Table
 from sqlalchemy.orm import Session
 
-from api.cli import app, fail, out, user_errors
+from api.cli import app, err, fail, out, user_errors
 from models.db import DatabaseSettings, make_engine, session_factory, upgrade_database
 from models.orm import Role
-from review.auth import create_token
+from review.auth import create_token, list_tokens
 from review.corrections import export_corrections
 from review.users import create_user, list_users, seed_demo_users
 
@@ -86,11 +86,35 @@ def list_command() -> None:
 def token_command(
     username: Annotated[str, typer.Argument(help="whose token")],
     name: Annotated[str, typer.Option("--name", help="what the token is for, e.g. ci, laptop")],
+    days: Annotated[
+        int | None, typer.Option("--days", min=1, max=3650, help="lifetime (default HANDOFF_TOKEN_DAYS, 90)")
+    ] = None,
 ) -> None:
     """Create an API token for the user and print it once (send it as Authorization: Bearer …)."""
     with user_errors(), database() as session:
-        made = create_token(session, CLI_ACTOR, username, name)
+        made = create_token(session, CLI_ACTOR, username, name, days=days)
     print(made.token)
+    err.print(f"expires {made.view.expires_at:%Y-%m-%d %H:%M} UTC", highlight=False)
+
+
+@users_app.command("tokens")
+def tokens_command(username: Annotated[str, typer.Argument(help="whose tokens")]) -> None:
+    """List a user's API tokens: created, expires, last used, revoked (never the tokens themselves)."""
+    with user_errors(), database() as session:
+        views = list_tokens(session, username)
+    table = Table(title=f"API tokens of {username}")
+    for column in ("id", "name", "created", "expires", "last used", "revoked"):
+        table.add_column(column)
+    for view in views:
+        table.add_row(
+            view.id,
+            view.name,
+            f"{view.created_at:%Y-%m-%d}",
+            f"{view.expires_at:%Y-%m-%d}",
+            f"{view.last_used_at:%Y-%m-%d %H:%M}" if view.last_used_at else "never",
+            f"{view.revoked_at:%Y-%m-%d}" if view.revoked_at else "",
+        )
+    out.print(table)
 
 
 @users_app.command("seed-demo")

@@ -6,7 +6,16 @@ from typing import Any
 from fastapi import APIRouter, Request, Response, status
 from pydantic import BaseModel, Field
 
-from api.auth import COOKIE, AuthSettingsDep, CurrentUser, clear_session_cookie, set_session_cookie
+from api.auth import (
+    COOKIE,
+    AuthSettingsDep,
+    CurrentUser,
+    clear_session_cookie,
+    client_address,
+    device_of,
+    set_device_cookie,
+    set_session_cookie,
+)
 from api.deps import SessionDep
 from review.auth import (
     NewToken,
@@ -44,6 +53,9 @@ class Me(BaseModel):
 
 class TokenRequest(BaseModel):
     name: str = Field(min_length=1, max_length=255)
+    days: int | None = Field(
+        default=None, ge=1, le=3650, description="lifetime in days (default HANDOFF_TOKEN_DAYS, 90)"
+    )
 
 
 def review_settings(request: Request) -> ReviewSettings:
@@ -66,11 +78,19 @@ def sign_in(
     settings: AuthSettingsDep,
 ) -> Me:
     """Sign in: sets the session cookie (Secure, HttpOnly, SameSite=Lax) and returns the CSRF token."""
-    client = request.client.host if request.client else "unknown"
     config = review_settings(request)
-    user = authenticate(session, credentials.username, credentials.password, client, settings=config)
+    device = device_of(request)
+    user = authenticate(
+        session,
+        credentials.username,
+        credentials.password,
+        client_address(request),
+        device=device,
+        settings=config,
+    )
     secret, web_session = create_session(session, user, settings=config)
     set_session_cookie(response, secret, web_session, settings)
+    set_device_cookie(response, device, config.login_device_days, settings)
     return Me(
         username=user.username,
         display_name=user.display_name,
@@ -108,9 +128,10 @@ def me(caller: CurrentUser) -> Me:
 
 
 @router.post("/tokens", status_code=status.HTTP_201_CREATED, responses=AUTH_PROBLEMS)
-def new_token(body: TokenRequest, caller: CurrentUser, session: SessionDep) -> NewToken:
-    """A new API token for the caller; `token` is shown only in this response."""
-    return create_token(session, caller.username, caller.username, body.name)
+def new_token(body: TokenRequest, request: Request, caller: CurrentUser, session: SessionDep) -> NewToken:
+    """A new API token for the caller; `token` is shown only in this response. It expires after `days`."""
+    config = review_settings(request)
+    return create_token(session, caller.username, caller.username, body.name, days=body.days, settings=config)
 
 
 @router.get("/tokens", responses=AUTH_PROBLEMS)

@@ -307,6 +307,7 @@ class ApiToken(Base):
     name: Mapped[str] = mapped_column(String(255))
     token_sha256: Mapped[str] = mapped_column(String(64), unique=True, index=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
     last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
@@ -330,16 +331,23 @@ class WebSession(Base):
 
 
 class LoginAttempt(Base):
-    """One sign-in attempt, kept for throttling by username and client address."""
+    """One sign-in attempt, kept for throttling by username, client address, browser (device) and time."""
 
     __tablename__ = "login_attempts"
-    __table_args__ = (Index(None, "username", "client", "at"),)
+    __table_args__ = (
+        Index(None, "username", "client", "at"),
+        Index(None, "username", "at"),
+        Index(None, "client", "at"),
+        Index(None, "at"),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     username: Mapped[str] = mapped_column(String(255))
     client: Mapped[str] = mapped_column(String(255))
     at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
     success: Mapped[bool] = mapped_column(Boolean)
+    # SHA-256 of the browser's device cookie (review.throttle): a browser that signed in before is known
+    device: Mapped[str | None] = mapped_column(String(64), index=True)
 
 
 class Approval(Base):

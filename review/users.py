@@ -6,8 +6,10 @@ Nothing in handoff ships a default credential: demo users are made only by `hand
 each with a fresh random password.
 """
 
+import os
 import re
 import secrets
+import threading
 from collections.abc import Iterable
 from typing import Final
 
@@ -20,14 +22,20 @@ from models.base import FrozenModel
 from models.orm import Role, User
 from review.audit import USER, record_event
 from review.errors import Conflict, InvalidValue
+from review.settings import ReviewSettings
 
 MIN_PASSWORD: Final = 12
 USERNAME: Final = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 DEMO_USERS: Final = tuple((f"demo-{role.value.replace('_', '-')}", role) for role in Role)
 
-_hasher = PasswordHasher()
+_hasher = PasswordHasher()  # argon2-cffi's defaults: argon2id, RFC 9106 low-memory profile (64 MiB, t=3)
 # Verified against when the username is unknown, so a miss costs as long as a wrong password.
 _DUMMY_HASH: Final = _hasher.hash(secrets.token_urlsafe(16))
+# Each hash holds 64 MiB while it runs: a flood of sign-ins (failed ones included) queues here instead of
+# multiplying memory by the number of request threads.
+_HASH_SLOTS: Final = threading.BoundedSemaphore(
+    ReviewSettings().password_hash_concurrency or max(1, os.cpu_count() or 1)
+)
 
 
 class UserView(FrozenModel):
@@ -43,13 +51,15 @@ class CreatedUser(FrozenModel):
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    with _HASH_SLOTS:
+        return _hasher.hash(password)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     """True when `password` matches; an unknown user (None) is checked against a dummy hash."""
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        with _HASH_SLOTS:
+            return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 

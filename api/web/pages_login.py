@@ -6,7 +6,15 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.responses import Response
 
-from api.auth import COOKIE, AuthSettingsDep, clear_session_cookie, set_session_cookie
+from api.auth import (
+    COOKIE,
+    AuthSettingsDep,
+    clear_session_cookie,
+    client_address,
+    device_of,
+    set_device_cookie,
+    set_session_cookie,
+)
 from api.deps import SessionDep
 from api.web.auth import SignedIn, check_login_token, login_token, set_login_cookie
 from api.web.errors import WebRoute
@@ -51,17 +59,21 @@ def login(
     next: Annotated[str, Form(max_length=2048)] = "/",
 ) -> Response:
     target = _safe_next(next)
-    client = request.client.host if request.client else "unknown"
+    config = request.app.state.review_settings
+    device = device_of(request)
     try:
         check_login_token(request, login_token)
-        user = authenticate(session, username, password, client, settings=request.app.state.review_settings)
+        user = authenticate(
+            session, username, password, client_address(request), device=device, settings=config
+        )
     except LoginThrottled as error:
         return _login_page(request, target, error.detail, 429, **{"Retry-After": str(error.retry_after)})
     except (InvalidCredentials, CsrfFailed) as error:
         return _login_page(request, target, error.detail, error.http_status)
-    secret, web_session = create_session(session, user, settings=request.app.state.review_settings)
+    secret, web_session = create_session(session, user, settings=config)
     response = RedirectResponse(target, status_code=303)
     set_session_cookie(response, secret, web_session, auth_settings)
+    set_device_cookie(response, device, config.login_device_days, auth_settings)
     return response
 
 

@@ -1,12 +1,14 @@
 """Users, sign-in with throttling, sessions, CSRF and API tokens against a real database."""
 
-from datetime import timedelta
+import contextlib
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.orm import ApiToken, LoginAttempt, User, WebSession, utc_now
+from review.audit import USER, list_audit
 from review.auth import (
     authenticate,
     check_csrf,
@@ -21,6 +23,7 @@ from review.auth import (
 )
 from review.errors import Conflict, CsrfFailed, InvalidCredentials, InvalidValue, LoginThrottled, NotFound
 from review.settings import ReviewSettings
+from review.throttle import new_device
 from review.users import DEMO_USERS, create_user, list_users, seed_demo_users
 from tests.review.builders import PASSWORD, add_users
 
@@ -72,24 +75,133 @@ def test_an_inactive_user_cannot_sign_in(session: Session) -> None:
         authenticate(session, "rita", PASSWORD, "c")
 
 
-def test_five_failures_lock_the_username_from_that_client(session: Session) -> None:
+def fail_at(
+    session: Session, username: str, client: str, moment: datetime, device: str | None = None
+) -> None:
+    with pytest.raises(InvalidCredentials):
+        authenticate(session, username, "guess", client, device=device, settings=SETTINGS, now=moment)
+
+
+def test_failures_of_an_account_back_off_exponentially_without_a_fixed_lock_out(session: Session) -> None:
     add_users(session)
     now = utc_now()
-    for minute in range(5):
+    for second in range(5):
+        fail_at(session, "rita", f"10.0.0.{second}", now + timedelta(seconds=second))
+
+    with pytest.raises(LoginThrottled) as first:  # from yet another address: the account is what counts
+        authenticate(
+            session, "rita", PASSWORD, "10.9.9.9", settings=SETTINGS, now=now + timedelta(seconds=4.5)
+        )
+    assert first.value.retry_after == 2  # 2 s after the last failure
+    fail_at(session, "rita", "10.0.0.7", now + timedelta(seconds=7))
+    with pytest.raises(LoginThrottled) as second:
+        authenticate(session, "rita", PASSWORD, "10.9.9.9", settings=SETTINGS, now=now + timedelta(seconds=8))
+    assert second.value.retry_after == 3  # the wait doubled to 4 s, from 7 s
+
+    later = now + timedelta(seconds=12)
+    assert (
+        authenticate(session, "rita", PASSWORD, "10.9.9.9", settings=SETTINGS, now=later).username == "rita"
+    )
+    refused = session.scalars(select(LoginAttempt).where(LoginAttempt.client == "10.9.9.9")).all()
+    assert [attempt.success for attempt in refused] == [True]  # throttled tries are not failures
+
+
+def test_a_browser_that_signed_in_before_is_not_kept_out_by_others_failures(session: Session) -> None:
+    add_users(session)
+    now = utc_now()
+    device = new_device()
+    authenticate(session, "rita", PASSWORD, "10.0.0.1", device=device, settings=SETTINGS, now=now)
+    for second in range(40):  # someone else, from many addresses, aims failures at rita
+        moment = now + timedelta(seconds=1 + second)
+        with contextlib.suppress(LoginThrottled):
+            fail_at(session, "rita", f"10.1.0.{second}", moment)
+
+    with pytest.raises(LoginThrottled):
+        authenticate(
+            session, "rita", PASSWORD, "10.2.0.1", settings=SETTINGS, now=now + timedelta(seconds=42)
+        )
+    owner = authenticate(
+        session,
+        "rita",
+        PASSWORD,
+        "10.2.0.1",
+        device=device,
+        settings=SETTINGS,
+        now=now + timedelta(seconds=42),
+    )
+    assert owner.username == "rita"
+    # a known browser's own failures still back off
+    for second in range(5):
+        fail_at(session, "rita", "10.0.0.1", now + timedelta(seconds=50 + second), device=device)
+    with pytest.raises(LoginThrottled):
+        authenticate(
+            session,
+            "rita",
+            PASSWORD,
+            "10.0.0.1",
+            device=device,
+            settings=SETTINGS,
+            now=now + timedelta(seconds=55),
+        )
+
+
+def test_one_address_cannot_walk_through_the_user_list(session: Session) -> None:
+    add_users(session)
+    now = utc_now()
+    settings = ReviewSettings(login_address_max_failures=10)
+    for second in range(10):
+        with pytest.raises(InvalidCredentials):
+            authenticate(session, f"user{second}", "guess", "10.6.6.6", settings=settings, now=now)
+
+    with pytest.raises(LoginThrottled) as throttled:
+        authenticate(session, "rita", PASSWORD, "10.6.6.6", settings=settings, now=now + timedelta(seconds=1))
+    assert "from this address" in throttled.value.detail
+    assert authenticate(session, "rita", PASSWORD, "10.7.7.7", settings=settings, now=now).username == "rita"
+
+
+def test_password_spraying_from_many_addresses_slows_every_unknown_browser(session: Session) -> None:
+    add_users(session)
+    now = utc_now()
+    device = new_device()
+    settings = ReviewSettings(login_global_failures_per_minute=12)
+    authenticate(session, "alex", PASSWORD, "10.0.0.1", device=device, settings=settings, now=now)
+    for index in range(12):  # one password tried once per user, each from its own address
         with pytest.raises(InvalidCredentials):
             authenticate(
-                session, "rita", "guess", "10.0.0.9", settings=SETTINGS, now=now + timedelta(minutes=minute)
+                session, f"user{index}", "Summer2026!", f"10.3.0.{index}", settings=settings, now=now
             )
 
-    with pytest.raises(LoginThrottled) as locked:
-        authenticate(session, "rita", PASSWORD, "10.0.0.9", settings=SETTINGS, now=now + timedelta(minutes=5))
-
-    assert 0 < locked.value.retry_after <= 15 * 60
-    assert authenticate(session, "rita", PASSWORD, "10.0.0.10", settings=SETTINGS, now=now).username == "rita"
-    later = now + timedelta(minutes=15, seconds=30)
+    with pytest.raises(LoginThrottled) as spraying:
+        authenticate(session, "rita", PASSWORD, "10.4.0.1", settings=settings, now=now + timedelta(seconds=5))
+    assert "across all accounts" in spraying.value.detail and 50 <= spraying.value.retry_after <= 60
+    known = authenticate(session, "alex", PASSWORD, "10.0.0.1", device=device, settings=settings, now=now)
+    assert known.username == "alex"
+    after = now + timedelta(seconds=61)
     assert (
-        authenticate(session, "rita", PASSWORD, "10.0.0.9", settings=SETTINGS, now=later).username == "rita"
+        authenticate(session, "rita", PASSWORD, "10.4.0.1", settings=settings, now=after).username == "rita"
     )
+
+
+def test_throttling_is_audited_once_a_minute(session: Session) -> None:
+    add_users(session)
+    now = utc_now()
+    for _ in range(5):
+        fail_at(session, "rita", "10.0.0.9", now)
+    for tries in range(3):
+        with pytest.raises(LoginThrottled):
+            authenticate(
+                session,
+                "rita",
+                "guess",
+                "10.0.0.9",
+                settings=SETTINGS,
+                now=now + timedelta(seconds=tries / 10),
+            )
+
+    events = list_audit(session, entity_type=USER, entity_id="rita")
+    throttled = [event for event in events if event.action == "login.throttled"]
+    assert len(throttled) == 1 and throttled[0].actor == "anonymous@10.0.0.9"
+    assert throttled[0].after["reason"] == "for this account"
 
 
 def test_a_success_clears_earlier_failures(session: Session) -> None:
