@@ -14,14 +14,13 @@ from review.approval import ApprovalResult, approve
 from review.audit import AuditView, list_audit
 from review.corrections import iter_corrections
 from review.edits import EditResult, accept_field, correct_field, set_not_in_document
-from review.errors import NotFound
 from review.evidence import EvidenceInput
 from review.queue import QueueFilter, QueueItem, list_queue
 from review.records import RecordDetail, record_detail
 from review.resolution import ExceptionOutcome, resolve_exception, waive_exception
 from review.roles import Permission
 from review.settings import ReviewSettings
-from review.versions import load_version
+from review.versions import version_of_document
 
 router = APIRouter(prefix="/api", tags=["review"])
 PROBLEM = {"model": dict[str, Any], "content": {"application/problem+json": {}}}
@@ -97,9 +96,7 @@ def read_record(document_id: str, request: Request, session: SessionDep, caller:
 
 
 def _version_of(session: SessionDep, document_id: str, version_id: str) -> str:
-    if load_version(session, version_id).document_id != document_id:
-        raise NotFound(f"document {document_id} has no record version {version_id}")
-    return version_id
+    return version_of_document(session, document_id, version_id).id
 
 
 @router.post("/records/{document_id}/fields/accept", responses=REVIEW_PROBLEMS)

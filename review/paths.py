@@ -4,11 +4,15 @@ A path is `fields.<name>` (a RecordFields field), `amends_contract_number`, `<li
 of milestones, rate_card, subcontractors or contacts, or `<list>[<i>]` for deliverables, assumptions or
 out_of_scope. Indexes are 0-based, as in the record's JSON. A new value is validated and normalised by the
 FieldValue type of its place (e.g. `FieldValue[Money]` turns "1250.5" into 1250.5, `FieldValue[date]` needs
-an ISO date) and the whole record is validated again before it is stored.
+an ISO date) and the whole record is validated again before it is stored. Values a person sets are also
+bounded (`out_of_bounds`): amounts up to 10^12 with 2 decimals, dates 1900–2100.
 """
 
+import math
 import re
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from typing import Any, Final
 
 from pydantic import BaseModel, ValidationError
@@ -17,6 +21,9 @@ from models.record import LIST_ITEM_TYPES, FieldValue, HandoffRecord, RecordFiel
 from review.errors import InvalidValue, NotFound
 
 TEXT_LISTS: Final = ("deliverables", "assumptions", "out_of_scope")
+MAX_AMOUNT: Final = 10**12
+FIRST_YEAR: Final = 1900
+LAST_YEAR: Final = 2100
 _PATH = re.compile(r"^(?P<list>[a-z_]+)\[(?P<index>\d{1,4})\](?:\.(?P<name>[a-z_]+))?$")
 
 
@@ -80,8 +87,36 @@ def checked_value(path: FieldPath, value: Any, evidence: list[dict[str, Any]]) -
     except ValidationError as error:
         reasons = "; ".join(detail["msg"] for detail in error.errors())
         raise InvalidValue(f"{value!r} is not a valid value for {path.text}: {reasons}") from error
+    problem = out_of_bounds(getattr(checked, "value", None))
+    if problem:
+        raise InvalidValue(f"{value!r} is not a valid value for {path.text}: {problem}")
     dumped: dict[str, Any] = checked.model_dump(mode="json")
     return dumped
+
+
+def out_of_bounds(value: Any) -> str | None:
+    """Why a value a person typed is outside what a contract can hold (None: it is inside).
+
+    Amounts: finite, at most MAX_AMOUNT (10^12) in size and 2 decimals; counts (days): at most
+    MAX_AMOUNT; dates: years FIRST_YEAR to LAST_YEAR.
+    """
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            return "an amount must be a finite number"
+        if abs(value) > MAX_AMOUNT:
+            return f"an amount is at most {MAX_AMOUNT:,}"
+        exponent = value.normalize().as_tuple().exponent
+        if isinstance(exponent, int) and exponent < -2:
+            return "an amount has at most 2 decimals"
+    elif isinstance(value, int) and not isinstance(value, bool):
+        if abs(value) > MAX_AMOUNT:
+            return f"a number here is at most {MAX_AMOUNT:,}"
+    elif isinstance(value, float):
+        if not math.isfinite(value) or abs(value) > MAX_AMOUNT:
+            return f"a number here is finite and at most {MAX_AMOUNT:,}"
+    elif isinstance(value, date) and not FIRST_YEAR <= value.year <= LAST_YEAR:
+        return f"a date is between {FIRST_YEAR} and {LAST_YEAR}"
+    return None
 
 
 def replaced(record: dict[str, Any], path: FieldPath, new: dict[str, Any]) -> dict[str, Any]:

@@ -32,6 +32,24 @@ def load_version(session: Session, version_id: str) -> RecordVersion:
     return version
 
 
+def version_of_document(session: Session, document_id: str, version_id: str) -> RecordVersion:
+    """The record version `version_id` if it belongs to document `document_id`; NotFound otherwise (an id
+    from another document in a document's URL is refused, not acted on)."""
+    version = session.get(RecordVersion, version_id)
+    if version is None or version.document_id != document_id:
+        raise NotFound(f"document {document_id} has no record version {version_id}")
+    return version
+
+
+def exception_of_document(session: Session, document_id: str, exception_id: str) -> ExceptionRow:
+    """The exception `exception_id` if it was raised on a version of document `document_id`; else NotFound."""
+    row = session.get(ExceptionRow, exception_id)
+    version = session.get(RecordVersion, row.record_version_id) if row is not None else None
+    if row is None or version is None or version.document_id != document_id:
+        raise NotFound(f"document {document_id} has no exception {exception_id}")
+    return row
+
+
 def latest_version(session: Session, document_id: str) -> RecordVersion | None:
     return session.scalar(
         select(RecordVersion)

@@ -27,7 +27,7 @@ from review.records import record_detail
 from review.resolution import resolve_exception, waive_exception
 from review.roles import Permission
 from review.settings import ReviewSettings
-from review.versions import latest_version
+from review.versions import exception_of_document, latest_version, version_of_document
 from triage.policy import load_policy
 
 router = APIRouter(include_in_schema=False, route_class=WebRoute)
@@ -129,6 +129,7 @@ async def field_action(
     value: Annotated[str | None, Form(max_length=2000)] = None,
 ) -> HTMLResponse:
     def run() -> str:
+        version_of_document(session, document_id, version_id)
         if action == "accept":
             accept_field(session, user.username, version_id, path)
             return f"{path} accepted."
@@ -157,6 +158,7 @@ async def exception_action(
     reason: Annotated[str, Form(max_length=2000)] = "",
 ) -> HTMLResponse:
     def run() -> str:
+        exception_of_document(session, document_id, exception_id)
         close = resolve_exception if outcome == "resolved" else waive_exception
         result = close(session, user.username, exception_id, reason)
         return f"{result.code} {result.status.value}."
@@ -178,6 +180,7 @@ async def approve_action(
     review_settings = request.app.state.review_settings
 
     def run() -> str:
+        version_of_document(session, document_id, version_id)
         result = approve(
             session, user.username, version_id, settings=review_settings, on_approved=on_approved
         )

@@ -71,7 +71,13 @@ def test_migrations_ship_inside_the_models_package() -> None:
     script = ScriptDirectory.from_config(alembic_config())
 
     assert Path(script.dir) == Path(models.__file__).parent / "migrations"
-    assert [revision.revision for revision in script.walk_revisions()] == ["0005", "0004", "0003", "0002", "0001"]
+    assert [revision.revision for revision in script.walk_revisions()] == [
+        "0005",
+        "0004",
+        "0003",
+        "0002",
+        "0001",
+    ]
 
 
 def test_sqlite_database_folder_is_created(tmp_path: Path) -> None:

@@ -94,9 +94,9 @@ def test_failures_of_an_account_back_off_exponentially_without_a_fixed_lock_out(
         )
     assert first.value.retry_after == 2  # 2 s after the last failure
     fail_at(session, "rita", "10.0.0.7", now + timedelta(seconds=7))
-    with pytest.raises(LoginThrottled) as second:
+    with pytest.raises(LoginThrottled) as doubled:
         authenticate(session, "rita", PASSWORD, "10.9.9.9", settings=SETTINGS, now=now + timedelta(seconds=8))
-    assert second.value.retry_after == 3  # the wait doubled to 4 s, from 7 s
+    assert doubled.value.retry_after == 3  # the wait doubled to 4 s, from 7 s
 
     later = now + timedelta(seconds=12)
     assert (
