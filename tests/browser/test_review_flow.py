@@ -23,7 +23,8 @@ def upload_sow(page: Page, live_app: LiveApp, tmp_path: Path, seed: int) -> str:
     page.goto(f"{live_app.url}/upload")
     page.set_input_files("#files", str(sow))
     page.click("#upload-form button.primary")
-    expect(page.locator('#uploads [data-status="ready_for_review"]')).to_be_visible()  # polled by HTMX
+    # polled by HTMX; the server's first document also loads the extraction models (seconds on a cold start)
+    expect(page.locator('#uploads [data-status="ready_for_review"]')).to_be_visible(timeout=60_000)
     link = page.locator("#uploads a:text('open')")
     href = link.get_attribute("href")
     assert href is not None
@@ -48,6 +49,11 @@ def resolve_open_exceptions(page: Page) -> None:
 def review_and_correct(reviewer: Page, live_app: LiveApp, document_url: str) -> None:
     """The reviewer opens the document from the queue, sees the evidence, corrects a field, resolves the
     exceptions; the review page is saved as a screenshot on the way."""
+    refused: list[str] = []  # what the page's Content-Security-Policy blocked (inline script, eval, styles)
+    reviewer.on(
+        "console",
+        lambda message: refused.append(message.text) if "Content Security" in message.text else None,
+    )
     sign_in(reviewer, live_app, "rita")
     reviewer.goto(live_app.url)
     reviewer.click(f"#queue a[href='{document_url.removeprefix(live_app.url)}']")
@@ -65,6 +71,7 @@ def review_and_correct(reviewer: Page, live_app: LiveApp, document_url: str) -> 
     expect(reviewer.locator("#exceptions")).to_contain_text("UNSIGNED")
     resolve_open_exceptions(reviewer)
     assert reviewer.locator("#approve").count() == 0  # a reviewer cannot approve their own edit, or any
+    assert refused == []
 
 
 def test_upload_review_correct_and_approve_by_a_second_person(
