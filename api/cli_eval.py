@@ -12,6 +12,7 @@ from evals.reporting import CORPUS, RESULTS_DIRECTORY
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 BENCH_SCRIPT = REPOSITORY / "benchmarks" / "bench.py"
+LOGIN_FLOOD_SCRIPT = REPOSITORY / "benchmarks" / "login_flood.py"
 EvalName = Literal["extraction", "triage", "check", "e2e", "generalisation", "all"]
 
 
@@ -40,11 +41,16 @@ def eval_command(
 @app.command("bench")
 def bench_command(
     quick: Annotated[bool, typer.Option(help="fewer documents and no 200-page document")] = False,
+    login_flood: Annotated[
+        bool, typer.Option("--login-flood", help="server memory under 200 concurrent failed sign-ins instead")
+    ] = False,
 ) -> None:
-    """Parse / extract / check throughput and peak memory against pypdf and unstructured."""
-    if not BENCH_SCRIPT.is_file():
-        raise fail(f"{BENCH_SCRIPT} is not there: `handoff bench` runs from a source checkout")
-    command = [sys.executable, str(BENCH_SCRIPT), *(["--quick"] if quick else [])]
+    """Parse / extract / check throughput and peak memory against pypdf and unstructured (or, with
+    --login-flood, the server's memory under a flood of failed sign-ins)."""
+    script = LOGIN_FLOOD_SCRIPT if login_flood else BENCH_SCRIPT
+    if not script.is_file():
+        raise fail(f"{script} is not there: `handoff bench` runs from a source checkout")
+    command = [sys.executable, str(script), *(["--quick"] if quick and not login_flood else [])]
     completed = subprocess.run(command, cwd=REPOSITORY, check=False)
     if completed.returncode:
         raise typer.Exit(completed.returncode)
