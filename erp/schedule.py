@@ -3,7 +3,9 @@
 - milestone: one line per milestone (name, amount, due date);
 - time_and_materials: an invoice plan, one invoice per period of the invoice frequency (monthly unless
   stated) from start to end, billed on actuals against the rate card, up to the cap (not_to_exceed);
-- retainer: one fee per month of the term: the rate card's monthly rate, else the total ÷ months;
+- retainer: one fee per calendar month of the term (an end on the start's day of the month is the
+  anniversary, not an extra day-long month): the rate card's monthly rate, else the total ÷ months; a last
+  month cut short is prorated by its days;
 - fixed_fee: the total in equal instalments per invoice frequency (upfront or unstated: one invoice at
   the start; upon_milestone: the milestones);
 - mixed: the milestones (the fixed part) and the T&M invoice plan.
@@ -55,6 +57,14 @@ def split(total: Decimal, parts: int) -> list[Decimal]:
     """`parts` amounts to the cent that add up to `total` exactly (the last one takes the remainder)."""
     share = (total / parts).quantize(CENT, rounding=ROUND_DOWN)
     return [share] * (parts - 1) + [total - share * (parts - 1)]
+
+
+def weighted_split(total: Decimal, weights: list[Decimal]) -> list[Decimal]:
+    """Amounts to the cent in proportion to `weights` that add up to `total` exactly: equal weights get
+    equal amounts, and the last amount takes the rounding remainder."""
+    whole = sum(weights, Decimal(0))
+    amounts = [(total * weight / whole).quantize(CENT, rounding=ROUND_DOWN) for weight in weights[:-1]]
+    return [*amounts, total - sum(amounts, Decimal(0))]
 
 
 def build_schedule(record: HandoffRecord) -> BillingSchedule:
@@ -116,9 +126,31 @@ def time_and_materials_lines(record: HandoffRecord) -> list[ScheduleLine]:
     ]
 
 
+def retainer_months(start: date, end: date) -> list[tuple[date, date, Decimal]]:
+    """The calendar months of a retainer's term as (first day, last day, share of a full month).
+
+    Months run from the start's day of the month (a start on the 31st keeps month ends). An end date on the
+    start's day of the month is the anniversary that closes the term ("1 May to 1 November" is six months),
+    not a one-day seventh month. A last month cut short is prorated by its days (RETAINER_PRORATION).
+    """
+    months: list[tuple[date, date, Decimal]] = []
+    for index, (first, last) in enumerate(periods(start, end, InvoiceFrequency.monthly)):
+        full_end = add_months(start, index + 1) - timedelta(days=1)
+        if last == full_end:
+            months.append((first, last, Decimal(1)))
+        elif first == last and months and end.day == start.day:
+            break  # the anniversary day itself
+        else:
+            days = Decimal((last - first).days + 1)
+            months.append((first, last, days / Decimal((full_end - first).days + 1)))
+    return months
+
+
 def retainer_lines(record: HandoffRecord) -> list[ScheduleLine]:
+    """One fee per calendar month of the term: the rate card's monthly fee, else the total spread over the
+    term's months; a partial last month pays its share of a month (by days). Cents add up to the total."""
     start, end = _term(record, "retainer")
-    months = periods(start, end, InvoiceFrequency.monthly)
+    months = retainer_months(start, end)
     monthly = next(
         (
             item.rate.value
@@ -127,20 +159,26 @@ def retainer_lines(record: HandoffRecord) -> list[ScheduleLine]:
         ),
         None,
     )
-    total = record.fields.total_contract_value.value
-    if monthly is None and total is None:
-        raise UnpostableRecord("a retainer needs a monthly fee in the rate card or a total contract value")
-    fees = [monthly] * len(months) if monthly is not None else split(_required(total), len(months))
+    shares = [share for _, _, share in months]
+    if monthly is not None:
+        fees = [(monthly * share).quantize(CENT) for share in shares]
+    else:
+        total = record.fields.total_contract_value.value
+        if total is None:
+            raise UnpostableRecord(
+                "a retainer needs a monthly fee in the rate card or a total contract value"
+            )
+        fees = weighted_split(total, shares)
     return [
         ScheduleLine(
             kind="retainer_fee",
-            description=f"Retainer {first:%B %Y}",
+            description=f"Retainer {first:%B %Y}" + ("" if share == 1 else f" ({first:%d %b}–{last:%d %b})"),
             amount=fee,
             due_date=first,
             period_start=first,
             period_end=last,
         )
-        for (first, last), fee in zip(months, fees, strict=True)
+        for (first, last, share), fee in zip(months, fees, strict=True)
     ]
 
 

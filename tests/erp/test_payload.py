@@ -95,6 +95,59 @@ def test_a_retainer_without_a_monthly_rate_splits_the_total_to_the_cent() -> Non
     assert amounts == [Decimal("333.33"), Decimal("333.33"), Decimal("333.34")]
 
 
+def retainer_fees(start: str, end: str, **values: Any) -> list[tuple[date, date, Decimal | None]]:
+    schedule = build_schedule(record(billing_model="retainer", start_date=start, end_date=end, **values))
+    lines = [(line.period_start, line.period_end, line.amount) for line in schedule.lines]
+    assert all(first is not None and last is not None for first, last, _ in lines)
+    return lines  # type: ignore[return-value]
+
+
+def test_a_retainer_to_the_anniversary_is_six_months_not_seven() -> None:
+    lines = retainer_fees("2019-05-01", "2019-11-01", total_contract_value=108000.0)
+
+    assert [amount for _, _, amount in lines] == [Decimal("18000.00")] * 6
+    assert (lines[0][0], lines[-1][1]) == (date(2019, 5, 1), date(2019, 10, 31))
+    assert retainer_fees("2019-05-01", "2019-10-31", total_contract_value=108000.0) == lines
+
+
+def test_a_retainer_starting_on_the_31st_keeps_month_ends_in_a_leap_year() -> None:
+    lines = retainer_fees("2024-01-31", "2024-07-31", rate_card=(rate("Retainer", "5000", "month"),))
+
+    assert [amount for _, _, amount in lines] == [Decimal("5000.00")] * 6
+    assert [(first, last) for first, last, _ in lines][:3] == [
+        (date(2024, 1, 31), date(2024, 2, 28)),
+        (date(2024, 2, 29), date(2024, 3, 30)),
+        (date(2024, 3, 31), date(2024, 4, 29)),
+    ]
+
+
+def test_a_partial_last_month_is_prorated_by_its_days() -> None:
+    monthly = retainer_fees("2026-01-01", "2026-03-15", rate_card=(rate("Retainer", "10000", "month"),))
+    assert [amount for _, _, amount in monthly] == [
+        Decimal("10000.00"),
+        Decimal("10000.00"),
+        Decimal("4838.71"),
+    ]
+
+    leap = retainer_fees("2024-01-01", "2024-02-14", rate_card=(rate("Retainer", "2900", "month"),))
+    assert [amount for _, _, amount in leap] == [Decimal("2900.00"), Decimal("1400.00")]  # 14 of 29 days
+
+    # a total over 2 + 15/31 months: 25,000 x 31/77 = 10,064.935… a month, the remainder last
+    spread = retainer_fees("2026-01-01", "2026-03-15", total_contract_value=25000.0)
+    assert [amount for _, _, amount in spread] == [
+        Decimal("10064.93"),
+        Decimal("10064.93"),
+        Decimal("4870.14"),
+    ]
+
+
+def test_retainer_cents_add_up_to_the_total_exactly() -> None:
+    lines = retainer_fees("2026-01-01", "2026-07-31", total_contract_value=100000.0)
+
+    assert [amount for _, _, amount in lines] == [Decimal("14285.71")] * 6 + [Decimal("14285.74")]
+    assert sum(amount for _, _, amount in lines if amount is not None) == Decimal("100000")
+
+
 @pytest.mark.parametrize(
     ("frequency", "count"), [("quarterly", 2), ("monthly", 6), ("upfront", 1), (None, 1)]
 )
