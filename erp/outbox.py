@@ -11,6 +11,10 @@ Outcomes: sent (erp_reference set, the document `posted`); a transient error (5x
 project not yet posted) → failed with next_attempt_at = now + backoff (doubling, capped) and the document
 back to `approved` (the document is `posting` only while a claim is being posted), or dead after
 `erp_max_attempts`; a permanent error (4xx, unpostable record, not approved) → dead at once with the message.
+
+Postings are a state machine: pending/failed → sent | failed | dead, never out of sent. A document's status
+follows only the posting of its current approved version (`_set_documents`), and a superseded version is
+never posted, so no retry, late worker or replay moves a document backwards.
 """
 
 from collections.abc import Sequence
@@ -123,10 +127,11 @@ def _post_claimed(sessions: sessionmaker[Session], erp: Erp, settings: ErpSettin
 
 
 def load_posting(session: Session, entry: OutboxEntry) -> Posting:
-    """The posting of an outbox row, built from its frozen approved record version."""
+    """The posting of an outbox row, built from its frozen approved record version. A version that a
+    newer approved version has superseded is not posted: the newer version's own posting replaces it."""
     version = entry.record_version
-    if version.approved_at is None or version.status == RecordStatus.draft.value:
-        raise NotApproved(f"record version {version.id} is {version.status}, not approved")
+    if version.approved_at is None or version.status != RecordStatus.approved.value:
+        raise NotApproved(f"record version {version.id} is {version.status}, not the approved version")
     record = HandoffRecord.model_validate(version.record)
     if entry.payload.get("kind") != "amendment":
         return project_posting(version.id, record)
@@ -155,7 +160,7 @@ def base_project_id(session: Session, change_order: HandoffRecord, document_id: 
 
 def _sent(session: Session, entry_id: str, receipt: ErpReceipt) -> Outcome:
     now = utc_now()
-    session.execute(
+    recorded = session.execute(
         update(OutboxEntry)
         .where(OutboxEntry.id == entry_id, OutboxEntry.status != OutboxStatus.sent.value)
         .values(
@@ -167,7 +172,8 @@ def _sent(session: Session, entry_id: str, receipt: ErpReceipt) -> Outcome:
             erp_response=receipt.model_dump(mode="json"),
         )
     )
-    _set_documents(session, [entry_id], DocumentStatus.posted)
+    if getattr(recorded, "rowcount", 0) == 1:
+        _set_documents(session, [entry_id], DocumentStatus.posted)
     session.commit()
     return Outcome.sent
 
@@ -183,19 +189,23 @@ def _failed(
         values["status"] = OutboxStatus.dead.value
     else:
         values |= {"status": OutboxStatus.failed.value, "next_attempt_at": now + timedelta(seconds=delay)}
-    session.execute(
+    recorded = session.execute(
         update(OutboxEntry)
         .where(OutboxEntry.id == entry_id, OutboxEntry.status.in_(DUE_STATUSES))
         .values(**values)
     )
+    if getattr(recorded, "rowcount", 0) != 1:
+        # Another worker finished this posting first (its claim had expired): its outcome stands.
+        session.rollback()
+        return Outcome.skipped
     if dead:
         _set_documents(session, [entry_id], DocumentStatus.failed, error=str(error))
-    else:
-        # Waiting for its next try: approved, not posting (the posting row holds the error).
-        _set_documents(session, [entry_id], DocumentStatus.approved)
         record_event(
             session, SYSTEM, "posting.dead", (POSTING, entry_id), after={"error": str(error)}, at=now
         )
+    else:
+        # Waiting for its next try: approved, not posting (the posting row holds the error).
+        _set_documents(session, [entry_id], DocumentStatus.approved)
     session.commit()
     return Outcome.dead if dead else Outcome.retry
 
@@ -203,12 +213,15 @@ def _failed(
 def _set_documents(
     session: Session, entry_ids: Sequence[str], status: DocumentStatus, error: str | None = None
 ) -> None:
+    """Move the documents of these postings to `status`, only where the posting is of the document's
+    current approved version: an old version's posting (superseded, replayed, or finished late by a worker
+    whose claim had expired) never moves its document, so nothing sends a posted document backwards."""
     if not entry_ids:
         return
     documents = (
         select(RecordVersion.document_id)
         .join(OutboxEntry, OutboxEntry.record_version_id == RecordVersion.id)
-        .where(OutboxEntry.id.in_(entry_ids))
+        .where(OutboxEntry.id.in_(entry_ids), RecordVersion.status == RecordStatus.approved.value)
     )
     failed = status is DocumentStatus.failed
     session.execute(

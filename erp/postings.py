@@ -99,6 +99,19 @@ def replay(session: Session, actor: str, entry_id: str) -> PostingView:
         raise PostingNotFound(f"no ERP posting {entry_id}")
     if entry.status not in REPLAYABLE:
         raise NotReplayable(f"posting {entry_id} is {entry.status}; only a dead posting is replayed")
+    version = entry.record_version
+    if version.status != RecordStatus.approved.value:
+        current = session.scalar(
+            select(RecordVersion.version).where(
+                RecordVersion.document_id == version.document_id,
+                RecordVersion.status == RecordStatus.approved.value,
+            )
+        )
+        newer = f"version {current} is the approved one" if current else "no version is approved now"
+        raise NotReplayable(
+            f"posting {entry_id} is of record version {version.version}, which is {version.status} "
+            f"({newer}); replaying it would post an outdated record"
+        )
     now = utc_now()
     before = {"status": entry.status, "attempts": entry.attempts, "last_error": entry.last_error}
     entry.status, entry.attempts, entry.next_attempt_at, entry.claimed_until = "pending", 0, now, None
