@@ -21,6 +21,7 @@ from api.routes_session import router as session_router
 from api.security import BodyLimitMiddleware, SecurityHeadersMiddleware, trusted_proxy_headers
 from api.settings import ApiSettings, AuthSettings
 from api.web import router as web_router
+from erp.readiness import needs_of
 from intake.settings import IntakeSettings, StorageSettings
 from intake.storage import make_storage
 from models.db import DatabaseSettings, make_engine, session_factory, upgrade_database
@@ -66,6 +67,8 @@ def create_app(
     app.state.api_settings = api
     # Called with the OutboxEntry id after an approval commits: queues the ERP posting task.
     app.state.on_approved = queue_posting
+    # What the ERP still needs of a record: shown on the review page, and approval waits for it.
+    app.state.readiness = needs_of
     install_problem_handlers(app)
     install_auth(app)
     app.include_router(documents_router)

@@ -142,7 +142,12 @@ def approve_record(
     version_id = _version_of(session, document_id, body.version_id)
     on_approved: Callable[[str], None] | None = getattr(request.app.state, "on_approved", None)
     return approve(
-        session, caller.username, version_id, settings=review_settings(request), on_approved=on_approved
+        session,
+        caller.username,
+        version_id,
+        settings=review_settings(request),
+        on_approved=on_approved,
+        readiness=getattr(request.app.state, "readiness", None),
     )
 
 

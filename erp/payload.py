@@ -5,6 +5,7 @@ A change order posts as an amendment of the ERP project its base record was post
 
 from erp.errors import UnpostableRecord
 from erp.models import AmendmentPosting, ProjectPosting, ProjectShell
+from erp.readiness import require_ready
 from erp.schedule import build_schedule
 from models.record import HandoffRecord
 
@@ -39,6 +40,7 @@ def project_shell(record: HandoffRecord) -> ProjectShell:
 
 
 def project_posting(record_version_id: str, record: HandoffRecord) -> ProjectPosting:
+    require_ready(record)
     return ProjectPosting(
         record_version_id=record_version_id, project=project_shell(record), schedule=build_schedule(record)
     )
@@ -47,6 +49,7 @@ def project_posting(record_version_id: str, record: HandoffRecord) -> ProjectPos
 def amendment_posting(
     record_version_id: str, record: HandoffRecord, base_project_id: str
 ) -> AmendmentPosting:
+    require_ready(record)
     return AmendmentPosting(
         record_version_id=record_version_id,
         base_project_id=base_project_id,

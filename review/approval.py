@@ -7,7 +7,8 @@ Rules (each enforced here, for admins too):
   (review.versions.editors): an editor's approval is recorded but cannot be the only one;
 - `required` is 2 when the record's total_contract_value is above ReviewSettings.review_two_approvers_above
   (compared in the record's own currency) or unknown, else 1;
-- refused (Blocked, 409) while a blocker exception of the version is open;
+- refused (Blocked, 409) while a blocker exception of the version is open, and (NotReady, 409) while the
+  ERP's declared needs (erp.readiness, passed in as `readiness`) are unmet;
 - the caller names the version it saw: a newer version, or one already approved → Conflict (409).
 
 On the last required approval, one transaction marks the version approved (and the document's previously
@@ -18,9 +19,10 @@ stays for the ERP relay to pick up.
 """
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -44,7 +46,7 @@ from models.orm import (
 )
 from models.record import DocumentType
 from review.audit import DOCUMENT, record_event
-from review.errors import Blocked, Conflict, FourEyes
+from review.errors import Blocked, Conflict, FourEyes, NotReady
 from review.roles import Permission, require
 from review.settings import ReviewSettings
 from review.versions import approvers, editors, load_version, require_draft, require_latest
@@ -72,6 +74,11 @@ def required_approvals(record: dict[str, object], settings: ReviewSettings) -> i
     return 2 if Decimal(str(total)) > settings.review_two_approvers_above else 1
 
 
+# What the ERP still needs of a record (its JSON): (field path, message) pairs; empty when it can be posted.
+# The ERP stage declares it (erp.readiness.needs_of); the app passes it in, as review comes before erp.
+Readiness = Callable[[dict[str, Any]], Sequence[tuple[str, str]]]
+
+
 def approve(
     session: Session,
     actor: str,
@@ -79,13 +86,18 @@ def approve(
     *,
     settings: ReviewSettings | None = None,
     on_approved: Callable[[str], None] | None = None,
+    readiness: Readiness | None = None,
 ) -> ApprovalResult:
-    """`actor` approves the record version they saw (`version_id`); see the module doc for the rules."""
+    """`actor` approves the record version they saw (`version_id`); see the module doc for the rules.
+    With `readiness`, a record the ERP could not take is refused (NotReady) before anyone approves it."""
     require(session, actor, Permission.approve)
     version = _locked(session, version_id)
     document = session.get(Document, version.document_id)
     assert document is not None
     _check_may_approve(session, actor, version, document)
+    needs = readiness(version.record) if readiness is not None else ()
+    if needs:
+        raise NotReady("the ERP needs: " + "; ".join(message for _, message in needs))
     now = utc_now()
     given = [*approvers(session, version), actor]
     session.add(Approval(record_version_id=version.id, approver=actor, at=now))

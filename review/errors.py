@@ -69,6 +69,12 @@ class Blocked(ReviewError):
     title = "A blocker exception is still open"
 
 
+class NotReady(ReviewError):
+    code = "erp_not_ready"
+    http_status = 409
+    title = "The ERP cannot take this record yet"
+
+
 class InvalidValue(ReviewError):
     code = "invalid_value"
     http_status = 422

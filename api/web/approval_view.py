@@ -1,9 +1,11 @@
 """Why the approve button is disabled, for the person looking at it.
 
-This only explains; review.approval.approve enforces the same rules (four-eyes, own upload, open blockers)
-when the button is pressed, and its refusal is shown if the explanation was ever out of date.
+This only explains; review.approval.approve enforces the same rules (four-eyes, own upload, open blockers,
+what the ERP still needs) when the button is pressed, and its refusal is shown if the explanation was ever
+out of date.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from api.web.auth import WebUser
@@ -21,7 +23,9 @@ class ApprovalState:
     notes: list[str] = field(default_factory=list)
 
 
-def approval_state(detail: RecordDetail, user: WebUser) -> ApprovalState | None:
+def approval_state(
+    detail: RecordDetail, user: WebUser, erp_needs: Sequence[tuple[str, str]] = ()
+) -> ApprovalState | None:
     """None for someone who may not approve at all (the button is not shown), else the button's state."""
     if not user.can(Permission.approve) or detail.version.status != RecordStatus.draft.value:
         return None
@@ -38,6 +42,9 @@ def approval_state(detail: RecordDetail, user: WebUser) -> ApprovalState | None:
     )
     if blockers:
         reasons.append(f"Open blocker exception: {', '.join(blockers)}. Resolve or waive it first.")
+    if erp_needs:
+        needs = "; ".join(message for _, message in erp_needs)
+        reasons.append(f"The ERP cannot take this record yet: {needs}. Correct the fields marked above.")
     notes: list[str] = []
     if user.username in detail.editors:
         notes.append(

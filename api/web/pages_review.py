@@ -20,7 +20,7 @@ from intake.service import get_document
 from intake.settings import IntakeSettings
 from intake.storage import Storage
 from models.errors import HandoffError
-from review.approval import approve
+from review.approval import Readiness, approve
 from review.audit import DOCUMENT, list_audit
 from review.edits import accept_field, correct_field, set_not_in_document
 from review.records import record_detail
@@ -43,15 +43,16 @@ def low_confidence_threshold() -> float:
 def _context(
     session: Session,
     storage: Storage,
-    settings: tuple[IntakeSettings, ReviewSettings],
+    settings: tuple[IntakeSettings, ReviewSettings, Readiness],
     document_id: str,
     user: WebUser,
 ) -> dict[str, Any]:
-    intake_settings, review_settings = settings
+    intake_settings, review_settings, readiness = settings
     document = get_document(session, document_id)
     view = review_view(storage, document, intake_settings, low_confidence_threshold())
-    has_record = latest_version(session, document_id) is not None
-    detail = record_detail(session, document_id, settings=review_settings) if has_record else None
+    latest = latest_version(session, document_id)
+    detail = record_detail(session, document_id, settings=review_settings) if latest is not None else None
+    needs = list(readiness(latest.record)) if latest is not None and latest.status == "draft" else []
     audit = list_audit(session, entity_type=DOCUMENT, entity_id=document_id)
     return {
         "view": view,
@@ -59,7 +60,8 @@ def _context(
         "detail": detail,
         "exceptions": detail.exceptions if detail else (),
         "field_reviews": {item.field: item for item in detail.field_reviews} if detail else {},
-        "approval": approval_state(detail, user) if detail else None,
+        "approval": approval_state(detail, user, needs) if detail else None,
+        "erp_needs": dict(needs),
         "postings": list_postings(session, document_id=document_id),
         "audit": audit if user.can(Permission.read_audit) else None,
         "threshold": low_confidence_threshold(),
@@ -79,8 +81,8 @@ async def review_response(
     outcome: tuple[str | None, str | None, int] = (None, None, 200),
 ) -> HTMLResponse:
     notice, error, status_code = outcome
-    both = (settings, request.app.state.review_settings)
-    context = await run_in_threadpool(_context, session, storage, both, document_id, user)
+    configured = (settings, request.app.state.review_settings, request.app.state.readiness)
+    context = await run_in_threadpool(_context, session, storage, configured, document_id, user)
     return render(request, "review.html", context | {"notice": notice, "error": error}, status_code)
 
 
@@ -182,7 +184,12 @@ async def approve_action(
     def run() -> str:
         version_of_document(session, document_id, version_id)
         result = approve(
-            session, user.username, version_id, settings=review_settings, on_approved=on_approved
+            session,
+            user.username,
+            version_id,
+            settings=review_settings,
+            on_approved=on_approved,
+            readiness=request.app.state.readiness,
         )
         if result.approved:
             return f"Record version {result.version} approved by {', '.join(result.approvers)}."

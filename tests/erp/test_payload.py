@@ -194,7 +194,7 @@ def test_mixed_billing_posts_the_fixed_milestones_and_the_tm_plan() -> None:
         ({"billing_model": None}, "billing model"),
         ({"client_name": None}, "client"),
         ({"currency": None}, "currency"),
-        ({"billing_model": "time_and_materials", "end_date": None}, "start and end dates"),
+        ({"billing_model": "time_and_materials", "end_date": None}, "needs the end date"),
         ({"billing_model": "fixed_fee", "total_contract_value": None}, "total contract value"),
         ({"billing_model": "retainer", "total_contract_value": None}, "monthly fee"),
     ],

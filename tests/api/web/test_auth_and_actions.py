@@ -158,3 +158,35 @@ def test_own_upload_cannot_be_approved(client: TestClient) -> None:
     document_id = re.search(r"/documents/([0-9a-f-]{36})/status", page.text).group(1)  # type: ignore[union-attr]
     review = client.get(f"/documents/{document_id}").text
     assert "You uploaded this document" in review and re.search(r'id="approve"\s*disabled', review)
+
+
+def test_what_the_erp_needs_is_shown_at_the_field_and_holds_approval(client: TestClient) -> None:
+    one_approver(client)
+    document_id = checked_sow(client)
+    csrf = sign_in(client, "rita")
+    version = VERSION.search(client.get(f"/documents/{document_id}").text).group(1)  # type: ignore[union-attr]
+    for path in ("fields.project_name", "fields.contract_number"):
+        data = {"csrf_token": csrf, "version_id": version, "path": path}
+        client.post(f"/documents/{document_id}/fields/absent", data=data)
+    resolve_all(client, csrf, document_id)
+
+    csrf = sign_in(client, "alex")
+    page = client.get(f"/documents/{document_id}").text
+    row = re.search(r'data-field="fields.project_name".*?</tr>', page, re.DOTALL)
+    assert row and "the ERP needs a project name" in row.group(0)
+    assert "The ERP cannot take this record yet" in page and re.search(r'id="approve"\s*disabled', page)
+    refused = client.post(
+        f"/documents/{document_id}/approve", data={"csrf_token": csrf, "version_id": version}
+    )
+    assert refused.status_code == 409 and "erp_not_ready" in refused.text
+
+    data = {
+        "csrf_token": csrf,
+        "version_id": version,
+        "path": "fields.project_name",
+        "value": "Data Platform",
+    }
+    client.post(f"/documents/{document_id}/fields/correct", data=data)
+    csrf = sign_in(client, "bea")
+    final = client.post(f"/documents/{document_id}/approve", data={"csrf_token": csrf, "version_id": version})
+    assert "approved by" in final.text and "bea" in final.text
