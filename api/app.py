@@ -20,6 +20,7 @@ from api.routes_review import router as review_router
 from api.routes_session import router as session_router
 from api.security import BodyLimitMiddleware, SecurityHeadersMiddleware, trusted_proxy_headers
 from api.settings import ApiSettings, AuthSettings
+from api.stages import exceptions_of
 from api.web import router as web_router
 from erp.readiness import needs_of
 from intake.settings import IntakeSettings, StorageSettings
@@ -69,6 +70,8 @@ def create_app(
     app.state.on_approved = queue_posting
     # What the ERP still needs of a record: shown on the review page, and approval waits for it.
     app.state.readiness = needs_of
+    # Every correction triages the corrected record again with the check the pipeline runs.
+    app.state.recheck = exceptions_of
     install_problem_handlers(app)
     install_auth(app)
     app.include_router(documents_router)

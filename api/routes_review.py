@@ -107,7 +107,9 @@ def accept(document_id: str, body: FieldRequest, session: SessionDep, caller: Ed
 
 
 @router.post("/records/{document_id}/fields/correct", responses=REVIEW_PROBLEMS)
-def correct(document_id: str, body: CorrectRequest, session: SessionDep, caller: Editor) -> EditResult:
+def correct(
+    document_id: str, body: CorrectRequest, request: Request, session: SessionDep, caller: Editor
+) -> EditResult:
     """Correct a field; on an approved version this makes a new draft version."""
     version_id = _version_of(session, document_id, body.version_id)
     return correct_field(
@@ -118,16 +120,20 @@ def correct(document_id: str, body: CorrectRequest, session: SessionDep, caller:
         body.value,
         evidence=body.evidence,
         reason=body.reason,
+        recheck=getattr(request.app.state, "recheck", None),
     )
 
 
 @router.post("/records/{document_id}/fields/not-in-document", responses=REVIEW_PROBLEMS)
 def not_in_document(
-    document_id: str, body: NotInDocumentRequest, session: SessionDep, caller: Editor
+    document_id: str, body: NotInDocumentRequest, request: Request, session: SessionDep, caller: Editor
 ) -> EditResult:
     """Set a field to "not in the document" (value null, no evidence)."""
     version_id = _version_of(session, document_id, body.version_id)
-    return set_not_in_document(session, caller.username, version_id, body.field, reason=body.reason)
+    recheck = getattr(request.app.state, "recheck", None)
+    return set_not_in_document(
+        session, caller.username, version_id, body.field, reason=body.reason, recheck=recheck
+    )
 
 
 @router.post("/records/{document_id}/approve", responses=REVIEW_PROBLEMS)

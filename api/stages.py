@@ -22,6 +22,7 @@ from extraction.backends import extract_with
 from intake.errors import StorageError
 from intake.service import get_document
 from models.document import ParsedDocument
+from models.exceptions import HandoffException
 from models.orm import Document, DocumentStatus, StageRun, StageRunStatus, utc_now
 from models.record import HandoffRecord
 from triage.errors import CrmError
@@ -89,20 +90,30 @@ def extract_stage(sessions: sessionmaker[Session], document_id: str, attempt: in
 def check_stage(sessions: sessionmaker[Session], document_id: str, attempt: int = 1) -> None:
     with sessions() as session:
         run = start(session, document_id, "check", attempt)
-        document = get_document(session, document_id)
         record = extracted_record(session, document_id)
-        opportunity = None
-        if document.crm_opportunity_id is not None:
-            opportunity = make_crm(CrmSettings(), sessions).get(document.crm_opportunity_id)
-        base = find_base_record(session, record, excluding=document_id)
         raised_at = utc_now()
-        exceptions = checked_exceptions(
-            record, opportunity, load_policy(), _ranker(), raised_at, base[1] if base else None
-        )
+        exceptions = exceptions_of(session, document_id, record, raised_at)
         version = store_check(
             session, document_id, record, exceptions, created_by=PIPELINE_ACTOR, raised_at=raised_at
         )
         finish(session, run, {"record_version_id": version.id}, DocumentStatus.ready_for_review)
+
+
+def exceptions_of(
+    session: Session, document_id: str, record: HandoffRecord, raised_at: datetime | None = None
+) -> list[HandoffException]:
+    """The ranked exceptions of `record` as the document's record: compared with its CRM opportunity and,
+    for a change order, with its base record. The check stage runs it on the extracted record, and every
+    correction runs it again on the corrected one (review.retriage)."""
+    document = get_document(session, document_id)
+    opportunity = None
+    if document.crm_opportunity_id is not None:
+        sessions = sessionmaker(bind=session.get_bind(), expire_on_commit=False)
+        opportunity = make_crm(CrmSettings(), sessions).get(document.crm_opportunity_id)
+    base = find_base_record(session, record, excluding=document_id)
+    return checked_exceptions(
+        record, opportunity, load_policy(), _ranker(), raised_at or utc_now(), base[1] if base else None
+    )
 
 
 def extracted_record(session: Session, document_id: str) -> HandoffRecord:

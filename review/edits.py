@@ -20,6 +20,7 @@ from review.audit import DOCUMENT, record_event
 from review.errors import InvalidValue
 from review.evidence import EvidenceInput, grounded
 from review.paths import FieldPath, checked_value, get_value, parse_path, replaced
+from review.retriage import Recheck, retriage
 from review.roles import Permission, require
 from review.versions import editable_version, load_version, require_draft, require_latest
 
@@ -37,6 +38,8 @@ class EditResult(FrozenModel):
     field: str
     before: dict[str, Any]
     after: dict[str, Any]
+    exceptions_closed: tuple[str, ...] = ()
+    exceptions_opened: tuple[str, ...] = ()
 
 
 def accept_field(session: Session, actor: str, version_id: str, path: str) -> EditResult:
@@ -70,11 +73,13 @@ def correct_field(
     *,
     evidence: list[EvidenceInput] | None = None,
     reason: str | None = None,
+    recheck: Recheck | None = None,
 ) -> EditResult:
     """Set the value at `path`; keeps the extracted evidence unless `evidence` is given.
 
     `value` is validated and normalised by the field's type (InvalidValue when it does not fit); a null
-    value is "not in the document" and carries no evidence.
+    value is "not in the document" and carries no evidence. With `recheck` (the app's check), the
+    corrected record is triaged again in the same transaction (review.retriage).
     """
     require(session, actor, Permission.edit_record)
     if reason is not None and len(reason) > MAX_REASON:
@@ -90,15 +95,26 @@ def correct_field(
     target, created = editable_version(session, actor, version)
     target.record = replaced(target.record, field, after)
     _log_change(session, actor, target, field, before, after, reason)
+    retriaged = retriage(session, actor, target, path, recheck) if recheck is not None else None
     session.commit()
-    return _result(target, created, True, path, before, after)
+    result = _result(target, created, True, path, before, after)
+    if retriaged is None:
+        return result
+    opened = retriaged.opened + retriaged.reopened
+    return result.model_copy(update={"exceptions_closed": retriaged.closed, "exceptions_opened": opened})
 
 
 def set_not_in_document(
-    session: Session, actor: str, version_id: str, path: str, *, reason: str | None = None
+    session: Session,
+    actor: str,
+    version_id: str,
+    path: str,
+    *,
+    reason: str | None = None,
+    recheck: Recheck | None = None,
 ) -> EditResult:
     """Mark the value at `path` as not stated by the document (value null, no evidence)."""
-    return correct_field(session, actor, version_id, path, None, reason=reason)
+    return correct_field(session, actor, version_id, path, None, reason=reason, recheck=recheck)
 
 
 def _evidence(

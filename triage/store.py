@@ -223,13 +223,13 @@ def _add_version(
         created_by=created_by,
         created_at=raised,
     )
-    version.exceptions = [_row(exception, raised) for exception in exceptions]
+    version.exceptions = [exception_row(exception, raised) for exception in exceptions]
     session.add(version)
     session.flush()
     return version
 
 
-def _row(exception: HandoffException, raised: datetime) -> ExceptionRow:
+def exception_row(exception: HandoffException, raised: datetime) -> ExceptionRow:
     return ExceptionRow(
         code=exception.code,
         field=exception.field,

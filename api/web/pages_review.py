@@ -135,14 +135,20 @@ async def field_action(
         if action == "accept":
             accept_field(session, user.username, version_id, path)
             return f"{path} accepted."
+        recheck = request.app.state.recheck
         if action == "absent":
-            result = set_not_in_document(session, user.username, version_id, path)
+            result = set_not_in_document(session, user.username, version_id, path, recheck=recheck)
         else:
-            result = correct_field(session, user.username, version_id, path, (value or "").strip())
+            typed = (value or "").strip()
+            result = correct_field(session, user.username, version_id, path, typed, recheck=recheck)
         if not result.changed:
             return f"{path} unchanged."
         created = f" (a new draft, version {result.version})" if result.new_version else ""
-        return f"{path} saved{created}."
+        closed = (
+            f" No longer raised: {', '.join(result.exceptions_closed)}." if result.exceptions_closed else ""
+        )
+        opened = f" Now raised: {', '.join(result.exceptions_opened)}." if result.exceptions_opened else ""
+        return f"{path} saved{created}.{closed}{opened}"
 
     return await _acted(request, session, storage, settings, document_id, user, run)
 

@@ -190,3 +190,33 @@ def test_what_the_erp_needs_is_shown_at_the_field_and_holds_approval(client: Tes
     csrf = sign_in(client, "bea")
     final = client.post(f"/documents/{document_id}/approve", data={"csrf_token": csrf, "version_id": version})
     assert "approved by" in final.text and "bea" in final.text
+
+
+def test_a_correction_triages_the_record_again(client: TestClient) -> None:
+    document_id = checked_sow(client)
+    csrf = sign_in(client, "rita")
+    page = client.get(f"/documents/{document_id}").text
+    version = VERSION.search(page).group(1)  # type: ignore[union-attr]
+    assert "<strong>UNSIGNED</strong>" in page  # the generated SOW's signature block lacks a date
+
+    def correct(value: str) -> str:
+        data = {"csrf_token": csrf, "version_id": version, "path": "fields.signed", "value": value}
+        answer = client.post(f"/documents/{document_id}/fields/correct", data=data)
+        assert answer.status_code == 200, answer.text
+        return answer.text
+
+    signed = correct("true")
+    assert (
+        "No longer raised: UNSIGNED" in signed and "<strong>UNSIGNED</strong>" in signed
+    )  # listed, resolved
+    assert "Now raised: UNSIGNED" in correct("false")  # it holds again: reopened
+    assert "No longer raised: UNSIGNED" in correct("true")
+
+    with client.app.state.session_factory() as session:  # type: ignore[attr-defined]
+        from review.audit import DOCUMENT, list_audit
+
+        events = list_audit(session, entity_type=DOCUMENT, entity_id=document_id)
+    closed = [event for event in events if event.action == "exception.closed_by_correction"]
+    assert [event.action for event in events].count("exception.reopened_by_correction") == 1
+    assert len(closed) == 2 and closed[0].after["correction"] == "fields.signed"
+    assert "fields.signed by rita" in closed[0].after["reason"]
