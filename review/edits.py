@@ -19,9 +19,11 @@ from models.orm import Correction, Document, RecordVersion, Review, ReviewAction
 from review.audit import DOCUMENT, record_event
 from review.errors import InvalidValue
 from review.evidence import EvidenceInput, grounded
+from review.inputs import typed_value
 from review.paths import FieldPath, checked_value, get_value, parse_path, replaced
 from review.retriage import Recheck, retriage
 from review.roles import Permission, require
+from review.settings import ReviewSettings
 from review.versions import editable_version, load_version, require_draft, require_latest
 
 MAX_REASON: Final = 2000
@@ -88,6 +90,9 @@ def correct_field(
     require_latest(session, version)
     field = parse_path(path)
     before = get_value(version.record, field)
+    currency = version.record.get("fields", {}).get("currency", {}).get("value")
+    value_type = field.value_type.model_fields["value"].annotation
+    value = typed_value(value_type, value, currency=currency, date_order=ReviewSettings().review_date_order)
     quotes = _evidence(session, version, before, evidence) if value is not None else []
     after = checked_value(field, value, quotes)
     if after["value"] == before["value"] and after["evidence"] == before["evidence"]:

@@ -2,6 +2,7 @@
 lifetimes, SLA."""
 
 from decimal import Decimal
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -40,6 +41,9 @@ class ReviewSettings(BaseSettings):
         default=0, ge=0, description="password hashes computed at once (64 MiB each); 0 = one per core"
     )
     token_days: int = Field(default=90, ge=1, le=3650, description="an API token's default lifetime")
+    review_date_order: Literal["MDY", "DMY", "YMD"] = Field(
+        default="MDY", description="how a reviewer's all-number date (03/04/2026) is read"
+    )
     session_hours: float = Field(
         default=12, gt=0, description="a web session expires this long after sign-in"
     )

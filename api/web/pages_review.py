@@ -79,11 +79,13 @@ async def review_response(
     document_id: str,
     user: WebUser,
     outcome: tuple[str | None, str | None, int] = (None, None, 200),
+    field_error: dict[str, str] | None = None,
 ) -> HTMLResponse:
     notice, error, status_code = outcome
     configured = (settings, request.app.state.review_settings, request.app.state.readiness)
     context = await run_in_threadpool(_context, session, storage, configured, document_id, user)
-    return render(request, "review.html", context | {"notice": notice, "error": error}, status_code)
+    shown = {"notice": notice, "error": None if field_error else error, "field_error": field_error}
+    return render(request, "review.html", context | shown, status_code)
 
 
 @router.get("/documents/{document_id}", response_class=HTMLResponse)
@@ -106,14 +108,20 @@ async def _acted(
     document_id: str,
     user: WebUser,
     action: Any,
+    field: tuple[str, str] | None = None,
 ) -> HTMLResponse:
-    """Run a review action; the page comes back with what it did, or with its refusal in place."""
+    """Run a review action; the page comes back with what it did, or with its refusal in place: a field
+    edit's refusal next to the field, with what was typed still in the box."""
     try:
         notice = await run_in_threadpool(action)
     except HandoffError as error:
         session.rollback()
-        outcome = (None, f"{error.detail} ({error.code})", error.http_status)
-        return await review_response(request, session, storage, settings, document_id, user, outcome)
+        message = f"{error.detail} ({error.code})"
+        outcome = (None, message, error.http_status)
+        field_error = {"path": field[0], "typed": field[1], "message": message} if field else None
+        return await review_response(
+            request, session, storage, settings, document_id, user, outcome, field_error
+        )
     return await review_response(request, session, storage, settings, document_id, user, (notice, None, 200))
 
 
@@ -150,7 +158,7 @@ async def field_action(
         opened = f" Now raised: {', '.join(result.exceptions_opened)}." if result.exceptions_opened else ""
         return f"{path} saved{created}.{closed}{opened}"
 
-    return await _acted(request, session, storage, settings, document_id, user, run)
+    return await _acted(request, session, storage, settings, document_id, user, run, (path, value or ""))
 
 
 @router.post("/documents/{document_id}/exceptions/{exception_id}", response_class=HTMLResponse)

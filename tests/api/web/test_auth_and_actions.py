@@ -2,6 +2,7 @@
 
 import re
 from decimal import Decimal
+from typing import Any
 
 from fastapi.testclient import TestClient
 
@@ -220,3 +221,31 @@ def test_a_correction_triages_the_record_again(client: TestClient) -> None:
     assert [event.action for event in events].count("exception.reopened_by_correction") == 1
     assert len(closed) == 2 and closed[0].after["correction"] == "fields.signed"
     assert "fields.signed by rita" in closed[0].after["reason"]
+
+
+def test_fields_take_values_as_the_page_shows_them_and_refusals_stay_at_the_field(client: TestClient) -> None:
+    document_id = checked_sow(client)
+    csrf = sign_in(client, "rita")
+    version = VERSION.search(client.get(f"/documents/{document_id}").text).group(1)  # type: ignore[union-attr]
+
+    def correct(path: str, value: str) -> Any:
+        data = {"csrf_token": csrf, "version_id": version, "path": path, "value": value}
+        return client.post(f"/documents/{document_id}/fields/correct", data=data)
+
+    for path, typed in (
+        ("fields.total_contract_value", "$108,000.00"),
+        ("fields.start_date", "May 1, 2019"),
+        ("fields.billing_model", "Retainer"),
+        ("fields.payment_terms_days", "75 days"),
+    ):
+        answer = correct(path, typed)
+        assert answer.status_code == 200 and f"{path} saved" in answer.text, answer.text
+    page = client.get(f"/documents/{document_id}").text
+    assert 'value="108,000.00"' in page and "2019-05-01" in page
+
+    refused = correct("fields.total_contract_value", "10^11")
+    assert refused.status_code == 422
+    row = re.search(r'data-field="fields.total_contract_value".*?</tr>', refused.text, re.DOTALL)
+    assert row is not None
+    assert 'role="alert"' in row.group(0) and "not a valid value" in row.group(0)
+    assert 'value="10^11"' in row.group(0) and "<details open>" in row.group(0)
