@@ -4,6 +4,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp
 
 from api.auth import install_auth
@@ -22,6 +23,7 @@ from api.security import BodyLimitMiddleware, SecurityHeadersMiddleware, trusted
 from api.settings import ApiSettings, AuthSettings
 from api.stages import exceptions_of
 from api.web import router as web_router
+from api.web.errors import http_error_handler
 from erp.readiness import needs_of
 from intake.settings import IntakeSettings, StorageSettings
 from intake.storage import make_storage
@@ -73,6 +75,7 @@ def create_app(
     # Every correction triages the corrected record again with the check the pipeline runs.
     app.state.recheck = exceptions_of
     install_problem_handlers(app)
+    app.add_exception_handler(StarletteHTTPException, http_error_handler)
     install_auth(app)
     app.include_router(documents_router)
     app.include_router(crm_router)

@@ -12,7 +12,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Final
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from fastapi import Depends, Request
 from starlette.responses import Response
@@ -46,7 +46,15 @@ class WebUser:
 
 
 def login_redirect(request: Request) -> str:
-    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    """/login with the page to come back to: the page itself for a GET; for a form sent (POST) after the
+    session ended, the page the form was on (its Referer, if it is this site's), else the queue: after
+    signing in the browser must land on a page, never on a POST-only address."""
+    if request.method == "GET":
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    else:
+        referer = urlsplit(request.headers.get("referer", ""))
+        same_site = referer.netloc == request.url.netloc and referer.path.startswith("/")
+        target = referer.path if same_site and not referer.path.startswith("/login") else "/"
     return f"/login?next={quote(target, safe='')}"
 
 

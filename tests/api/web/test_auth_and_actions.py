@@ -249,3 +249,29 @@ def test_fields_take_values_as_the_page_shows_them_and_refusals_stay_at_the_fiel
     assert row is not None
     assert 'role="alert"' in row.group(0) and "not a valid value" in row.group(0)
     assert 'value="10^11"' in row.group(0) and "<details open>" in row.group(0)
+
+
+def test_after_the_session_ends_a_form_leads_back_to_its_page_never_to_json(client: TestClient) -> None:
+    document_id = checked_sow(client)
+    csrf = sign_in(client, "alex")
+    page = f"/documents/{document_id}"
+    version = VERSION.search(client.get(page).text).group(1)  # type: ignore[union-attr]
+    assert client.get(page).headers["cache-control"] == "no-store"  # Back after sign-out shows nothing
+    client.post("/logout", data={"csrf_token": csrf})
+
+    stale = client.post(
+        f"{page}/approve",
+        data={"csrf_token": csrf, "version_id": version},
+        headers={"Referer": f"http://testserver{page}"},
+        follow_redirects=False,
+    )
+    assert stale.status_code == 303 and stale.headers["location"] == f"/login?next={page.replace('/', '%2F')}"
+    token = hidden(client.get("/login").text, "login_token")
+    form = {"username": "alex", "password": PASSWORD, "login_token": token, "next": page}
+    landed = client.post("/login", data=form)
+    assert landed.status_code == 200 and landed.url.path == page
+
+    wrong_method = client.get(f"{page}/approve", headers={"Accept": "text/html"})
+    assert wrong_method.status_code == 405 and wrong_method.headers["content-type"].startswith("text/html")
+    api = client.get(f"/api/records/{document_id}/approve")
+    assert api.status_code == 405 and api.headers["content-type"] == "application/problem+json"
