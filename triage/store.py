@@ -339,7 +339,7 @@ def exceptions_csv(views: Iterable[ExceptionView]) -> str:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for view in views:
-        writer.writerow([_cell(value) for value in _csv_values(view)])
+        writer.writerow([csv_cell(value) for value in _csv_values(view)])
     return buffer.getvalue()
 
 
@@ -366,7 +366,8 @@ def _csv_values(view: ExceptionView) -> tuple[object, ...]:
     )
 
 
-def _cell(value: object) -> object:
+def csv_cell(value: object) -> object:
+    """A CSV cell: text that a spreadsheet would run as a formula is quoted as text."""
     if value is None:
         return ""
     if isinstance(value, bool):

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
+from starlette.responses import Response
 
 from api.deps import IntakeSettingsDep, SessionDep, StorageDep
 from api.web.approval_view import approval_state
@@ -22,6 +23,7 @@ from intake.storage import Storage
 from models.errors import HandoffError
 from review.approval import Readiness, approve
 from review.audit import DOCUMENT, list_audit
+from review.audit_trail import audit_csv, readable
 from review.edits import accept_field, correct_field, set_not_in_document
 from review.records import record_detail
 from review.resolution import resolve_exception, waive_exception
@@ -63,7 +65,7 @@ def _context(
         "approval": approval_state(detail, user, needs) if detail else None,
         "erp_needs": dict(needs),
         "postings": list_postings(session, document_id=document_id),
-        "audit": audit if user.can(Permission.read_audit) else None,
+        "audit": readable(audit) if user.can(Permission.read_audit) else None,
         "threshold": low_confidence_threshold(),
         "can_edit": user.can(Permission.edit_record),
         "can_resolve": user.can(Permission.resolve_exception),
@@ -210,3 +212,18 @@ async def approve_action(
         return f"Your approval is recorded; it still needs {result.waiting_for}."
 
     return await _acted(request, session, storage, settings, document_id, user, run)
+
+
+@router.get("/documents/{document_id}/audit.csv")
+def audit_download(
+    document_id: str, session: SessionDep, user: Annotated[WebUser, Depends(permitted(Permission.read_audit))]
+) -> Response:
+    """The document's audit trail as CSV for auditors: readable columns and the raw event."""
+    document = get_document(session, document_id)
+    lines = readable(list_audit(session, entity_type=DOCUMENT, entity_id=document.id, limit=100_000))
+    filename = f"audit-{document.id}.csv"
+    return Response(
+        audit_csv(lines),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

@@ -275,3 +275,27 @@ def test_after_the_session_ends_a_form_leads_back_to_its_page_never_to_json(clie
     assert wrong_method.status_code == 405 and wrong_method.headers["content-type"].startswith("text/html")
     api = client.get(f"/api/records/{document_id}/approve")
     assert api.status_code == 405 and api.headers["content-type"] == "application/problem+json"
+
+
+def test_the_audit_trail_reads_as_who_changed_what_and_exports_as_csv(client: TestClient) -> None:
+    document_id = checked_sow(client)
+    csrf = sign_in(client, "rita")
+    version = VERSION.search(client.get(f"/documents/{document_id}").text).group(1)  # type: ignore[union-attr]
+    data = {"csrf_token": csrf, "version_id": version, "path": "fields.payment_terms_days", "value": "=1+2"}
+    client.post(f"/documents/{document_id}/fields/correct", data=data)  # refused: not a number
+    data["value"] = "60"
+    client.post(f"/documents/{document_id}/fields/correct", data=data)
+
+    page = client.get(f"/documents/{document_id}").text
+    trail = re.search(r'<table id="audit">.*?</table>', page, re.DOTALL)
+    assert trail is not None
+    row = next(r for r in trail.group(0).split("<tr>") if "corrected a field" in r)
+    assert "rita" in row and "fields.payment_terms_days" in row and "45 → 60" in row and "<summary>raw" in row
+
+    download = client.get(f"/documents/{document_id}/audit.csv")
+    assert download.status_code == 200 and download.headers["content-type"].startswith("text/csv")
+    header, *lines = download.text.splitlines()
+    assert header == "at,actor,action,what,field,from,to,evidence,reason,raw"
+    assert any("field.correct" in line and ",45,60," in line for line in lines)
+    csrf = sign_in(client, "dana")
+    assert client.get(f"/documents/{document_id}/audit.csv").status_code == 403  # deal desk reads no audit
