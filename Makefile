@@ -34,10 +34,10 @@ migrate: install
 
 SAMPLES := var/samples
 
+# The demo: a retainer, a milestone and a T&M SOW, a change order and its base, with CRM opportunities
+# (three of them with a planted difference from the signed document), ingested and checked.
 samples: migrate ocr-optional
-	$(BIN)/python -m evals.sow --out $(SAMPLES) --count 4 --seed 7 --scanned-share 0.5
-	@# a fully scanned sample is refused (no_text) on a machine without tesseract; the others still load
-	$(BIN)/handoff ingest $(SAMPLES)/*.pdf || echo "warning: some sample documents were refused (see above)"
+	$(BIN)/handoff demo --out $(SAMPLES)
 
 # make run works without OCR: scanned sample pages then carry an ocr_unavailable warning.
 ocr-optional:

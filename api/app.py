@@ -24,7 +24,7 @@ from api.settings import ApiSettings, AuthSettings
 from api.stages import exceptions_of
 from api.web import router as web_router
 from api.web.errors import http_error_handler
-from erp.readiness import needs_of
+from erp.readiness import document_needs
 from intake.settings import IntakeSettings, StorageSettings
 from intake.storage import make_storage
 from models.db import DatabaseSettings, make_engine, session_factory, upgrade_database
@@ -71,7 +71,7 @@ def create_app(
     # Called with the OutboxEntry id after an approval commits: queues the ERP posting task.
     app.state.on_approved = queue_posting
     # What the ERP still needs of a record: shown on the review page, and approval waits for it.
-    app.state.readiness = needs_of
+    app.state.readiness = document_needs
     # Every correction triages the corrected record again with the check the pipeline runs.
     app.state.recheck = exceptions_of
     install_problem_handlers(app)

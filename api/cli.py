@@ -285,6 +285,7 @@ def ingest_command(
 # registers extract, check, exceptions, train-extractor, users, export-corrections, eval, bench, worker,
 # retry, status, postings, erp-sandbox
 from api import (  # noqa: E402,F401
+    cli_demo,
     cli_eval,
     cli_extract,
     cli_extraction_ml,

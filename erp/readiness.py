@@ -12,10 +12,13 @@ refuses a record whose declared needs are met is reported as a need too, so the 
 from collections.abc import Callable
 from typing import Any, Final
 
+from sqlalchemy.orm import Session
+
 from erp.errors import UnpostableRecord
 from erp.schedule import STEP_DAYS, STEP_MONTHS, build_schedule
 from models.base import FrozenModel
 from models.record import BillingModel, HandoffRecord, InvoiceFrequency, RateUnit
+from triage.store import find_base_record, is_change_order
 
 RECORD: Final = "record"
 
@@ -60,9 +63,28 @@ def require_ready(record: HandoffRecord) -> None:
 
 
 def needs_of(record: dict[str, Any]) -> list[tuple[str, str]]:
-    """`unmet_needs` of a stored record's JSON as (field, message) pairs: the readiness check review's
-    approval takes (review cannot import erp)."""
+    """`unmet_needs` of a stored record's JSON as (field, message) pairs."""
     return [(need.field, need.message) for need in unmet_needs(HandoffRecord.model_validate(record))]
+
+
+def document_needs(session: Session, document_id: str, record: dict[str, Any]) -> list[tuple[str, str]]:
+    """What the ERP still needs of a document's record, as (field, message) pairs: `unmet_needs`, and for a
+    change order a stored base contract to amend (erp.outbox posts it as an amendment of the base's ERP
+    project). This is the readiness check review's approval takes (review cannot import erp)."""
+    parsed = HandoffRecord.model_validate(record)
+    needs = [(need.field, need.message) for need in unmet_needs(parsed)]
+    if is_change_order(parsed) and find_base_record(session, parsed, excluding=document_id) is None:
+        referenced = (
+            parsed.amends_contract_number.value or parsed.fields.contract_number.value or "(none stated)"
+        )
+        needs.append(
+            (
+                "amends_contract_number",
+                f"the change order amends {referenced}, which no stored document is: upload the base "
+                "contract first (its ERP project is what the change order amends)",
+            )
+        )
+    return needs
 
 
 def _term(record: HandoffRecord, what: str) -> list[Need]:

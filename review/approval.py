@@ -74,9 +74,10 @@ def required_approvals(record: dict[str, object], settings: ReviewSettings) -> i
     return 2 if Decimal(str(total)) > settings.review_two_approvers_above else 1
 
 
-# What the ERP still needs of a record (its JSON): (field path, message) pairs; empty when it can be posted.
-# The ERP stage declares it (erp.readiness.needs_of); the app passes it in, as review comes before erp.
-Readiness = Callable[[dict[str, Any]], Sequence[tuple[str, str]]]
+# What the ERP still needs of a document's record (session, document id, record JSON): (field path, message)
+# pairs; empty when it can be posted. The ERP stage declares it (erp.readiness.document_needs); the app
+# passes it in, as review comes before erp.
+Readiness = Callable[[Session, str, dict[str, Any]], Sequence[tuple[str, str]]]
 
 
 def approve(
@@ -95,7 +96,7 @@ def approve(
     document = session.get(Document, version.document_id)
     assert document is not None
     _check_may_approve(session, actor, version, document)
-    needs = readiness(version.record) if readiness is not None else ()
+    needs = readiness(session, document.id, version.record) if readiness is not None else ()
     if needs:
         raise NotReady("the ERP needs: " + "; ".join(message for _, message in needs))
     now = utc_now()

@@ -26,7 +26,11 @@ from review.settings import ReviewSettings
 
 MIN_PASSWORD: Final = 12
 USERNAME: Final = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
-DEMO_USERS: Final = tuple((f"demo-{role.value.replace('_', '-')}", role) for role in Role)
+# One per role, and a second approver so that four-eyes (two approvers above the threshold) can be tried.
+DEMO_USERS: Final = (
+    *((f"demo-{role.value.replace('_', '-')}", role) for role in Role),
+    ("demo-approver-2", Role.approver),
+)
 
 _hasher = PasswordHasher()  # argon2-cffi's defaults: argon2id, RFC 9106 low-memory profile (64 MiB, t=3)
 # Verified against when the username is unknown, so a miss costs as long as a wrong password.

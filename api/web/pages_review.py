@@ -54,7 +54,8 @@ def _context(
     view = review_view(storage, document, intake_settings, low_confidence_threshold())
     latest = latest_version(session, document_id)
     detail = record_detail(session, document_id, settings=review_settings) if latest is not None else None
-    needs = list(readiness(latest.record)) if latest is not None and latest.status == "draft" else []
+    draft = latest is not None and latest.status == "draft"
+    needs = list(readiness(session, document_id, latest.record)) if latest is not None and draft else []
     audit = list_audit(session, entity_type=DOCUMENT, entity_id=document_id)
     return {
         "view": view,
