@@ -1,11 +1,29 @@
-"""CRM opportunity (spec §2): the sold view a handoff record is compared with. Any field may be null."""
+"""CRM opportunity (spec §2): the sold view a handoff record is compared with. Any field may be null.
+
+What a CRM sends is bounded like what a person types (review.paths): an amount is finite and at most
+10^12 in size, dates fall in 1900–2100, payment terms within ten years; anything else is refused (422 at
+the webhook) rather than compared.
+"""
 
 from datetime import date
+from decimal import Decimal
+from typing import Annotated, Final
 
-from pydantic import ConfigDict
+from pydantic import AfterValidator, ConfigDict, Field
 
 from models.base import FrozenModel
 from models.record import BillingModel, CurrencyCode, Money
+
+MAX_AMOUNT: Final = Decimal(10**12)
+
+
+def _in_years(value: date | None) -> date | None:
+    if value is not None and not 1900 <= value.year <= 2100:
+        raise ValueError("a date is between 1900 and 2100")
+    return value
+
+
+BoundedDate = Annotated[date | None, AfterValidator(_in_years)]
 
 
 class CrmOpportunity(FrozenModel):
@@ -13,15 +31,15 @@ class CrmOpportunity(FrozenModel):
 
     opportunity_id: str
     account_name: str | None = None
-    amount: Money | None = None
+    amount: Money | None = Field(default=None, allow_inf_nan=False, ge=-MAX_AMOUNT, le=MAX_AMOUNT)
     currency: CurrencyCode | None = None
-    close_date: date | None = None
-    start_date: date | None = None
-    end_date: date | None = None
+    close_date: BoundedDate = None
+    start_date: BoundedDate = None
+    end_date: BoundedDate = None
     billing_type: BillingModel | None = None
-    payment_terms_days: int | None = None
+    payment_terms_days: int | None = Field(default=None, ge=0, le=3650)
     owner: str | None = None
     stage: str | None = None
     service_line: str | None = None
     customer_tier: str | None = None
-    expected_margin_pct: float | None = None
+    expected_margin_pct: float | None = Field(default=None, allow_inf_nan=False, ge=-1000, le=1000)

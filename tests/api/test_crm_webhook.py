@@ -132,6 +132,18 @@ def test_a_signed_body_that_is_no_opportunity_is_unprocessable(client: TestClien
     assert "Billing_Type__c" in response.json()["detail"]
 
 
+@pytest.mark.parametrize(
+    "absurd", [{"Amount": 1e308}, {"CloseDate": "1850-01-01"}, {"Payment_Terms__c": 10**9}]
+)
+def test_absurd_amounts_and_dates_from_the_crm_are_refused(
+    client: TestClient, absurd: dict[str, Any]
+) -> None:
+    response = post_signed(client, inline_opportunity(**absurd))
+
+    assert_problem(response, 422, "webhook_payload_invalid")
+    assert_problem(client.get(f"/api/crm/opportunities/{OPPORTUNITY_ID}"), 404, "opportunity_not_found")
+
+
 def test_a_body_over_the_limit_is_refused(client: TestClient) -> None:
     response = post_signed(client, inline_opportunity(Description="x" * 5000))
 
