@@ -14,6 +14,9 @@ Readiness rules (the handoff minimum dataset):
 - MISSING_RATE_CARD: time-and-materials or mixed billing with no rate card.
 - MISSING_CONTRACT_NUMBER: no contract, SOW or PO number.
 - LOW_CONFIDENCE: a stated field of `low_confidence.fields` read with confidence below its `threshold`.
+
+Rules depend on the document type: a proposal is an offer, not a contract, so it is not checked for
+signatures or a contract number (CONTRACT_ONLY).
 """
 
 from collections.abc import Callable
@@ -21,7 +24,7 @@ from decimal import Decimal
 from typing import Final
 
 from models.exceptions import ExceptionCode, HandoffException
-from models.record import BillingModel, FieldValue, HandoffRecord
+from models.record import BillingModel, DocumentType, FieldValue, HandoffRecord
 from triage.findings import FIELD_ORDER, document_label, finding, money, percent_delta, shown
 from triage.policy import Policy
 
@@ -183,7 +186,18 @@ RULES: Final[tuple[tuple[ExceptionCode, Rule], ...]] = (
 )
 
 
+# Rules that only a contract (SOW, change order, …) can break: a proposal is neither signed nor numbered.
+CONTRACT_ONLY: Final = frozenset({ExceptionCode.UNSIGNED, ExceptionCode.MISSING_CONTRACT_NUMBER})
+
+
 def document_gaps(record: HandoffRecord, policy: Policy, label: str | None = None) -> list[HandoffException]:
-    """The enabled document and readiness rules' exceptions, in rule order (find_gaps sorts them)."""
+    """The enabled document and readiness rules' exceptions for the record's document type, in rule order
+    (find_gaps sorts them)."""
     named = label or document_label(record)
-    return [gap for code, rule in RULES if policy.enabled(code) for gap in rule(record, policy, named)]
+    proposal = record.fields.document_type.value is DocumentType.proposal
+    return [
+        gap
+        for code, rule in RULES
+        if policy.enabled(code) and not (proposal and code in CONTRACT_ONLY)
+        for gap in rule(record, policy, named)
+    ]
