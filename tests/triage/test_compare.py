@@ -255,9 +255,10 @@ def test_an_exception_reads_back_equal_from_json() -> None:
 
 
 def test_a_proposal_is_not_checked_for_a_signature_or_a_contract_number() -> None:
-    unsigned_unnumbered = {"signed": False, "contract_number": None}
-    sow = find_gaps(record(**unsigned_unnumbered), None, DEFAULT_POLICY)
-    proposal = find_gaps(record(document_type="proposal", **unsigned_unnumbered), None, DEFAULT_POLICY)
+    sow = find_gaps(record(signed=False, contract_number=None), None, DEFAULT_POLICY)
+    proposal = find_gaps(
+        record(document_type="proposal", signed=False, contract_number=None), None, DEFAULT_POLICY
+    )
 
     assert {"UNSIGNED", "MISSING_CONTRACT_NUMBER"} <= {code for code, _ in codes(sow)}
     assert not {"UNSIGNED", "MISSING_CONTRACT_NUMBER"} & {code for code, _ in codes(proposal)}
