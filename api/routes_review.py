@@ -3,6 +3,7 @@ audit log and the corrections export. Each route mirrors one review/ function; t
 
 import json
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -10,6 +11,7 @@ from pydantic import BaseModel, Field
 
 from api.auth import Caller, allow
 from api.deps import SessionDep
+from models.exceptions import Disposition
 from review.approval import ApprovalResult, approve
 from review.audit import AuditView, list_audit
 from review.corrections import iter_corrections
@@ -17,7 +19,7 @@ from review.edits import EditResult, accept_field, correct_field, set_not_in_doc
 from review.evidence import EvidenceInput
 from review.queue import QueueFilter, QueueItem, list_queue
 from review.records import RecordDetail, record_detail
-from review.resolution import ExceptionOutcome, resolve_exception, waive_exception
+from review.resolution import Closing, ExceptionOutcome, resolve_exception, waive_exception
 from review.roles import Permission
 from review.settings import ReviewSettings
 from review.versions import version_of_document
@@ -66,6 +68,16 @@ class NotInDocumentRequest(FieldRequest):
 
 class ReasonRequest(BaseModel):
     reason: str = Field(min_length=1, max_length=2000)
+    disposition: Disposition | None = Field(
+        default=None,
+        description="how it turned out (confirmed, false_alarm, fixed_in_crm): the ranker's label",
+    )
+    money_impact: Decimal | None = Field(
+        default=None, ge=0, le=Decimal(10**12), allow_inf_nan=False, description="confirmed only"
+    )
+
+    def closing(self) -> Closing:
+        return Closing(reason=self.reason, disposition=self.disposition, money_impact=self.money_impact)
 
 
 class ApproveRequest(BaseModel):
@@ -164,7 +176,7 @@ def resolve(
     session: SessionDep,
     caller: Annotated[Caller, _caller(Permission.resolve_exception)],
 ) -> ExceptionOutcome:
-    return resolve_exception(session, caller.username, exception_id, body.reason)
+    return resolve_exception(session, caller.username, exception_id, body.reason, body.closing())
 
 
 @router.post("/exceptions/{exception_id}/waive", responses=REVIEW_PROBLEMS)
@@ -174,7 +186,7 @@ def waive(
     session: SessionDep,
     caller: Annotated[Caller, _caller(Permission.waive_exception)],
 ) -> ExceptionOutcome:
-    return waive_exception(session, caller.username, exception_id, body.reason)
+    return waive_exception(session, caller.username, exception_id, body.reason, body.closing())
 
 
 @router.get("/audit", responses=REVIEW_PROBLEMS)

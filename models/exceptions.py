@@ -27,6 +27,14 @@ class ExceptionCode(StrEnum):
     CHANGE_ORDER_CURRENCY_MISMATCH = "CHANGE_ORDER_CURRENCY_MISMATCH"
 
 
+class Disposition(StrEnum):
+    """How a reviewer closed an exception: the label the ranker learns from."""
+
+    confirmed = "confirmed"  # a real problem, with the money it was about
+    false_alarm = "false_alarm"  # nothing was wrong
+    fixed_in_crm = "fixed_in_crm"  # the document was right; the CRM was corrected
+
+
 class Severity(StrEnum):
     blocker = "blocker"
     high = "high"

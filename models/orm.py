@@ -195,6 +195,10 @@ class ExceptionRow(Base):
     status: Mapped[str] = mapped_column(String(16), default=ExceptionStatus.open.value, index=True)
     owner_team: Mapped[str | None] = mapped_column(String(64), index=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    # How the reviewer closed it (models.exceptions.Disposition) and, when confirmed, the money it was about:
+    # the labels the ranker learns from (handoff train-ranker --from-dispositions).
+    disposition: Mapped[str | None] = mapped_column(String(16), index=True)
+    money_impact: Mapped[float | None] = mapped_column(Double)
 
     record_version: Mapped[RecordVersion] = relationship(back_populates="exceptions")
 

@@ -36,6 +36,8 @@ class ExceptionItem(FrozenModel):
     owner_team: str | None
     message: str
     payload: dict[str, Any]
+    disposition: str | None = None
+    money_impact: float | None = None
 
 
 class ApprovalItem(FrozenModel):
@@ -121,6 +123,8 @@ def _exception(row: Any) -> ExceptionItem:
         owner_team=row.owner_team,
         message=str(row.payload.get("message", "")),
         payload=row.payload,
+        disposition=row.disposition,
+        money_impact=row.money_impact,
     )
 
 

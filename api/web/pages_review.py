@@ -1,6 +1,7 @@
 """The document review page: the page images with the evidence boxed, the fields beside them, and the
 review actions (accept / correct / not in document, resolve / waive, approve) calling review/."""
 
+from decimal import Decimal
 from functools import lru_cache
 from typing import Annotated, Any, Literal
 
@@ -21,12 +22,15 @@ from intake.service import get_document
 from intake.settings import IntakeSettings
 from intake.storage import Storage
 from models.errors import HandoffError
+from models.exceptions import Disposition
 from review.approval import Readiness, approve
 from review.audit import DOCUMENT, list_audit
 from review.audit_trail import audit_csv, readable
 from review.edits import accept_field, correct_field, set_not_in_document
+from review.errors import InvalidValue
+from review.inputs import typed_value
 from review.records import record_detail
-from review.resolution import resolve_exception, waive_exception
+from review.resolution import Closing, resolve_exception, waive_exception
 from review.roles import Permission
 from review.settings import ReviewSettings
 from review.versions import exception_of_document, latest_version, version_of_document
@@ -89,6 +93,23 @@ async def review_response(
     context = await run_in_threadpool(_context, session, storage, configured, document_id, user)
     shown = {"notice": notice, "error": None if field_error else error, "field_error": field_error}
     return render(request, "review.html", context | shown, status_code)
+
+
+def web_closing(reason: str, disposition: str, money_impact: str) -> Closing:
+    """The exception form's fields as a Closing: a disposition is required in the page; the money impact
+    is typed as amounts are elsewhere ("$12,500")."""
+    try:
+        chosen = Disposition(disposition)
+    except ValueError:
+        raise InvalidValue(
+            "choose how the exception turned out: confirmed, false alarm or fixed in CRM"
+        ) from None
+    impact = typed_value(Decimal | None, money_impact) if money_impact.strip() else None
+    try:
+        amount = Decimal(str(impact)) if impact is not None else None
+    except ArithmeticError:
+        raise InvalidValue(f"{money_impact!r} is not an amount") from None
+    return Closing(reason=reason, disposition=chosen, money_impact=amount)
 
 
 @router.get("/documents/{document_id}", response_class=HTMLResponse)
@@ -175,11 +196,14 @@ async def exception_action(
     user: SignedIn,
     outcome: Annotated[Literal["resolved", "waived"], Form()],
     reason: Annotated[str, Form(max_length=2000)] = "",
+    disposition: Annotated[str, Form(max_length=32)] = "",
+    money_impact: Annotated[str, Form(max_length=64)] = "",
 ) -> HTMLResponse:
     def run() -> str:
         exception_of_document(session, document_id, exception_id)
+        closing = web_closing(reason, disposition, money_impact)
         close = resolve_exception if outcome == "resolved" else waive_exception
-        result = close(session, user.username, exception_id, reason)
+        result = close(session, user.username, exception_id, reason, closing)
         return f"{result.code} {result.status.value}."
 
     return await _acted(request, session, storage, settings, document_id, user, run)

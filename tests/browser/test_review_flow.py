@@ -46,6 +46,7 @@ def correct(page: Page, path: str, value: str) -> None:
 
 def resolve_open_exceptions(page: Page) -> None:
     while (forms := page.locator("#exceptions form")).count():
+        forms.first.locator("select[name=disposition]").select_option("confirmed")
         forms.first.locator("input[name=reason]").fill("signed copy received by email")
         forms.first.locator("button[value=resolved]").click()
         expect(page.locator("#review [role=status]")).to_contain_text("resolved")

@@ -28,7 +28,12 @@ def checked_sow(client: TestClient) -> str:
 def resolve_all(client: TestClient, csrf: str, document_id: str) -> None:
     """Resolve every open exception, as a reviewer does once the signed copy is on file."""
     for action in OPEN_EXCEPTION.findall(client.get(f"/documents/{document_id}").text):
-        data = {"csrf_token": csrf, "outcome": "resolved", "reason": "signed copy on file"}
+        data = {
+            "csrf_token": csrf,
+            "outcome": "resolved",
+            "reason": "signed copy on file",
+            "disposition": "confirmed",
+        }
         answer = client.post(action, data=data)
         assert answer.status_code == 200 and "resolved." in answer.text
 
@@ -101,9 +106,10 @@ def test_correct_then_four_eyes_approval(client: TestClient) -> None:
     )
     assert denied.status_code == 403 and "may not approve" in denied.text
     [first, *_] = OPEN_EXCEPTION.findall(client.get(f"/documents/{document_id}").text)
-    no_reason = client.post(first, data={"csrf_token": csrf, "outcome": "resolved", "reason": " "})
+    closing = {"csrf_token": csrf, "disposition": "false_alarm"}
+    no_reason = client.post(first, data=closing | {"outcome": "resolved", "reason": " "})
     assert no_reason.status_code == 422 and "a reason" in no_reason.text
-    waive = client.post(first, data={"csrf_token": csrf, "outcome": "waived", "reason": "fine"})
+    waive = client.post(first, data=closing | {"outcome": "waived", "reason": "fine"})
     assert waive.status_code == 403  # reviewers resolve; approvers and the PMO waive
     resolve_all(client, csrf, document_id)
 
@@ -299,3 +305,27 @@ def test_the_audit_trail_reads_as_who_changed_what_and_exports_as_csv(client: Te
     assert any("field.correct" in line and ",45,60," in line for line in lines)
     csrf = sign_in(client, "dana")
     assert client.get(f"/documents/{document_id}/audit.csv").status_code == 403  # deal desk reads no audit
+
+
+def test_closing_an_exception_records_how_it_turned_out(client: TestClient) -> None:
+    document_id = checked_sow(client)
+    csrf = sign_in(client, "rita")
+    [first, *_] = OPEN_EXCEPTION.findall(client.get(f"/documents/{document_id}").text)
+    base = {"csrf_token": csrf, "outcome": "resolved", "reason": "the CRM had the old amount"}
+    missing = client.post(first, data=base)
+    assert missing.status_code == 422 and "choose how the exception turned out" in missing.text
+    impact_on_a_false_alarm = client.post(
+        first, data=base | {"disposition": "false_alarm", "money_impact": "10"}
+    )
+    assert (
+        impact_on_a_false_alarm.status_code == 422
+        and "confirmed exception only" in impact_on_a_false_alarm.text
+    )
+    done = client.post(first, data=base | {"disposition": "confirmed", "money_impact": "$12,500.00"})
+    assert done.status_code == 200 and "confirmed · 12,500.00" in done.text
+
+    with client.app.state.session_factory() as session:  # type: ignore[attr-defined]
+        from models.orm import ExceptionRow
+
+        row = session.get(ExceptionRow, first.rsplit("/", 1)[-1])
+        assert row is not None and (row.disposition, row.money_impact) == ("confirmed", 12500.0)
