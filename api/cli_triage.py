@@ -325,8 +325,20 @@ def train_ranker_command(
         int | None,
         typer.Option("--deals", min=1, help="Deals in the labelled history [default: the shipped model's]."),
     ] = None,
+    from_dispositions: Annotated[
+        bool,
+        typer.Option(
+            "--from-dispositions",
+            help="Learn from reviewers' dispositions in HANDOFF_DATABASE_URL instead (use the model with "
+            "HANDOFF_RANKER_MODEL).",
+        ),
+    ] = False,
 ) -> None:
-    """Rebuild the exception ranker's model file from the labelled history evals/triage generates."""
+    """Rebuild the exception ranker's model file from the labelled history evals/triage generates, or from
+    how reviewers closed real exceptions (--from-dispositions)."""
+    if from_dispositions:
+        _train_from_dispositions(out_path if out_path != DEFAULT_MODEL_PATH else DISPOSITIONS_MODEL_PATH)
+        return
     # scikit-learn takes a second to import: only this command needs it.
     from evals.triage.train import TRAINING_DEALS, TRAINING_SEED, train_ranker
 
@@ -338,3 +350,80 @@ def train_ranker_command(
         f"{report.seconds} s"
     )
     out.print(f"sha256 {report.sha256}", highlight=False)
+
+
+DISPOSITIONS_MODEL_PATH = Path("var/ranker-dispositions.json")
+DISPOSITIONS_HISTORY = "dispositions up to "
+
+
+def _disposed(after: Any = None) -> list[Any]:
+    from models.db import DatabaseSettings, make_engine, session_factory
+    from triage.dispositions import disposed_exceptions
+    from triage.errors import CrmError
+    from triage.settings import CrmSettings, make_crm
+
+    engine = make_engine(DatabaseSettings().database_url)
+    sessions = session_factory(engine)
+    crm = make_crm(CrmSettings(), sessions)
+
+    def opportunity_of(opportunity_id: str) -> Any:
+        try:
+            return crm.get(opportunity_id)
+        except CrmError:
+            return None
+
+    with sessions() as session:
+        found = disposed_exceptions(session, opportunity_of, after=after)
+    engine.dispose()
+    return found
+
+
+def _train_from_dispositions(out_path: Path) -> None:
+    from triage.ranker_fit import fit_ranker, save_ranker
+
+    with user_errors():
+        disposed = _disposed()
+        if not disposed:
+            raise fail("no exception has a disposition yet: reviewers set one when they close an exception")
+        cutoff = max(item.raised_at for item in disposed)
+        model = fit_ranker(
+            [item.example for item in disposed], 0, f"{DISPOSITIONS_HISTORY}{cutoff.isoformat()}"
+        )
+        save_ranker(model, out_path)
+    confirmed = sum(item.example.billing_error for item in disposed)
+    out.print(
+        f"wrote {out_path}: {len(disposed)} disposed exceptions ({confirmed} confirmed), up to {cutoff}"
+    )
+    out.print(f"use it with HANDOFF_RANKER_MODEL={out_path}", highlight=False)
+
+
+@app.command("eval-dispositions")
+def eval_dispositions_command(
+    model_path: Annotated[
+        Path | None,
+        typer.Option("--model", help="Ranker model file [default: HANDOFF_RANKER_MODEL or shipped]."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON.")] = False,
+) -> None:
+    """Compare the ranker with the amount-only baseline on reviewers' dispositions (NDCG@10 of confirmed
+    money impact), counting only dispositions newer than what the model was trained on."""
+    from datetime import datetime
+
+    from evals.triage.dispositions import compare_on_dispositions
+    from triage.settings import RankerSettings
+
+    with user_errors():
+        model = load_ranker(model_path or RankerSettings().ranker_model)
+        history = model.training.history
+        after = (
+            datetime.fromisoformat(history.removeprefix(DISPOSITIONS_HISTORY))
+            if history.startswith(DISPOSITIONS_HISTORY)
+            else None
+        )
+        report = compare_on_dispositions(model, _disposed(after))
+    report["trained_on"] = history
+    if as_json:
+        sys.stdout.write(json.dumps(report, indent=2) + "\n")
+        return
+    for key, value in report.items():
+        out.print(f"{key:<28} {value}", highlight=False)

@@ -28,7 +28,7 @@ from models.record import HandoffRecord
 from triage.errors import CrmError
 from triage.policy import load_policy
 from triage.ranker import load_ranker
-from triage.settings import CrmSettings, make_crm
+from triage.settings import CrmSettings, RankerSettings, make_crm
 from triage.store import checked_exceptions, find_base_record, store_check
 
 Stage = Literal["extract", "check"]
@@ -55,7 +55,7 @@ def is_transient(error: BaseException) -> bool:
 
 @lru_cache(maxsize=1)
 def _ranker() -> Any:
-    return load_ranker()
+    return load_ranker(RankerSettings().ranker_model)
 
 
 def start(session: Session, document_id: str, stage: Stage, attempt: int) -> StageRun:

@@ -109,3 +109,14 @@ def make_crm(settings: CrmSettings, sessions: sessionmaker[Session]) -> CrmAdapt
             ),
         )
     return DbCrm(sessions)
+
+
+class RankerSettings(BaseSettings):
+    """Which exception ranker model the check uses (env prefix HANDOFF_)."""
+
+    model_config = SettingsConfigDict(env_prefix="HANDOFF_", extra="ignore")
+
+    ranker_model: Path | None = Field(
+        default=None,
+        description="a model file of `handoff train-ranker` (--from-dispositions); unset: the shipped one",
+    )
