@@ -90,7 +90,7 @@ def demo_command(
 ) -> None:
     """Load the demo: sample SOWs (retainer, milestone, T&M, a change order and its base), their CRM
     opportunities with planted differences, ingested as the demo deal desk and checked."""
-    from api.pipeline import submit_new
+    from api.pipeline import submit_new, use_database
     from evals.sow.render import render_document
     from intake.service import ingest
     from intake.settings import IntakeSettings, StorageSettings
@@ -103,6 +103,7 @@ def demo_command(
     database = DatabaseSettings()
     with user_errors():
         upgrade_database(database.database_url)
+        use_database(database.database_url)
         folder.mkdir(parents=True, exist_ok=True)
         sessions = session_factory(make_engine(database.database_url))
         storage, settings = make_storage(StorageSettings()), IntakeSettings()

@@ -11,6 +11,7 @@ from api.cli import app
 from models.db import make_engine, session_factory
 from review.auth import authenticate, lookup_token
 from review.edits import correct_field
+from review.users import DEMO_USERS
 from tests.review.builders import add_users, checked_document
 
 runner = CliRunner()
@@ -81,8 +82,8 @@ def test_seed_demo_is_idempotent_and_prints_passwords_once(env: dict[str, str]) 
     first = invoke(["users", "seed-demo"], env)
     second = invoke(["users", "seed-demo"], env)
 
-    assert first.stdout.count("password:") == 5
-    assert second.stdout.count("exists already") == 5 and "password:" not in second.stdout
+    assert first.stdout.count("password:") == len(DEMO_USERS) == 6  # one per role and a second approver
+    assert second.stdout.count("exists already") == 6 and "password:" not in second.stdout
 
 
 def test_export_corrections_writes_the_labelled_examples(
