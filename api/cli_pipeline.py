@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.cli import app, out, user_errors
+from api.cli import app, fail, out, user_errors
 from erp.settings import SANDBOX_PORT
 from models.orm import OutboxStatus
 
@@ -164,10 +164,22 @@ def erp_sandbox_command(
     port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = SANDBOX_PORT,
     db: Annotated[Path, typer.Option(help="The sandbox's own SQLite file.")] = Path("var/erp-sandbox.db"),
     host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    latency_ms: Annotated[float, typer.Option(min=0, help="Time each posting takes.")] = 0.0,
+    jitter_ms: Annotated[float, typer.Option(min=0, help="± random spread of that time.")] = 0.0,
+    error_rate: Annotated[float, typer.Option(min=0, max=1, help="Share of postings answered 503.")] = 0.0,
+    rate_limit: Annotated[
+        str, typer.Option(help="Postings per second above which it answers 429, e.g. 50/s (0: none).")
+    ] = "0",
 ) -> None:
-    """A small real ERP receiver: stores projects, schedules and amendments, honours Idempotency-Key."""
+    """A small real ERP receiver: stores projects, schedules and amendments, honours Idempotency-Key; with
+    --latency-ms, --jitter-ms, --error-rate and --rate-limit it behaves like an ERP under load."""
     import uvicorn
 
-    from erp.sandbox.app import create_sandbox
+    from erp.sandbox.app import Behaviour, create_sandbox
 
-    uvicorn.run(create_sandbox(db), host=host, port=port, log_level="warning")
+    try:
+        limit = float(rate_limit.removesuffix("/s"))
+    except ValueError:
+        raise fail(f"--rate-limit {rate_limit!r}: give postings per second, e.g. 50/s") from None
+    behaviour = Behaviour(latency_ms=latency_ms, jitter_ms=jitter_ms, error_rate=error_rate, rate_limit=limit)
+    uvicorn.run(create_sandbox(db, behaviour), host=host, port=port, log_level="warning")

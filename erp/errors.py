@@ -20,6 +20,10 @@ class ErpUnavailable(ErpError):
     title = "The ERP did not answer, timed out or failed (5xx)"
     transient = True
 
+    def __init__(self, detail: str, retry_after: float | None = None) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after  # the ERP's Retry-After (429, 503), in seconds
+
 
 class ErpRejected(ErpError):
     code = "erp_rejected"

@@ -18,6 +18,7 @@ never posted, so no retry, late worker or replay moves a document backwards.
 """
 
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, Final
@@ -29,6 +30,7 @@ from erp.errors import BaseNotPosted, ErpError, NotApproved, UnpostableRecord
 from erp.models import ErpReceipt, Posting
 from erp.payload import amendment_posting, project_posting
 from erp.protocol import Erp
+from erp.ratelimit import RateLimiter
 from erp.settings import ErpSettings
 from models.orm import (
     Document,
@@ -89,26 +91,45 @@ def claim(
     return claimed
 
 
-def deliver(sessions: sessionmaker[Session], erp: Erp, settings: ErpSettings, entry_id: str) -> Outcome:
+def deliver(
+    sessions: sessionmaker[Session],
+    erp: Erp,
+    settings: ErpSettings,
+    entry_id: str,
+    limiter: RateLimiter | None = None,
+) -> Outcome:
     """Claim `entry_id` if it is due and post it; `skipped` when it is not due or another worker holds it."""
     with sessions() as session:
         if not claim(session, settings, entry_id=entry_id):
             return Outcome.skipped
-    return _post_claimed(sessions, erp, settings, entry_id)
+    return _post_claimed(sessions, erp, settings, entry_id, limiter)
 
 
-def relay(sessions: sessionmaker[Session], erp: Erp, settings: ErpSettings) -> list[Outcome]:
-    """Post every due posting, a batch of claims at a time, until none is due."""
+def relay(
+    sessions: sessionmaker[Session], erp: Erp, settings: ErpSettings, limiter: RateLimiter | None = None
+) -> list[Outcome]:
+    """Post every due posting, a batch of claims at a time, until none is due. A batch is posted with up
+    to `erp_concurrency` postings in flight, paced by `limiter` (default: one at erp_rate_limit_per_s)."""
+    pace = limiter or RateLimiter(settings.erp_rate_limit_per_s)
     outcomes: list[Outcome] = []
-    while True:
-        with sessions() as session:
-            claimed = claim(session, settings, limit=settings.erp_relay_batch)
-        if not claimed:
-            return outcomes
-        outcomes += [_post_claimed(sessions, erp, settings, entry_id) for entry_id in claimed]
+    with ThreadPoolExecutor(max_workers=settings.erp_concurrency, thread_name_prefix="erp-post") as pool:
+        while True:
+            with sessions() as session:
+                claimed = claim(session, settings, limit=settings.erp_relay_batch)
+            if not claimed:
+                return outcomes
+            outcomes += pool.map(
+                lambda entry_id: _post_claimed(sessions, erp, settings, entry_id, pace), claimed
+            )
 
 
-def _post_claimed(sessions: sessionmaker[Session], erp: Erp, settings: ErpSettings, entry_id: str) -> Outcome:
+def _post_claimed(
+    sessions: sessionmaker[Session],
+    erp: Erp,
+    settings: ErpSettings,
+    entry_id: str,
+    limiter: RateLimiter | None = None,
+) -> Outcome:
     with sessions() as session:
         entry = session.get(OutboxEntry, entry_id)
         assert entry is not None
@@ -117,9 +138,14 @@ def _post_claimed(sessions: sessionmaker[Session], erp: Erp, settings: ErpSettin
             posting = load_posting(session, entry)
         except ErpError as error:
             return _failed(session, entry_id, attempts, error, settings)
+    if limiter is not None:
+        limiter.acquire()
     try:
         receipt = erp.post(posting, key)
     except ErpError as error:
+        retry_after = getattr(error, "retry_after", None)
+        if limiter is not None and retry_after:
+            limiter.pause(retry_after)
         with sessions() as session:
             return _failed(session, entry_id, attempts, error, settings)
     with sessions() as session:
@@ -184,6 +210,7 @@ def _failed(
     now = utc_now()
     dead = not error.transient or attempts >= settings.erp_max_attempts
     delay = min(settings.erp_backoff_s * 2 ** max(attempts - 1, 0), settings.erp_max_backoff_s)
+    delay = max(delay, getattr(error, "retry_after", None) or 0.0)  # never before the ERP's Retry-After
     values: dict[str, Any] = {"last_error": str(error), "claimed_until": None}
     if dead:
         values["status"] = OutboxStatus.dead.value

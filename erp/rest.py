@@ -1,11 +1,14 @@
 """Generic REST ERP adapter (httpx): the mapped JSON body, an `Idempotency-Key` header, a timeout per call.
 
-5xx, 408, 429, timeouts and connection errors raise ErpUnavailable (the outbox retries with the same key);
+5xx, 408, 429, timeouts and connection errors raise ErpUnavailable (the outbox retries with the same key, not
+before the ERP's Retry-After);
 other 4xx raise ErpRejected with the ERP's own message (the outbox dead-letters at once). An answer that
 echoes another request's Idempotency-Key (a server that answered twice on one connection) is not believed:
 the connections are dropped and the posting retried, so it is never booked under another posting's id.
 """
 
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any, Final
 
 import httpx
@@ -59,7 +62,8 @@ class RestErp:
     def _receipt(self, posting: Posting, response: httpx.Response) -> ErpReceipt:
         status = response.status_code
         if status >= 500 or status in RETRIED_4XX:
-            raise ErpUnavailable(f"the ERP answered {status}: {_message(response)}")
+            retry_after = _retry_after(response.headers.get("Retry-After"))
+            raise ErpUnavailable(f"the ERP answered {status}: {_message(response)}", retry_after)
         if status >= 400:
             raise ErpRejected(f"the ERP refused the posting ({status}): {_message(response)}")
         try:
@@ -90,3 +94,20 @@ def _message(response: httpx.Response) -> str:
         if parts:
             return "; ".join(parts)[:MESSAGE_LIMIT]
     return str(body)[:MESSAGE_LIMIT]
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Seconds of a Retry-After header: a number of seconds or an HTTP date (RFC 9110 §10.2.3)."""
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return max(0.0, (moment - datetime.now(UTC)).total_seconds())

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from erp.mapping import load_erp_mapping
 from erp.outbox import Outcome, deliver, relay
+from erp.ratelimit import RateLimiter
 from erp.rest import RestErp
 from erp.settings import ErpSettings
 from models.db import DatabaseSettings, make_engine, session_factory
@@ -20,6 +21,7 @@ class ErpRuntime:
     sessions: sessionmaker[Session]
     erp: RestErp
     settings: ErpSettings
+    limiter: RateLimiter
 
 
 _database: dict[str, str] = {}
@@ -36,7 +38,8 @@ def use_database(url: str) -> None:
 def runtime() -> ErpRuntime:
     settings = ErpSettings()
     sessions = session_factory(make_engine(_database.get("url") or DatabaseSettings().database_url))
-    return ErpRuntime(sessions, RestErp(settings, load_erp_mapping(settings.erp_mapping)), settings)
+    erp = RestErp(settings, load_erp_mapping(settings.erp_mapping))
+    return ErpRuntime(sessions, erp, settings, RateLimiter(settings.erp_rate_limit_per_s))
 
 
 def reset() -> None:
@@ -51,9 +54,9 @@ def reset() -> None:
 
 def post_entry(entry_id: str) -> Outcome:
     current = runtime()
-    return deliver(current.sessions, current.erp, current.settings, entry_id)
+    return deliver(current.sessions, current.erp, current.settings, entry_id, current.limiter)
 
 
 def relay_due() -> list[Outcome]:
     current = runtime()
-    return relay(current.sessions, current.erp, current.settings)
+    return relay(current.sessions, current.erp, current.settings, current.limiter)

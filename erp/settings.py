@@ -24,3 +24,9 @@ class ErpSettings(BaseSettings):
     )
     erp_relay_interval_s: float = Field(default=5.0, gt=0, description="how often due postings are swept")
     erp_relay_batch: int = Field(default=50, ge=1, description="postings claimed per sweep")
+    erp_concurrency: int = Field(
+        default=16, ge=1, le=256, description="postings in flight at once per relay or worker process"
+    )
+    erp_rate_limit_per_s: float = Field(
+        default=0, ge=0, description="postings started per second per process (0: no limit); 429s slow it too"
+    )

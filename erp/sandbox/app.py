@@ -7,7 +7,11 @@ GET /api/projects lists what was received; GET / shows it as a page.
 /admin/faults arms faults (erp/sandbox/faults.py), /admin/stats counts, /admin/reset empties the database.
 """
 
+import math
+import random
+import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -30,12 +34,62 @@ def error(status: int, message: str, **extra: Any) -> JSONResponse:
     return JSONResponse({"error": message, **extra}, status_code=status)
 
 
-def create_sandbox(db: Path) -> ConnectionFaults:
+@dataclass(frozen=True)
+class Behaviour:
+    """How the sandbox behaves like a real ERP under load (`handoff erp-sandbox` options): each posting
+    takes latency ± jitter, a share of them fail with 503 before anything is stored, and above `rate_limit`
+    postings per second the ERP answers 429 with Retry-After."""
+
+    latency_ms: float = 0.0
+    jitter_ms: float = 0.0
+    error_rate: float = 0.0
+    rate_limit: float = 0.0
+    seed: int = 0
+
+
+class _Window:
+    """Postings started in the current second, for the rate limit (thread-safe)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._second, self._count = 0, 0
+
+    def admit(self, limit: float) -> float | None:
+        """None when a posting may start now, else the seconds until it may."""
+        now = time.monotonic()
+        with self._lock:
+            if int(now) != self._second:
+                self._second, self._count = int(now), 0
+            if self._count >= limit:
+                return self._second + 1 - now
+            self._count += 1
+            return None
+
+
+def create_sandbox(db: Path, behaviour: Behaviour | None = None) -> ConnectionFaults:
     """The sandbox as an ASGI app, wrapped so it can drop or double-answer connections when told to."""
     app = FastAPI(title="handoff ERP sandbox", version="1")
     store = SandboxStore(db)
     board = FaultBoard()
     app.state.store, app.state.board = store, board
+    load = behaviour or Behaviour()
+    window, chance = _Window(), random.Random(load.seed)  # noqa: S311 - simulated faults, not security
+    flight = {"now": 0, "peak": 0}
+    flight_lock = threading.Lock()
+
+    @app.middleware("http")
+    async def count_in_flight(request: Request, call_next: Any) -> Any:
+        """Postings being handled at once, and the peak: what a client's concurrency looks like here."""
+        if request.method != "POST" or not request.url.path.startswith("/api/"):
+            return await call_next(request)
+        with flight_lock:
+            flight["now"] += 1
+            flight["peak"] = max(flight["peak"], flight["now"])
+        try:
+            return await call_next(request)
+        finally:
+            with flight_lock:
+                flight["now"] -= 1
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: Exception) -> JSONResponse:
@@ -45,6 +99,15 @@ def create_sandbox(db: Path) -> ConnectionFaults:
     def posting(request: Request, key: str | None, body: dict[str, Any], model: type[ProjectIn]) -> Any:
         if not key:
             return error(400, "an Idempotency-Key header is required")
+        if load.rate_limit > 0 and (wait := window.admit(load.rate_limit)) is not None:
+            response = error(429, f"over {load.rate_limit:g} postings per second")
+            response.headers["Retry-After"] = str(max(1, math.ceil(wait)))
+            return response
+        if load.latency_ms or load.jitter_ms:
+            jitter = chance.uniform(-load.jitter_ms, load.jitter_ms)
+            time.sleep(max(0.0, load.latency_ms + jitter) / 1000)
+        if load.error_rate and chance.random() < load.error_rate:
+            return error(503, "simulated transient error")
         actions = board.take()
         if "fail" in actions:
             return error(500, "injected fault: internal error")
@@ -109,12 +172,18 @@ def create_sandbox(db: Path) -> ConnectionFaults:
 
     @app.get("/admin/stats")
     def stats() -> dict[str, Any]:
-        return {**store.stats(), "injected": board.injected, "armed": board.faults.model_dump()}
+        return {
+            **store.stats(),
+            "injected": board.injected,
+            "armed": board.faults.model_dump(),
+            "in_flight_peak": flight["peak"],
+        }
 
     @app.post("/admin/reset")
     def reset() -> dict[str, str]:
         store.reset()
         board.reset()
+        flight["peak"] = 0
         return {"status": "empty"}
 
     @app.get("/healthz")

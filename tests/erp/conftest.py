@@ -63,9 +63,10 @@ class Sandbox:
         httpx.post(f"{self.url}/admin/reset", timeout=5).raise_for_status()
 
 
-def start_sandbox(db: Path, port: int | None = None) -> Sandbox:
+def start_sandbox(db: Path, port: int | None = None, *options: str) -> Sandbox:
+    """A `handoff erp-sandbox` subprocess; `options` such as "--latency-ms", "200" shape its behaviour."""
     port = port or free_port()
-    command = [str(HANDOFF), "erp-sandbox", "--port", str(port), "--db", str(db)]
+    command = [str(HANDOFF), "erp-sandbox", "--port", str(port), "--db", str(db), *options]
     process = subprocess.Popen(command, env=os.environ.copy())
     sandbox = Sandbox(f"http://127.0.0.1:{port}", process)
     wait_for(f"{sandbox.url}/healthz")
