@@ -1,12 +1,13 @@
 """Postings per second from the outbox to the sandbox ERP, exactly-once verified afterwards.
 
-    .venv/bin/python benchmarks/posting.py --count 200   # writes benchmarks/results/posting.json and .md
+    .venv/bin/python benchmarks/posting.py --count 1000 --latency-ms 200   # writes results/posting.json, .md
 
-Two runs, each on a fresh database with `count` approved records (review.approve wrote their outbox rows)
-and a fresh `handoff erp-sandbox` on a free port:
-- eager: the embedded path, erp.outbox.relay in this process, SQLite;
+Three runs, each on a fresh database of approved records (review.approve wrote their outbox rows) and a
+fresh `handoff erp-sandbox --latency-ms` (200 ms per posting by default, as a real ERP's API) on a free port:
+- eager, one posting in flight (HANDOFF_ERP_CONCURRENCY=1, how the relay posted before): `--serial-count`;
+- eager, `--concurrency` postings in flight (erp.outbox.relay's thread pool), SQLite: `--count`;
 - worker: a real `handoff worker` (prefork, 2 processes) on a private redis-server, PostgreSQL on
-  127.0.0.1; one `erp.post` task per posting is sent, timed until every posting is sent.
+  127.0.0.1; one `erp.post` task per posting is sent, timed until every posting is sent: `--serial-count`.
 Afterwards the sandbox must hold exactly one project and one schedule per approved version.
 """
 
@@ -140,33 +141,37 @@ def verify(sandbox_url: str, sessions: sessionmaker[Session]) -> bool:
     )
 
 
-def start_sandbox(work: Path) -> tuple[subprocess.Popen[bytes], str]:
+def start_sandbox(work: Path, latency_ms: float = 0.0) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     command = [str(HANDOFF), "erp-sandbox", "--port", str(port), "--db", str(work / "erp.db")]
+    command += ["--latency-ms", str(latency_ms)]
     process = subprocess.Popen(command)
     url = f"http://127.0.0.1:{port}"
     wait_up(lambda: answers(f"{url}/healthz"), "the sandbox")
     return process, url
 
 
-def eager_run(count: int) -> dict[str, Any]:
+def eager_run(count: int, latency_ms: float, concurrency: int) -> dict[str, Any]:
     work = Path(tempfile.mkdtemp())
     url = f"sqlite:///{work / 'handoff.db'}"
     upgrade_database(url)
     sessions = session_factory(make_engine(url))
     approved(sessions, count)
-    sandbox, sandbox_url = start_sandbox(work)
-    settings = ErpSettings(erp_url=sandbox_url)
+    sandbox, sandbox_url = start_sandbox(work, latency_ms)
+    batch = max(50, 2 * concurrency)
+    settings = ErpSettings(erp_url=sandbox_url, erp_concurrency=concurrency, erp_relay_batch=batch)
     erp = RestErp(settings, load_erp_mapping())
+    load = os.getloadavg()[0]
     started = time.perf_counter()
     relay(sessions, erp, settings)
     elapsed = time.perf_counter() - started
     exactly_once = verify(sandbox_url, sessions)
     sandbox.terminate()
-    return row("eager: in-process relay, SQLite", count, elapsed, exactly_once)
+    mode = f"eager: in-process relay, SQLite, {concurrency} in flight"
+    return row(mode, count, elapsed, exactly_once, latency_ms, (load, os.getloadavg()[0]))
 
 
-def worker_run(count: int) -> dict[str, Any]:
+def worker_run(count: int, latency_ms: float = 0.0) -> dict[str, Any]:
     work = Path(tempfile.mkdtemp())
     name = f"handoff_bench_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as admin:
@@ -175,7 +180,7 @@ def worker_run(count: int) -> dict[str, Any]:
     upgrade_database(url)
     sessions = session_factory(make_engine(url))
     entries = approved(sessions, count)
-    sandbox, sandbox_url = start_sandbox(work)
+    sandbox, sandbox_url = start_sandbox(work, latency_ms)
     redis_port = free_port()
     redis = subprocess.Popen(
         ["redis-server", "--port", str(redis_port), "--save", ""], stdout=subprocess.DEVNULL
@@ -193,6 +198,7 @@ def worker_run(count: int) -> dict[str, Any]:
     )
     sender = make_celery(QueueSettings(broker_url=broker))
     time.sleep(3)  # the worker connects before the clock starts
+    load = os.getloadavg()[0]
     started = time.perf_counter()
     for entry_id in entries:
         sender.send_task("erp.post", args=[entry_id])
@@ -204,7 +210,8 @@ def worker_run(count: int) -> dict[str, Any]:
         process.wait(30)
     with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    return row("worker: handoff worker (prefork x2) + Redis, PostgreSQL", count, elapsed, exactly_once)
+    mode = "worker: handoff worker (prefork x2) + Redis, PostgreSQL, one task per posting"
+    return row(mode, count, elapsed, exactly_once, latency_ms, (load, os.getloadavg()[0]))
 
 
 def sent(sessions: sessionmaker[Session]) -> int:
@@ -214,22 +221,36 @@ def sent(sessions: sessionmaker[Session]) -> int:
         )
 
 
-def row(mode: str, count: int, elapsed: float, exactly_once: bool) -> dict[str, Any]:
+def row(
+    mode: str, count: int, elapsed: float, exactly_once: bool, latency_ms: float, load: tuple[float, float]
+) -> dict[str, Any]:
     return {
         "mode": mode,
+        "erp_latency_ms": latency_ms,
         "postings": count,
         "seconds": round(elapsed, 2),
         "postings_per_second": round(count / elapsed, 1),
         "exactly_once": exactly_once,
+        "load_1min_before_after": [round(load[0], 2), round(load[1], 2)],
     }
 
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--count", type=int, default=200)
+    parser.add_argument("--count", type=int, default=1000, help="postings of the concurrent runs")
+    parser.add_argument("--serial-count", type=int, default=100, help="postings of the one-at-a-time run")
+    parser.add_argument("--latency-ms", type=float, default=200.0, help="the sandbox ERP's time per posting")
+    parser.add_argument(
+        "--concurrency", type=int, default=40, help="postings in flight in the concurrent run"
+    )
     parser.add_argument("--results", type=Path, default=RESULTS_DIR)
     arguments = parser.parse_args()
-    runs = [eager_run(arguments.count), worker_run(arguments.count)]
+    latency = arguments.latency_ms
+    runs = [
+        eager_run(arguments.serial_count, latency, 1),
+        eager_run(arguments.count, latency, arguments.concurrency),
+        worker_run(arguments.serial_count, latency),
+    ]
     info = machine_facts(["celery", "redis", "httpx", "fastapi", "sqlalchemy", "psycopg"])
     results = {"date": time.strftime("%Y-%m-%d"), "machine": info, "runs": runs}
     arguments.results.mkdir(parents=True, exist_ok=True)
@@ -239,16 +260,18 @@ def main() -> int:
         "",
         f"{results['date']} · {json.dumps(info)}",
         "",
-        "| mode | postings | seconds | postings/s | exactly once |",
-        "|---|---|---|---|---|",
+        "| mode | ERP latency (ms) | postings | seconds | postings/s | exactly once | load before → after |",
+        "|---|---|---|---|---|---|---|",
         *(
-            f"| {r['mode']} | {r['postings']} | {r['seconds']} | {r['postings_per_second']} "
-            f"| {r['exactly_once']} |"
+            f"| {r['mode']} | {r['erp_latency_ms']:g} | {r['postings']} | {r['seconds']} "
+            f"| {r['postings_per_second']} | {r['exactly_once']} "
+            f"| {r['load_1min_before_after'][0]} → {r['load_1min_before_after'][1]} |"
             for r in runs
         ),
         "",
-        "Postings go to `handoff erp-sandbox` on loopback (its own SQLite). The machine was shared with",
-        "other work (five helpers on 2 cores) while this ran.",
+        "Postings go to `handoff erp-sandbox --latency-ms` on loopback (its own SQLite). Exactly once: the",
+        "sandbox holds one project with one schedule per approved version. Load is the 1-minute load average",
+        "measured at the start and end of each run.",
     ]
     (arguments.results / "posting.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
