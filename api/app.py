@@ -8,7 +8,6 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp
 
 from api.auth import install_auth
-from api.pipeline import queue_posting, use_database
 from api.problems import install_problem_handlers
 from api.routes_crm import router as crm_router
 from api.routes_docs import SWAGGER_ASSETS
@@ -21,13 +20,14 @@ from api.routes_review import router as review_router
 from api.routes_session import router as session_router
 from api.security import BodyLimitMiddleware, SecurityHeadersMiddleware, trusted_proxy_headers
 from api.settings import ApiSettings, AuthSettings
-from api.stages import exceptions_of
 from api.web import router as web_router
 from api.web.errors import http_error_handler
 from erp.readiness import document_needs
 from intake.settings import IntakeSettings, StorageSettings
 from intake.storage import make_storage
 from models.db import DatabaseSettings, make_engine, session_factory, upgrade_database
+from pipeline.flow import queue_posting, use_database
+from pipeline.stages import exceptions_of
 from review.settings import ReviewSettings
 from triage.settings import CrmSettings
 

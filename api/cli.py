@@ -210,9 +210,9 @@ def serve_command(
 @contextmanager
 def embedded_relay() -> Iterator[None]:
     """Without a broker, sweep due ERP postings in this process (a worker's beat does it otherwise)."""
-    from api.queue import QueueSettings
-    from api.relay import EmbeddedRelay
     from erp.settings import ErpSettings
+    from pipeline.queue import QueueSettings
+    from pipeline.relay import EmbeddedRelay
 
     if not QueueSettings().eager:
         yield
@@ -247,11 +247,11 @@ def ingest_command(
 ) -> None:
     """Parse and store documents, and queue them for extraction and checks (with HANDOFF_BROKER_URL unset
     the pipeline runs right here); the same bytes twice make one document."""
-    from api.pipeline import submit_new
     from intake.service import ingest
     from intake.settings import StorageSettings
     from intake.storage import make_storage
     from models.db import DatabaseSettings, make_engine, session_factory, upgrade_database
+    from pipeline.flow import submit_new
 
     database = DatabaseSettings()
     with user_errors():

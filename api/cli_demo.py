@@ -90,7 +90,6 @@ def demo_command(
 ) -> None:
     """Load the demo: sample SOWs (retainer, milestone, T&M, a change order and its base), their CRM
     opportunities with planted differences, ingested as the demo deal desk and checked."""
-    from api.pipeline import submit_new, use_database
     from evals.sow.render import render_document
     from intake.service import ingest
     from intake.settings import IntakeSettings, StorageSettings
@@ -98,6 +97,7 @@ def demo_command(
     from models.crm import CrmOpportunity
     from models.db import DatabaseSettings, make_engine, session_factory, upgrade_database
     from models.orm import utc_now
+    from pipeline.flow import submit_new, use_database
     from triage.crm_store import register_opportunity
 
     database = DatabaseSettings()

@@ -19,8 +19,8 @@ CLI_ACTOR = "cli"
 
 
 def _sessions() -> "sessionmaker[Session]":
-    from api.pipeline import sessions
     from models.db import DatabaseSettings, upgrade_database
+    from pipeline.flow import sessions
 
     upgrade_database(DatabaseSettings().database_url)
     return sessions()
@@ -36,7 +36,7 @@ def worker_command(
     loglevel: Annotated[str, typer.Option(help="Celery log level.")] = "INFO",
 ) -> None:
     """Run a Celery worker on HANDOFF_BROKER_URL (Redis or RabbitMQ) for the pipeline and ERP posting."""
-    from api.queue import QueueSettings, celery_app
+    from pipeline.queue import QueueSettings, celery_app
 
     if QueueSettings().eager:
         raise typer.Exit(
@@ -59,7 +59,7 @@ def _refuse(message: str) -> int:
 @app.command("retry")
 def retry_command(document_id: Annotated[str, typer.Argument(help="A failed document's id.")]) -> None:
     """Run a failed document again from the stage that failed (a failed posting: replay it)."""
-    from api.pipeline import retry
+    from pipeline.flow import retry
 
     with user_errors(), _sessions()() as session:
         stage = retry(session, CLI_ACTOR, document_id)
@@ -137,8 +137,8 @@ def postings_replay_command(
     entry_id: Annotated[str, typer.Argument(help="A dead-lettered posting's id.")],
 ) -> None:
     """Queue a dead-lettered posting again (same idempotency key: the ERP cannot get it twice)."""
-    from api.pipeline import queue_posting
     from erp.postings import replay
+    from pipeline.flow import queue_posting
 
     with user_errors(), _sessions()() as session:
         view = replay(session, CLI_ACTOR, entry_id)

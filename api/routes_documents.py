@@ -14,12 +14,12 @@ from starlette.exceptions import HTTPException
 
 from api.auth import Caller, allow
 from api.deps import IntakeSettingsDep, SessionDep, StorageDep
-from api.pipeline import submit_new
 from intake.errors import TooLarge
 from intake.service import get_document, ingest, list_documents, page_image
 from intake.settings import IntakeSettings
 from models.document import ParsedDocument, ParseWarning
 from models.orm import Document
+from pipeline.flow import submit_new
 from review.audit import DOCUMENT, record_event
 from review.roles import Permission
 

@@ -11,10 +11,10 @@ from fastapi.concurrency import run_in_threadpool
 
 from api.auth import Caller, allow
 from api.deps import SessionDep
-from api.pipeline import queue_posting, retry, retry_permission
 from erp.postings import PostingView, get_posting, list_postings, replay, request_posting
 from intake.service import get_document
 from models.orm import OutboxStatus
+from pipeline.flow import queue_posting, retry, retry_permission
 from review.roles import Permission, require
 
 router = APIRouter(tags=["postings"])

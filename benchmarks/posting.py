@@ -32,7 +32,6 @@ from bench_env import machine_facts
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.queue import QueueSettings, make_celery
 from erp.mapping import load_erp_mapping
 from erp.outbox import relay
 from erp.rest import RestErp
@@ -47,6 +46,7 @@ from models.record import (
     Milestone,
     fields_from_values,
 )
+from pipeline.queue import QueueSettings, make_celery
 from review.approval import approve
 from review.users import create_user
 from triage.store import store_check

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-ORDER = ["models", "intake", "extraction", "triage", "review", "erp", "api"]
+ORDER = ["models", "intake", "extraction", "triage", "review", "erp", "pipeline", "api"]
 # evals and the API sit on top: they may import every stage, and no stage may import them. The CLI in api/
 # may run evals (`handoff train-ranker` trains on the history evals generates); evals never imports api.
 CONSUMERS = {"api", "evals"}

@@ -1,5 +1,5 @@
 """The ERP postings page: every posting with its status, attempts and last error, filtered by status, and
-a Replay button on dead-lettered ones (erp.postings.replay, then api.pipeline.queue_posting, as the REST
+a Replay button on dead-lettered ones (erp.postings.replay, then pipeline.flow.queue_posting, as the REST
 replay route does; the same `approve` permission)."""
 
 from typing import Annotated, Literal
@@ -9,13 +9,13 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 
 from api.deps import SessionDep
-from api.pipeline import queue_posting
 from api.web.auth import WebUser, permitted
 from api.web.errors import WebRoute
 from api.web.templating import render
 from erp.postings import list_postings, replay
 from models.errors import HandoffError
 from models.orm import OutboxStatus
+from pipeline.flow import queue_posting
 from review.roles import Permission
 
 router = APIRouter(include_in_schema=False, route_class=WebRoute)

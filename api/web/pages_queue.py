@@ -8,7 +8,6 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from api import pipeline
 from api.deps import IntakeSettingsDep, SessionDep, StorageDep
 from api.routes_documents import read_limited, upload_form
 from api.web.auth import SignedIn, WebUser, must, permitted
@@ -17,6 +16,7 @@ from api.web.templating import render
 from intake.service import get_document, ingest
 from models.errors import HandoffError
 from models.orm import CrmOpportunityRow, Document, DocumentStatus
+from pipeline import flow as pipeline
 from review.audit import DOCUMENT, record_event
 from review.queue import QueueFilter, SlaState, list_queue
 from review.roles import Permission
@@ -128,7 +128,7 @@ def _queue_check(
     background: BackgroundTasks,
     upload: tuple[WebUser, Document, str | None],
 ) -> None:
-    """Audit the new upload and queue it for the pipeline after the response (api.pipeline.submit)."""
+    """Audit the new upload and queue it for the pipeline after the response (pipeline.flow.submit)."""
     user, document, opportunity = upload
     document.status = DocumentStatus.queued.value
     after = {"filename": document.filename, "crm_opportunity_id": opportunity}
@@ -158,7 +158,7 @@ def check_again(
     user: SignedIn,
 ) -> HTMLResponse:
     """Run the pipeline on a stored document: one stored before the pipeline from the start, a failed one
-    again from the stage that failed (api.pipeline.retry)."""
+    again from the stage that failed (pipeline.flow.retry)."""
     must(user, Permission.check)
     document = get_document(session, document_id)
     must(user, pipeline.retry_permission(document))

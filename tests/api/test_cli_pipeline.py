@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from api import pipeline
 from api.cli import app
+from pipeline import flow as pipeline
 from tests.api.test_pipeline_api import SOW
 
 runner = CliRunner()

@@ -65,8 +65,8 @@ def test_bad_input_is_still_refused_at_once(client: TestClient) -> None:
 
 
 def test_a_draft_version_is_refused_for_posting(client: TestClient) -> None:
-    from api.pipeline import sessions
     from models.orm import RecordVersion
+    from pipeline.flow import sessions
 
     document = upload(client, SOW)
     with sessions()() as session:

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.queue import QueueSettings, make_celery
 from intake.service import ingest
 from intake.settings import IntakeSettings
 from intake.storage import LocalStorage
 from models.db import make_engine, session_factory, upgrade_database
 from models.orm import Document
+from pipeline.queue import QueueSettings, make_celery
 from tests.erp.conftest import HANDOFF
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]

@@ -6,11 +6,11 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from api.relay import EmbeddedRelay
 from erp import runtime
 from erp.outbox import Outcome
 from models.db import session_factory
 from models.orm import OutboxEntry
+from pipeline.relay import EmbeddedRelay
 from tests.erp.conftest import Approve, Sandbox, approve_record, sandbox, sandbox_server  # noqa: F401
 from tests.erp.records import milestone_record
 

@@ -13,9 +13,9 @@ import pytest
 from celery import Celery
 from sqlalchemy import Engine, select
 
-from api.queue import QueueSettings, make_celery
 from models.db import make_engine, session_factory, upgrade_database
 from models.orm import OutboxEntry
+from pipeline.queue import QueueSettings, make_celery
 from tests.erp.conftest import HANDOFF, Approve, Sandbox, free_port
 from tests.erp.records import milestone_record
 

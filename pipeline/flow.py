@@ -20,8 +20,6 @@ from celery import Task, shared_task
 from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.queue import QueueSettings, celery_app
-from api.stages import STAGES, Stage, check_stage, extract_stage, is_transient, record_failure
 from erp import runtime as erp_runtime
 from erp.outbox import POST_STAGE
 from erp.postings import list_postings, replay
@@ -30,6 +28,8 @@ from intake.service import get_document
 from models.db import DatabaseSettings, make_engine, session_factory
 from models.errors import HandoffError
 from models.orm import Document, DocumentStatus, OutboxStatus
+from pipeline.queue import QueueSettings, celery_app
+from pipeline.stages import STAGES, Stage, check_stage, extract_stage, is_transient, record_failure
 from review.roles import Permission
 
 __all__ = ["celery_app", "queue_posting", "retry", "submit"]

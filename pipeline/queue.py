@@ -31,7 +31,7 @@ class QueueSettings(BaseSettings):
 
 def make_celery(settings: QueueSettings | None = None, erp: ErpSettings | None = None) -> Celery:
     settings, erp = settings or QueueSettings(), erp or ErpSettings()
-    app = Celery("handoff", include=["api.pipeline", "erp.tasks"], set_as_current=False)
+    app = Celery("handoff", include=["pipeline.flow", "erp.tasks"], set_as_current=False)
     app.conf.update(
         broker_url=settings.broker_url or "memory://",
         task_always_eager=settings.eager,
