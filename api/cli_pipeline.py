@@ -72,11 +72,18 @@ def status_command(
         str | None, typer.Argument(help="A document id; none: the latest documents.")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    ops: Annotated[
+        bool, typer.Option("--ops", help="The backlog instead: queue depths, postings, throughput, oldest.")
+    ] = False,
 ) -> None:
-    """Where documents are in the pipeline: status, failed stage and its error, ERP postings."""
+    """Where documents are in the pipeline: status, failed stage and its error, ERP postings (--ops: the
+    backlog at a glance)."""
     from erp.postings import list_postings
     from intake.service import get_document, list_documents
 
+    if ops:
+        _print_backlog(as_json)
+        return
     with user_errors(), _sessions()() as session:
         rows = [get_document(session, document_id)] if document_id else list(list_documents(session, 50))
         found: list[dict[str, Any]] = [
@@ -107,6 +114,30 @@ def status_command(
             postings,
         )
     out.print(table)
+
+
+def _print_backlog(as_json: bool) -> None:
+    from pipeline.operations import backlog
+
+    with user_errors(), _sessions()() as session:
+        state = backlog(session)
+    if as_json:
+        sys.stdout.write(state.model_dump_json(indent=2) + "\n")
+        return
+    documents = ", ".join(f"{status} {count}" for status, count in sorted(state.documents.items())) or "none"
+    postings = ", ".join(f"{status} {count}" for status, count in state.postings.items())
+    out.print(f"documents: {documents}", highlight=False)
+    out.print(f"ERP postings: {postings}; sent in the last hour: {state.sent_last_hour}", highlight=False)
+    oldest = state.oldest_unposted_approval
+    if oldest is None:
+        out.print("every approved record is in the ERP", highlight=False)
+    else:
+        out.print(
+            f"oldest approval not in the ERP: {oldest.filename} ({oldest.document_id}), approved "
+            f"{oldest.approved_at:%Y-%m-%d %H:%M}, waiting {oldest.waiting_hours} h, "
+            f"posting {oldest.posting_status}",
+            highlight=False,
+        )
 
 
 @postings_app.command("list")

@@ -16,6 +16,7 @@ from erp.postings import list_postings, replay
 from models.errors import HandoffError
 from models.orm import OutboxStatus
 from pipeline.flow import queue_posting
+from pipeline.operations import backlog
 from review.roles import Permission
 
 router = APIRouter(include_in_schema=False, route_class=WebRoute)
@@ -64,3 +65,9 @@ async def replay_action(
     await run_in_threadpool(queue_posting, entry_id)
     notice = f"Posting of {view.filename} replayed."
     return postings_page_response(request, session, status, (notice, None, 200))
+
+
+@router.get("/ops", response_class=HTMLResponse)
+def operations_page(request: Request, session: SessionDep, user: Reader) -> HTMLResponse:
+    """The backlog at a glance: documents by status, postings by status, throughput, oldest unposted."""
+    return render(request, "ops.html", {"backlog": backlog(session)})

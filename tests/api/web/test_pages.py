@@ -44,6 +44,12 @@ def test_upload_queue_review_exceptions_and_kpis(client: TestClient) -> None:
     assert csv.text.splitlines()[0].startswith("document_id,filename")
     kpis = client.get("/kpis").text
     assert kpis.count("<svg") == 4 and "Touchless rate" in kpis
+    ops = client.get("/ops").text
+    assert (
+        "ready for review" in ops
+        and 'id="ops-postings"' in ops
+        and "Every approved record is in the ERP" in ops
+    )
 
 
 def test_a_refused_file_is_shown_beside_the_accepted_ones(client: TestClient) -> None:
