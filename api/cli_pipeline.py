@@ -19,10 +19,13 @@ CLI_ACTOR = "cli"
 
 
 def _sessions() -> "sessionmaker[Session]":
+    """Sessions on HANDOFF_DATABASE_URL (migrated), which this process's pipeline tasks then use too."""
     from models.db import DatabaseSettings, upgrade_database
-    from pipeline.flow import sessions
+    from pipeline.flow import sessions, use_database
 
-    upgrade_database(DatabaseSettings().database_url)
+    url = DatabaseSettings().database_url
+    upgrade_database(url)
+    use_database(url)
     return sessions()
 
 
