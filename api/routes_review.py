@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 
 from api.auth import Caller, allow
 from api.deps import SessionDep
+from models.bounds import MAX_AMOUNT
 from models.exceptions import Disposition
 from review.approval import ApprovalResult, approve
 from review.audit import AuditView, list_audit
@@ -73,7 +74,7 @@ class ReasonRequest(BaseModel):
         description="how it turned out (confirmed, false_alarm, fixed_in_crm): the ranker's label",
     )
     money_impact: Decimal | None = Field(
-        default=None, ge=0, le=Decimal(10**12), allow_inf_nan=False, description="confirmed only"
+        default=None, ge=0, le=MAX_AMOUNT, allow_inf_nan=False, description="confirmed only"
     )
 
     def closing(self) -> Closing:

@@ -6,20 +6,18 @@ the webhook) rather than compared.
 """
 
 from datetime import date
-from decimal import Decimal
-from typing import Annotated, Final
+from typing import Annotated
 
 from pydantic import AfterValidator, ConfigDict, Field
 
 from models.base import FrozenModel
+from models.bounds import FIRST_YEAR, LAST_YEAR, MAX_AMOUNT, year_in_range
 from models.record import BillingModel, CurrencyCode, Money
-
-MAX_AMOUNT: Final = Decimal(10**12)
 
 
 def _in_years(value: date | None) -> date | None:
-    if value is not None and not 1900 <= value.year <= 2100:
-        raise ValueError("a date is between 1900 and 2100")
+    if value is not None and not year_in_range(value):
+        raise ValueError(f"a date is between {FIRST_YEAR} and {LAST_YEAR}")
     return value
 
 

@@ -17,13 +17,11 @@ from typing import Any, Final
 
 from pydantic import BaseModel, ValidationError
 
+from models.bounds import FIRST_YEAR, LAST_YEAR, MAX_AMOUNT, year_in_range
 from models.record import LIST_ITEM_TYPES, FieldValue, HandoffRecord, RecordFields
 from review.errors import InvalidValue, NotFound
 
 TEXT_LISTS: Final = ("deliverables", "assumptions", "out_of_scope")
-MAX_AMOUNT: Final = 10**12
-FIRST_YEAR: Final = 1900
-LAST_YEAR: Final = 2100
 _PATH = re.compile(r"^(?P<list>[a-z_]+)\[(?P<index>\d{1,4})\](?:\.(?P<name>[a-z_]+))?$")
 
 
@@ -114,7 +112,7 @@ def out_of_bounds(value: Any) -> str | None:
     elif isinstance(value, float):
         if not math.isfinite(value) or abs(value) > MAX_AMOUNT:
             return f"a number here is finite and at most {MAX_AMOUNT:,}"
-    elif isinstance(value, date) and not FIRST_YEAR <= value.year <= LAST_YEAR:
+    elif isinstance(value, date) and not year_in_range(value):
         return f"a date is between {FIRST_YEAR} and {LAST_YEAR}"
     return None
 
