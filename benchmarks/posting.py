@@ -1,26 +1,34 @@
 """Postings per second from the outbox to the sandbox ERP, exactly-once verified afterwards.
 
-    .venv/bin/python benchmarks/posting.py --count 1000 --latency-ms 200   # writes results/posting.json, .md
+    .venv/bin/python benchmarks/posting.py        # writes results/posting.json, .md (about 15 minutes)
 
-Three runs, each on a fresh database of approved records (review.approve wrote their outbox rows) and a
-fresh `handoff erp-sandbox --latency-ms` (200 ms per posting by default, as a real ERP's API) on a free port:
+Every run starts from a fresh database of approved records (review.approve wrote their outbox rows) and a
+fresh `handoff erp-sandbox --latency-ms 200` on a free port (a real ERP's API takes 100-500 ms a call):
 - eager, one posting in flight (HANDOFF_ERP_CONCURRENCY=1, how the relay posted before): `--serial-count`;
-- eager, `--concurrency` postings in flight (erp.outbox.relay's thread pool), SQLite: `--count`;
-- worker: a real `handoff worker` (prefork, 2 processes) on a private redis-server, PostgreSQL on
-  127.0.0.1; one `erp.post` task per posting is sent, timed until every posting is sent: `--serial-count`.
-Afterwards the sandbox must hold exactly one project and one schedule per approved version.
+- eager, `--concurrency` postings in flight (erp.outbox.relay's threads), SQLite: `--count`;
+- workers: 1, 2 and 4 `handoff worker` processes (solo pool, `--worker-concurrency` postings in flight
+  each) on a private redis-server and PostgreSQL, `--count` and `--large-count` postings; one `erp.post`
+  task per approval is sent, as approvals do, timed until every posting is sent;
+- faults: 2 workers against a sandbox with 100 ms jitter, 2% random 503s, 50 armed 500s and 10 dropped
+  connections after commit; one worker is SIGKILLed mid-batch (its claims expire and the other takes them).
+Afterwards the sandbox must hold exactly one project with one billing schedule per approved version, and
+no project for anything else. The approved records are made once per size in a PostgreSQL template
+database and copied for each run.
 """
 
 import argparse
 import json
 import os
+import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -37,7 +45,7 @@ from erp.outbox import relay
 from erp.rest import RestErp
 from erp.settings import ErpSettings
 from models.db import make_engine, session_factory, upgrade_database
-from models.orm import Document, OutboxEntry, OutboxStatus
+from models.orm import Document, OutboxEntry, OutboxStatus, utc_now
 from models.record import (
     DocumentInfo,
     ExtractorInfo,
@@ -141,10 +149,14 @@ def verify(sandbox_url: str, sessions: sessionmaker[Session]) -> bool:
     )
 
 
-def start_sandbox(work: Path, latency_ms: float = 0.0) -> tuple[subprocess.Popen[bytes], str]:
+def start_sandbox(
+    work: Path, latency_ms: float = 0.0, faults: "Faults | None" = None
+) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     command = [str(HANDOFF), "erp-sandbox", "--port", str(port), "--db", str(work / "erp.db")]
     command += ["--latency-ms", str(latency_ms)]
+    if faults is not None:
+        command += ["--jitter-ms", str(faults.jitter_ms), "--error-rate", str(faults.error_rate)]
     process = subprocess.Popen(command)
     url = f"http://127.0.0.1:{port}"
     wait_up(lambda: answers(f"{url}/healthz"), "the sandbox")
@@ -166,21 +178,64 @@ def eager_run(count: int, latency_ms: float, concurrency: int) -> dict[str, Any]
     relay(sessions, erp, settings)
     elapsed = time.perf_counter() - started
     exactly_once = verify(sandbox_url, sessions)
+    stats = httpx.get(f"{sandbox_url}/admin/stats", timeout=30).json()
     sandbox.terminate()
+    sandbox.wait(30)
     mode = f"eager: in-process relay, SQLite, {concurrency} in flight"
-    return row(mode, count, elapsed, exactly_once, latency_ms, (load, os.getloadavg()[0]))
+    result = row(mode, count, elapsed, exactly_once, latency_ms, (load, os.getloadavg()[0]))
+    return result | {"in_flight_peak": stats["in_flight_peak"], "erp_projects": stats["projects"]}
 
 
-def worker_run(count: int, latency_ms: float = 0.0) -> dict[str, Any]:
-    work = Path(tempfile.mkdtemp())
-    name = f"handoff_bench_{uuid.uuid4().hex[:8]}"
+def postgres_template(count: int) -> str:
+    """A template database of `count` approved records with their outbox rows (made once per size)."""
+    name = f"handoff_bench_tpl_{count}_{uuid.uuid4().hex[:6]}"
     with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
     url = POSTGRES_ADMIN.rsplit("/", 1)[0] + f"/{name}"
     upgrade_database(url)
-    sessions = session_factory(make_engine(url))
-    entries = approved(sessions, count)
-    sandbox, sandbox_url = start_sandbox(work, latency_ms)
+    engine = make_engine(url)
+    approved(session_factory(engine), count)
+    engine.dispose()
+    return name
+
+
+def copy_database(template: str) -> str:
+    name = f"handoff_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    return name
+
+
+def drop_database(name: str) -> None:
+    with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@dataclass(frozen=True)
+class Faults:
+    jitter_ms: float = 0.0
+    error_rate: float = 0.0
+    fail_next: int = 0
+    drop_next: int = 0
+    kill_at: float = 0.0  # SIGKILL the last worker when this share of postings is sent (0: never)
+
+
+def worker_run(
+    template: str, count: int, workers: int, concurrency: int, latency_ms: float, faults: Faults | None = None
+) -> dict[str, Any]:
+    faults = faults or Faults()
+    work = Path(tempfile.mkdtemp())
+    name = copy_database(template)
+    url = POSTGRES_ADMIN.rsplit("/", 1)[0] + f"/{name}"
+    engine = make_engine(url)
+    sessions = session_factory(engine)
+    with sessions() as session:
+        entries = list(session.scalars(select(OutboxEntry.id).order_by(OutboxEntry.id)))
+    assert len(entries) == count, (len(entries), count)
+    sandbox, sandbox_url = start_sandbox(work, latency_ms, faults)
+    if faults.fail_next or faults.drop_next:
+        armed = {"fail_next": faults.fail_next, "drop_next": faults.drop_next}
+        httpx.post(f"{sandbox_url}/admin/faults", json=armed, timeout=10).raise_for_status()
     redis_port = free_port()
     redis = subprocess.Popen(
         ["redis-server", "--port", str(redis_port), "--save", ""], stdout=subprocess.DEVNULL
@@ -190,28 +245,76 @@ def worker_run(count: int, latency_ms: float = 0.0) -> dict[str, Any]:
         "HANDOFF_DATABASE_URL": url,
         "HANDOFF_BROKER_URL": broker,
         "HANDOFF_ERP_URL": sandbox_url,
+        "HANDOFF_ERP_CONCURRENCY": str(concurrency),
+        "HANDOFF_ERP_CLAIM_S": "10",  # a killed worker's claims are taken again after 10 s
+        "HANDOFF_ERP_BACKOFF_S": "0.5",
+        "HANDOFF_ERP_RELAY_INTERVAL_S": "2",
     }
-    worker = subprocess.Popen(
-        [str(HANDOFF), "worker", "--concurrency", "2", "--no-beat", "--loglevel", "WARNING"],
-        env=env,
-        cwd=work,
-    )
+    processes = [
+        subprocess.Popen(
+            [str(HANDOFF), "worker", "--pool", "solo", "--loglevel", "ERROR"]
+            + ([] if number == 0 else ["--no-beat"]),  # one beat: the sweep that takes expired claims
+            env=env,
+            cwd=work,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for number in range(workers)
+    ]
     sender = make_celery(QueueSettings(broker_url=broker))
-    time.sleep(3)  # the worker connects before the clock starts
+    time.sleep(4)  # the workers connect before the clock starts
     load = os.getloadavg()[0]
+    started_at = utc_now()
     started = time.perf_counter()
     for entry_id in entries:
         sender.send_task("erp.post", args=[entry_id])
-    wait_up(lambda: sent(sessions) == count, "all postings")
+    killed = False
+    deadline = time.monotonic() + 1800
+    while (done := sent(sessions)) < count:
+        if faults.kill_at and not killed and done >= faults.kill_at * count:
+            processes[-1].send_signal(signal.SIGKILL)
+            killed = True
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{done} of {count} postings sent in 30 minutes")
+        time.sleep(0.05)
     elapsed = time.perf_counter() - started
     exactly_once = verify(sandbox_url, sessions)
-    for process in (worker, sandbox, redis):
+    stats = httpx.get(f"{sandbox_url}/admin/stats", timeout=30).json()
+    with sessions() as session:
+        finished = sorted(
+            (at - started_at).total_seconds()
+            for at in session.scalars(select(OutboxEntry.sent_at))
+            if at is not None
+        )
+        attempts = int(session.scalar(select(func.sum(OutboxEntry.attempts))) or 0)
+    engine.dispose()
+    for process in (*processes, sandbox, redis):
         process.terminate()
         process.wait(30)
-    with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    mode = "worker: handoff worker (prefork x2) + Redis, PostgreSQL, one task per posting"
-    return row(mode, count, elapsed, exactly_once, latency_ms, (load, os.getloadavg()[0]))
+    drop_database(name)
+    mode = f"{workers} worker{'s' if workers > 1 else ''} x {concurrency} in flight, Redis, PostgreSQL"
+    if faults != Faults():
+        mode += (
+            f"; faults: jitter {faults.jitter_ms:g} ms, {faults.error_rate:.0%} random 503, "
+            f"{faults.fail_next} x 500, {faults.drop_next} dropped after commit"
+            + (f", a worker SIGKILLed at {faults.kill_at:.0%} sent" if faults.kill_at else "")
+        )
+    result = row(mode, count, elapsed, exactly_once, latency_ms, (load, os.getloadavg()[0]))
+    result |= {
+        "sent_after_s_p50_p95": [round(statistics.median(finished), 1), round(quantile(finished, 0.95), 1)],
+        "in_flight_peak": stats["in_flight_peak"],
+        "attempts": attempts,
+        "erp_projects": stats["projects"],
+        "erp_schedules": stats["schedules"],
+        "erp_replays": stats["replays"],
+        "faults_injected": stats["injected"],
+        "worker_killed": killed,
+    }
+    return result
+
+
+def quantile(values: list[float], share: float) -> float:
+    return values[min(len(values) - 1, int(share * len(values)))]
 
 
 def sent(sessions: sessionmaker[Session]) -> int:
@@ -238,44 +341,77 @@ def row(
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--count", type=int, default=1000, help="postings of the concurrent runs")
+    parser.add_argument("--large-count", type=int, default=10000, help="postings of the large worker runs")
     parser.add_argument("--serial-count", type=int, default=100, help="postings of the one-at-a-time run")
     parser.add_argument("--latency-ms", type=float, default=200.0, help="the sandbox ERP's time per posting")
-    parser.add_argument(
-        "--concurrency", type=int, default=40, help="postings in flight in the concurrent run"
-    )
+    parser.add_argument("--concurrency", type=int, default=64, help="postings in flight, in-process run")
+    parser.add_argument("--worker-concurrency", type=int, default=64, help="postings in flight per worker")
+    parser.add_argument("--workers", default="1,2,4", help="worker counts to run")
     parser.add_argument("--results", type=Path, default=RESULTS_DIR)
     arguments = parser.parse_args()
-    latency = arguments.latency_ms
+    latency, per_worker = arguments.latency_ms, arguments.worker_concurrency
     runs = [
         eager_run(arguments.serial_count, latency, 1),
         eager_run(arguments.count, latency, arguments.concurrency),
-        worker_run(arguments.serial_count, latency),
     ]
+    fault_run = Faults(jitter_ms=100, error_rate=0.02, fail_next=50, drop_next=10, kill_at=0.3)
+    for count in (arguments.count, arguments.large_count):
+        template = postgres_template(count)
+        try:
+            for workers in (int(n) for n in arguments.workers.split(",")):
+                runs.append(worker_run(template, count, workers, per_worker, latency))
+                print(json.dumps(runs[-1]), flush=True)
+            if count == arguments.count:
+                runs.append(worker_run(template, count, 2, per_worker, latency, fault_run))
+                print(json.dumps(runs[-1]), flush=True)
+        finally:
+            drop_database(template)
     info = machine_facts(["celery", "redis", "httpx", "fastapi", "sqlalchemy", "psycopg"])
     results = {"date": time.strftime("%Y-%m-%d"), "machine": info, "runs": runs}
     arguments.results.mkdir(parents=True, exist_ok=True)
     (arguments.results / "posting.json").write_text(json.dumps(results, indent=2) + "\n")
+    (arguments.results / "posting.md").write_text(report(results) + "\n")
+    print(report(results))
+    return 0 if all(r["exactly_once"] for r in runs) else 1
+
+
+def report(results: dict[str, Any]) -> str:
+    runs: list[dict[str, Any]] = results["runs"]
     lines = [
         "# ERP posting benchmark",
         "",
-        f"{results['date']} · {json.dumps(info)}",
+        f"{results['date']} · {json.dumps(results['machine'])}",
         "",
-        "| mode | ERP latency (ms) | postings | seconds | postings/s | exactly once | load before → after |",
-        "|---|---|---|---|---|---|---|",
-        *(
+        "| mode | ERP latency (ms) | postings | seconds | postings/s | sent after p50 / p95 (s) "
+        "| peak in flight | attempts | exactly once | load before → after |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in runs:
+        after = r.get("sent_after_s_p50_p95")
+        lines.append(
             f"| {r['mode']} | {r['erp_latency_ms']:g} | {r['postings']} | {r['seconds']} "
-            f"| {r['postings_per_second']} | {r['exactly_once']} "
+            f"| {r['postings_per_second']} | {f'{after[0]} / {after[1]}' if after else '–'} "
+            f"| {r.get('in_flight_peak', '–')} | {r.get('attempts', '–')} | {r['exactly_once']} "
             f"| {r['load_1min_before_after'][0]} → {r['load_1min_before_after'][1]} |"
-            for r in runs
-        ),
+        )
+    faulted = [r for r in runs if any(r.get("faults_injected", {}).values())]
+    lines += [
         "",
         "Postings go to `handoff erp-sandbox --latency-ms` on loopback (its own SQLite). Exactly once: the",
-        "sandbox holds one project with one schedule per approved version. Load is the 1-minute load average",
-        "measured at the start and end of each run.",
+        "sandbox holds one project with one billing schedule per approved version and nothing else.",
+        "*Sent after*: seconds from the start of the run until a posting was recorded sent (the backlog's",
+        "p50 and p95).",
+        "Load is the 1-minute load average measured at the start and end of each run; the machine has",
+        f"{results['machine']['nproc']} cores and runs the sandbox, PostgreSQL, Redis and the workers.",
     ]
-    (arguments.results / "posting.md").write_text("\n".join(lines) + "\n")
-    print("\n".join(lines))
-    return 0 if all(r["exactly_once"] for r in runs) else 1
+    for r in faulted:
+        lines.append(
+            f"Fault run: the sandbox injected {json.dumps(r['faults_injected'])}, answered "
+            f"{r['erp_replays']} replays of a seen idempotency key, and holds {r['erp_projects']} projects "
+            f"with {r['erp_schedules']} schedules for {r['postings']} approvals; worker killed: "
+            f"{r['worker_killed']}."
+        )
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -17,14 +17,16 @@ follows only the posting of its current approved version (`_set_documents`), and
 never posted, so no retry, late worker or replay moves a document backwards.
 """
 
+import time
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, Final
 
 from sqlalchemy import ColumnElement, and_, or_, select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, joinedload, sessionmaker
 
 from erp.errors import BaseNotPosted, ErpError, NotApproved, UnpostableRecord
 from erp.models import ErpReceipt, Posting
@@ -49,6 +51,7 @@ POSTING: Final = "erp_posting"
 SYSTEM: Final = "erp-relay"
 POST_STAGE: Final = "post"
 DUE_STATUSES: Final = (OutboxStatus.pending.value, OutboxStatus.failed.value)
+RECORD_GATHER_S: Final = 0.01
 
 
 class Outcome(StrEnum):
@@ -77,15 +80,18 @@ def claim(
         candidates = candidates.where(OutboxEntry.id == entry_id)
     if session.get_bind().dialect.name == "postgresql":
         candidates = candidates.with_for_update(skip_locked=True)
-    claimed: list[str] = []
-    for candidate in session.scalars(candidates).all():
-        taken = session.execute(
-            update(OutboxEntry)
-            .where(OutboxEntry.id == candidate, _due(now))
-            .values(claimed_until=until, attempts=OutboxEntry.attempts + 1)
-        )
-        if getattr(taken, "rowcount", 0) == 1:
-            claimed.append(candidate)
+    ids = list(session.scalars(candidates).all())
+    if not ids:
+        session.rollback()
+        return []
+    # One conditional UPDATE: a row another claimer took since the SELECT (SQLite) no longer matches _due.
+    taken = session.execute(
+        update(OutboxEntry)
+        .where(OutboxEntry.id.in_(ids), _due(now))
+        .values(claimed_until=until, attempts=OutboxEntry.attempts + 1)
+        .returning(OutboxEntry.id)
+    )
+    claimed = sorted(taken.scalars().all(), key=ids.index)
     _set_documents(session, claimed, DocumentStatus.posting)
     session.commit()
     return claimed
@@ -106,21 +112,102 @@ def deliver(
 
 
 def relay(
-    sessions: sessionmaker[Session], erp: Erp, settings: ErpSettings, limiter: RateLimiter | None = None
+    sessions: sessionmaker[Session],
+    erp: Erp,
+    settings: ErpSettings,
+    limiter: RateLimiter | None = None,
+    budget_s: float | None = None,
 ) -> list[Outcome]:
-    """Post every due posting, a batch of claims at a time, until none is due. A batch is posted with up
-    to `erp_concurrency` postings in flight, paced by `limiter` (default: one at erp_rate_limit_per_s)."""
+    """Post every due posting until none is due (or, with `budget_s`, until that long has passed: what is
+    claimed by then is still posted). Up to `erp_concurrency` postings are in flight, paced by `limiter`
+    (default: one at erp_rate_limit_per_s); claims are topped up as postings finish, a batch of at most
+    `erp_relay_batch` at a time, so one slow posting never holds the others back.
+
+    The posting threads only call the ERP: this thread claims and loads a batch in one transaction and
+    records the outcomes of whatever finished together in one transaction, so the database sees a few
+    transactions per batch instead of several per posting."""
     pace = limiter or RateLimiter(settings.erp_rate_limit_per_s)
+    deadline = None if budget_s is None else time.monotonic() + budget_s
     outcomes: list[Outcome] = []
+    flying: dict[Future[ErpReceipt | ErpError], _Claimed] = {}
+    claiming = True
+    # Claimed ahead of the threads by at most one batch, so a claim is never held long before its post.
+    ahead = settings.erp_concurrency + settings.erp_relay_batch
     with ThreadPoolExecutor(max_workers=settings.erp_concurrency, thread_name_prefix="erp-post") as pool:
         while True:
-            with sessions() as session:
-                claimed = claim(session, settings, limit=settings.erp_relay_batch)
-            if not claimed:
+            room = min(ahead - len(flying), settings.erp_relay_batch)
+            if claiming and room >= min(settings.erp_relay_batch, settings.erp_concurrency):
+                with sessions() as session:
+                    batch = _prepare(session, claim(session, settings, limit=room))
+                    session.commit()
+                claiming = bool(batch) and (deadline is None or time.monotonic() < deadline)
+                unpostable = [(item, item.error) for item in batch if item.error is not None]
+                if unpostable:
+                    with sessions() as session:
+                        outcomes += _record(session, settings, unpostable)
+                for item in batch:
+                    if item.posting is not None:
+                        flying[pool.submit(_call, erp, item, pace)] = item
+            if not flying:
                 return outcomes
-            outcomes += pool.map(
-                lambda entry_id: _post_claimed(sessions, erp, settings, entry_id, pace), claimed
-            )
+            finished, _ = wait(flying, return_when=FIRST_COMPLETED)
+            finished |= wait(flying, timeout=RECORD_GATHER_S)[0]  # record what finishes together at once
+            with sessions() as session:
+                outcomes += _record(session, settings, [(flying.pop(f), f.result()) for f in finished])
+
+
+@dataclass(frozen=True)
+class _Claimed:
+    entry_id: str
+    key: str
+    attempts: int
+    posting: Posting | None
+    error: ErpError | None
+
+
+def _prepare(session: Session, entry_ids: Sequence[str]) -> list[_Claimed]:
+    """The claimed postings with what each will send (or why it cannot be built), loaded in one query."""
+    entries = session.scalars(
+        select(OutboxEntry)
+        .where(OutboxEntry.id.in_(entry_ids))
+        .options(joinedload(OutboxEntry.record_version))
+    ).all()
+    prepared: list[_Claimed] = []
+    for entry in sorted(entries, key=lambda e: entry_ids.index(e.id)):
+        try:
+            posting, error = load_posting(session, entry), None
+        except ErpError as unpostable:
+            posting, error = None, unpostable
+        prepared.append(_Claimed(entry.id, entry.idempotency_key, entry.attempts, posting, error))
+    return prepared
+
+
+def _call(erp: Erp, item: _Claimed, limiter: RateLimiter | None) -> ErpReceipt | ErpError:
+    """Post one prepared posting (a posting thread: no database here)."""
+    assert item.posting is not None
+    if limiter is not None:
+        limiter.acquire()
+    try:
+        return erp.post(item.posting, item.key)
+    except ErpError as error:
+        retry_after = getattr(error, "retry_after", None)
+        if limiter is not None and retry_after:
+            limiter.pause(retry_after)
+        return error
+
+
+def _record(
+    session: Session, settings: ErpSettings, results: Sequence[tuple[_Claimed, ErpReceipt | ErpError]]
+) -> list[Outcome]:
+    """The outcomes of posted (or unpostable) claims, in one transaction."""
+    outcomes = [
+        _sent(session, item.entry_id, result, commit=False)
+        if isinstance(result, ErpReceipt)
+        else _failed(session, item.entry_id, item.attempts, result, settings, commit=False)
+        for item, result in results
+    ]
+    session.commit()
+    return outcomes
 
 
 def _post_claimed(
@@ -131,25 +218,11 @@ def _post_claimed(
     limiter: RateLimiter | None = None,
 ) -> Outcome:
     with sessions() as session:
-        entry = session.get(OutboxEntry, entry_id)
-        assert entry is not None
-        key, attempts = entry.idempotency_key, entry.attempts
-        try:
-            posting = load_posting(session, entry)
-        except ErpError as error:
-            return _failed(session, entry_id, attempts, error, settings)
-    if limiter is not None:
-        limiter.acquire()
-    try:
-        receipt = erp.post(posting, key)
-    except ErpError as error:
-        retry_after = getattr(error, "retry_after", None)
-        if limiter is not None and retry_after:
-            limiter.pause(retry_after)
-        with sessions() as session:
-            return _failed(session, entry_id, attempts, error, settings)
+        (item,) = _prepare(session, [entry_id])
+        session.commit()
+    result = item.error if item.error is not None else _call(erp, item, limiter)
     with sessions() as session:
-        return _sent(session, entry_id, receipt)
+        return _record(session, settings, [(item, result)])[0]
 
 
 def load_posting(session: Session, entry: OutboxEntry) -> Posting:
@@ -184,7 +257,7 @@ def base_project_id(session: Session, change_order: HandoffRecord, document_id: 
     return reference
 
 
-def _sent(session: Session, entry_id: str, receipt: ErpReceipt) -> Outcome:
+def _sent(session: Session, entry_id: str, receipt: ErpReceipt, commit: bool = True) -> Outcome:
     now = utc_now()
     recorded = session.execute(
         update(OutboxEntry)
@@ -200,12 +273,18 @@ def _sent(session: Session, entry_id: str, receipt: ErpReceipt) -> Outcome:
     )
     if getattr(recorded, "rowcount", 0) == 1:
         _set_documents(session, [entry_id], DocumentStatus.posted)
-    session.commit()
+    if commit:
+        session.commit()
     return Outcome.sent
 
 
 def _failed(
-    session: Session, entry_id: str, attempts: int, error: ErpError, settings: ErpSettings
+    session: Session,
+    entry_id: str,
+    attempts: int,
+    error: ErpError,
+    settings: ErpSettings,
+    commit: bool = True,
 ) -> Outcome:
     now = utc_now()
     dead = not error.transient or attempts >= settings.erp_max_attempts
@@ -222,8 +301,8 @@ def _failed(
         .values(**values)
     )
     if getattr(recorded, "rowcount", 0) != 1:
-        # Another worker finished this posting first (its claim had expired): its outcome stands.
-        session.rollback()
+        # Another worker finished this posting first (its claim had expired): its outcome stands (the
+        # UPDATE matched nothing, so nothing of this transaction needs undoing).
         return Outcome.skipped
     if dead:
         _set_documents(session, [entry_id], DocumentStatus.failed, error=str(error))
@@ -233,7 +312,8 @@ def _failed(
     else:
         # Waiting for its next try: approved, not posting (the posting row holds the error).
         _set_documents(session, [entry_id], DocumentStatus.approved)
-    session.commit()
+    if commit:
+        session.commit()
     return Outcome.dead if dead else Outcome.retry
 
 

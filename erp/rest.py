@@ -34,6 +34,10 @@ class RestErp:
             "base_url": settings.erp_url,
             "headers": headers,
             "timeout": httpx.Timeout(settings.erp_timeout_s, connect=settings.erp_connect_timeout_s),
+            # One kept-alive connection per posting in flight: fewer and each extra one is a new handshake.
+            "limits": httpx.Limits(
+                max_connections=settings.erp_concurrency, max_keepalive_connections=settings.erp_concurrency
+            ),
         }
         self.client = client or httpx.Client(**self._options)
 

@@ -57,6 +57,16 @@ def post_entry(entry_id: str) -> Outcome:
     return deliver(current.sessions, current.erp, current.settings, entry_id, current.limiter)
 
 
-def relay_due() -> list[Outcome]:
+def relay_due(budget_s: float | None = None) -> list[Outcome]:
     current = runtime()
-    return relay(current.sessions, current.erp, current.settings, current.limiter)
+    return relay(current.sessions, current.erp, current.settings, current.limiter, budget_s)
+
+
+def drain() -> list[Outcome]:
+    """What a worker's posting task does after its own posting: post whatever else is due, up to
+    `erp_concurrency` in flight, for `erp_drain_s`. Month end queues thousands of tasks; the first ones post
+    the backlog concurrently and the rest find their posting sent (claims keep it exactly once)."""
+    current = runtime()
+    if current.settings.erp_drain_s <= 0:
+        return []
+    return relay_due(current.settings.erp_drain_s)

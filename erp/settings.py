@@ -27,6 +27,11 @@ class ErpSettings(BaseSettings):
     erp_concurrency: int = Field(
         default=16, ge=1, le=256, description="postings in flight at once per relay or worker process"
     )
+    erp_drain_s: float = Field(
+        default=60.0,
+        ge=0,
+        description="a worker's posting task then posts what else is due, concurrently, this long",
+    )
     erp_rate_limit_per_s: float = Field(
         default=0, ge=0, description="postings started per second per process (0: no limit); 429s slow it too"
     )

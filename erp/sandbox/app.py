@@ -7,6 +7,7 @@ GET /api/projects lists what was received; GET / shows it as a page.
 /admin/faults arms faults (erp/sandbox/faults.py), /admin/stats counts, /admin/reset empties the database.
 """
 
+import asyncio
 import math
 import random
 import threading
@@ -20,6 +21,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
 
 from erp.sandbox.connection import ConnectionFaults
 from erp.sandbox.faults import FAULT_STATE, FaultBoard, Faults
@@ -96,7 +98,9 @@ def create_sandbox(db: Path, behaviour: Behaviour | None = None) -> ConnectionFa
         assert isinstance(exc, RequestValidationError)
         return error(422, "invalid request", detail=[str(e.get("msg")) for e in exc.errors()])
 
-    def posting(request: Request, key: str | None, body: dict[str, Any], model: type[ProjectIn]) -> Any:
+    async def posting(request: Request, key: str | None, body: dict[str, Any], model: type[ProjectIn]) -> Any:
+        """None when the posting may be stored, else the answer that refuses it. The latency is awaited, not
+        slept in a thread: a real ERP's slowness holds the client's connection, not one of 40 threads here."""
         if not key:
             return error(400, "an Idempotency-Key header is required")
         if load.rate_limit > 0 and (wait := window.admit(load.rate_limit)) is not None:
@@ -105,14 +109,14 @@ def create_sandbox(db: Path, behaviour: Behaviour | None = None) -> ConnectionFa
             return response
         if load.latency_ms or load.jitter_ms:
             jitter = chance.uniform(-load.jitter_ms, load.jitter_ms)
-            time.sleep(max(0.0, load.latency_ms + jitter) / 1000)
+            await asyncio.sleep(max(0.0, load.latency_ms + jitter) / 1000)
         if load.error_rate and chance.random() < load.error_rate:
             return error(503, "simulated transient error")
         actions = board.take()
         if "fail" in actions:
             return error(500, "injected fault: internal error")
         if "delay" in actions:
-            time.sleep(board.faults.delay_s or 5.0)
+            await asyncio.sleep(board.faults.delay_s or 5.0)
         try:
             model.model_validate(body)
         except ValidationError as invalid_body:
@@ -126,26 +130,26 @@ def create_sandbox(db: Path, behaviour: Behaviour | None = None) -> ConnectionFa
         return JSONResponse(body, status_code=200 if replayed else status, headers=headers)
 
     @app.post("/api/projects")
-    def create_project(request: Request, body: dict[str, Any], key: KeyHeader = None) -> Any:
+    async def create_project(request: Request, body: dict[str, Any], key: KeyHeader = None) -> Any:
         try:
-            refused = posting(request, key, body, ProjectIn)
+            refused = await posting(request, key, body, ProjectIn)
             if refused is not None:
                 return refused
             assert key is not None
-            return answer(key, *store.create_project(key, body))
+            return answer(key, *await run_in_threadpool(store.create_project, key, body))
         except KeyReused:
             return error(422, "this Idempotency-Key was used with a different body")
 
     @app.post("/api/projects/{project_id}/amendments")
-    def create_amendment(
+    async def create_amendment(
         request: Request, project_id: str, body: dict[str, Any], key: KeyHeader = None
     ) -> Any:
         try:
-            refused = posting(request, key, body, AmendmentIn)
+            refused = await posting(request, key, body, AmendmentIn)
             if refused is not None:
                 return refused
             assert key is not None
-            return answer(key, *store.create_amendment(project_id, key, body))
+            return answer(key, *await run_in_threadpool(store.create_amendment, project_id, key, body))
         except KeyReused:
             return error(422, "this Idempotency-Key was used with a different body")
         except UnknownProject:
