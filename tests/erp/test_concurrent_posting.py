@@ -186,7 +186,7 @@ def test_a_worker_posting_task_drains_the_backlog_and_an_inline_one_posts_only_i
     bind = sessions.kw["bind"]
     runtime.use_database(str(bind.url.render_as_string(hide_password=False)))
     try:
-        post_task.apply(args=[entries[0]])  # eager, as inside an approval's request
+        post_task.apply(args=(entries[0],))  # eager, as inside an approval's request
         assert len(sandbox.projects()) == 1
         post_task(entries[1])  # as a worker runs it: not eager
     finally:
