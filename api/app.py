@@ -106,3 +106,10 @@ def create_app(
 def served_app(app: FastAPI, api: ApiSettings) -> ASGIApp:
     """What `handoff serve` runs: the app behind proxy-header handling for HANDOFF_TRUSTED_PROXIES only."""
     return trusted_proxy_headers(app, api.trusted_proxy_list)
+
+
+def served() -> ASGIApp:
+    """The served app built from the environment: the factory each `handoff serve` worker process calls
+    (`uvicorn api.app:served --factory`). The parent migrated the database before starting them."""
+    settings = ApiSettings()
+    return served_app(create_app(api=settings), settings)

@@ -1,6 +1,7 @@
 """The `handoff` command line. Errors print one line on stderr and exit with code 2."""
 
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -186,25 +187,38 @@ def serve_command(
         str | None, typer.Option(help="Interface to bind (default HANDOFF_HOST or 127.0.0.1).")
     ] = None,
     port: Annotated[int | None, typer.Option(help="Port (default HANDOFF_PORT or 8000).")] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            min=1, max=64, help="Server processes (default HANDOFF_WEB_WORKERS, else one per core)."
+        ),
+    ] = None,
 ) -> None:
-    """Serve the web queue and the REST API (migrates the database first)."""
+    """Serve the web queue and the REST API (migrates the database first) in one process per core: a
+    reviewer's page is rendered while another's is, and no request waits behind another's CPU."""
     import uvicorn
 
     from api.app import create_app, served_app
     from api.settings import ApiSettings
 
     settings = ApiSettings()
+    count = workers or settings.worker_count
     with user_errors():
+        # Built here once: it migrates the database and fails fast on bad settings before any worker starts.
         application = served_app(create_app(api=settings), settings)
-    with embedded_relay():
+    options: dict[str, Any] = {
+        "host": host or settings.host,
+        "port": port or settings.port,
         # proxy headers are handled by the app for HANDOFF_TRUSTED_PROXIES only, never by uvicorn's default
-        uvicorn.run(
-            application,
-            host=host or settings.host,
-            port=port or settings.port,
-            proxy_headers=False,
-            server_header=False,
-        )
+        "proxy_headers": False,
+        "server_header": False,
+    }
+    with embedded_relay():  # in this process only: one relay however many server processes
+        if count == 1:
+            uvicorn.run(application, **options)
+            return
+        os.environ["HANDOFF_MIGRATE_ON_START"] = "false"  # the workers inherit it: migrated above, once
+        uvicorn.run("api.app:served", factory=True, workers=count, **options)
 
 
 @contextmanager

@@ -18,7 +18,7 @@ from review.audit import AuditView, list_audit
 from review.corrections import iter_corrections
 from review.edits import EditResult, accept_field, correct_field, set_not_in_document
 from review.evidence import EvidenceInput
-from review.queue import QueueFilter, QueueItem, list_queue
+from review.queue import QueueFilter, QueueItem, QueueSort, SlaState, list_queue
 from review.records import RecordDetail, record_detail
 from review.resolution import Closing, ExceptionOutcome, resolve_exception, waive_exception
 from review.roles import Permission
@@ -94,12 +94,18 @@ def queue(
     record_status: Annotated[Literal["draft", "approved", "superseded"] | None, Query()] = None,
     owner: Annotated[str | None, Query(max_length=64, description="owner team of an open exception")] = None,
     min_risk: Annotated[float | None, Query(ge=0, le=1)] = None,
+    sla: Annotated[SlaState | None, Query(description="SLA state of the soonest due open exception")] = None,
+    name: Annotated[str | None, Query(max_length=255, description="file name contains (any case)")] = None,
+    sort: Annotated[QueueSort, Query(description="risk (default), due, newest or value")] = QueueSort.risk,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> list[QueueItem]:
-    """Documents with their latest record version, highest open exception risk first."""
-    filters = QueueFilter(status=status, record_status=record_status, owner=owner, min_risk=min_risk)
-    return list_queue(session, filters, limit=limit, offset=offset, settings=review_settings(request))
+    """Documents with their latest record version, highest open exception risk first (or `sort`)."""
+    filters = QueueFilter(
+        status=status, record_status=record_status, owner=owner, min_risk=min_risk, sla=sla, name=name
+    )
+    settings = review_settings(request)
+    return list_queue(session, filters, limit=limit, offset=offset, sort=sort, settings=settings)
 
 
 @router.get("/records/{document_id}", responses=REVIEW_PROBLEMS)

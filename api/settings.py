@@ -1,5 +1,7 @@
 """API settings (env prefix HANDOFF_)."""
 
+import os
+
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -19,6 +21,16 @@ class ApiSettings(BaseSettings):
         default=1024, ge=16, description="request bodies other than uploads above this are refused (413)"
     )
     public_docs: bool = Field(default=False, description="serve /docs and /openapi.json without signing in")
+    web_workers: int = Field(
+        default=0,
+        ge=0,
+        le=64,
+        description="server processes of `handoff serve`; 0 (the default): one per core, at most 8",
+    )
+
+    @property
+    def worker_count(self) -> int:
+        return self.web_workers or max(1, min(8, len(os.sched_getaffinity(0))))
 
     @property
     def trusted_proxy_list(self) -> list[str]:

@@ -1,5 +1,12 @@
 """The geometry records of intake.geometry: boxes as fractions of a page, spans of a page's text."""
 
+import bisect
+import itertools
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
 from pydantic import Field
 
 from models.base import FrozenModel
@@ -20,7 +27,70 @@ class Span(FrozenModel):
     box: Box
 
 
-class PageGeometry(FrozenModel):
-    page: int = Field(ge=1)
-    source: str = Field(description="pdf_text (PDFium character boxes) or ocr (tesseract word boxes)")
-    spans: tuple[Span, ...]
+@dataclass(frozen=True)
+class PageGeometry:
+    """The spans of one page, in columns sorted by start: a text page has one span per character, thousands
+    of them, and a review page reads several pages per request; reading one back builds no object per span,
+    and the spans of a character range are found by bisection."""
+
+    page: int
+    source: str  # pdf_text (PDFium character boxes) or ocr (tesseract word boxes)
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+    corners: tuple[float, ...]  # x0, y0, x1, y1 of each span
+
+    @classmethod
+    def of(cls, page: int, source: str, spans: Sequence[Span]) -> "PageGeometry":
+        ordered = sorted(spans, key=lambda span: span.start)
+        corners = tuple(v for span in ordered for v in (span.box.x0, span.box.y0, span.box.x1, span.box.y1))
+        starts = tuple(span.start for span in ordered)
+        return cls(page, source, starts, tuple(span.end for span in ordered), corners)
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def between(self, start: int, end: int) -> list[Span]:
+        """The spans overlapping the page-text offsets [start, end)."""
+        high = bisect.bisect_left(self.starts, end)
+        low = bisect.bisect_right(self._reach, start)  # every span before `low` ends at or before `start`
+        return [
+            Span(
+                start=self.starts[i],
+                end=self.ends[i],
+                box=Box(**dict(zip(_CORNERS, self._box(i), strict=True))),
+            )
+            for i in range(low, high)
+            if self.ends[i] > start
+        ]
+
+    def _box(self, index: int) -> tuple[float, ...]:
+        return self.corners[4 * index : 4 * index + 4]
+
+    @cached_property
+    def _reach(self) -> list[int]:
+        return list(itertools.accumulate(self.ends, max))
+
+    def to_json(self) -> bytes:
+        columns = {"page": self.page, "source": self.source, "starts": self.starts, "ends": self.ends}
+        return json.dumps(columns | {"corners": self.corners}, separators=(",", ":")).encode()
+
+    @classmethod
+    def from_json(cls, data: bytes) -> "PageGeometry":
+        """ValueError when `data` is not a stored geometry."""
+        try:
+            stored = json.loads(data)
+            geometry = cls(
+                int(stored["page"]),
+                str(stored["source"]),
+                tuple(stored["starts"]),
+                tuple(stored["ends"]),
+                tuple(stored["corners"]),
+            )
+        except (KeyError, TypeError) as error:
+            raise ValueError(f"not a stored page geometry: {error}") from error
+        if not len(geometry.starts) == len(geometry.ends) == len(geometry.corners) // 4:
+            raise ValueError("not a stored page geometry: its columns differ in length")
+        return geometry
+
+
+_CORNERS = ("x0", "y0", "x1", "y1")

@@ -16,7 +16,6 @@ are converted with PDFium's own page-to-device transform, which applies the page
 
 import ctypes
 import difflib
-import json
 from collections.abc import Callable, Sequence
 
 import pypdfium2 as pdfium
@@ -33,7 +32,7 @@ from intake.sniff import PDF
 from intake.storage import Storage
 from models.document import PageText, ParsedDocument
 
-GEOMETRY_VERSION = 1
+GEOMETRY_VERSION = 2  # 2: columns (PageGeometry.to_json); 1 (a span object each) is recomputed
 # PDFium's page-to-device transform answers in integer pixels: map onto a large virtual bitmap
 _DEVICE = 100_000
 _STX = "\x02"
@@ -57,15 +56,15 @@ def page_geometry(
     page = _page(parsed, page_number)
     key = geometry_key(parsed.sha256, page_number)
     try:
-        return PageGeometry.model_validate_json(storage.get(key))
-    except ObjectNotFound:
-        pass
+        return PageGeometry.from_json(storage.get(key))
+    except (ObjectNotFound, ValueError):
+        pass  # not computed yet, or not readable: computed (again)
     if page.ocr:
         words = ocr_words(read_pdf(), page_number, settings)
-        geometry = PageGeometry(page=page_number, source="ocr", spans=_word_spans(page.text, words))
+        geometry = PageGeometry.of(page_number, "ocr", _word_spans(page.text, words))
     else:
-        geometry = PageGeometry(page=page_number, source="pdf_text", spans=_text_spans(read_pdf(), page))
-    storage.put(key, json.dumps(geometry.model_dump(mode="json"), separators=(",", ":")).encode())
+        geometry = PageGeometry.of(page_number, "pdf_text", _text_spans(read_pdf(), page))
+    storage.put(key, geometry.to_json())
     return geometry
 
 
@@ -78,8 +77,7 @@ def range_boxes(geometry: PageGeometry, page: PageText, char_start: int, char_en
             f" ({page.char_start}-{page.char_end})"
         )
     start, end = start - page.char_start, end - page.char_start
-    inside = [span for span in geometry.spans if span.start < end and span.end > start]
-    return _merge_lines(inside, page.text)
+    return _merge_lines(geometry.between(start, end), page.text)
 
 
 def _page(parsed: ParsedDocument, number: int) -> PageText:

@@ -137,8 +137,15 @@ def list_documents(session: Session, limit: int = 50, offset: int = 0) -> Sequen
 
 
 def page_image(session: Session, storage: Storage, document_id: str, page: int, dpi: int) -> bytes:
-    """PNG of a PDF page, rendered once per (document, dpi, page) and then served from storage."""
-    document = get_document(session, document_id)
+    """PNG of a PDF page, rendered once per (document, dpi, page) and then served from storage. Only the
+    columns it needs are read: a review page asks for several images, each must not load the parsed text."""
+    document = session.execute(
+        select(Document.media_type, Document.pages, Document.sha256, Document.storage_key).where(
+            Document.id == document_id
+        )
+    ).one_or_none()
+    if document is None:
+        raise DocumentNotFound(f"no document {document_id}")
     if document.media_type != PDF:
         raise NoPageImage(f"document {document_id} is {document.media_type}; only PDFs have page images")
     if not 1 <= page <= document.pages:

@@ -182,6 +182,7 @@ class ExceptionRow(Base):
     __table_args__ = (
         one_of("status", ExceptionStatus),
         Index(None, "record_version_id", "rank"),
+        Index(None, "record_version_id", "status"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
@@ -195,6 +196,8 @@ class ExceptionRow(Base):
     status: Mapped[str] = mapped_column(String(16), default=ExceptionStatus.open.value, index=True)
     owner_team: Mapped[str | None] = mapped_column(String(64), index=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    # The payload's due_at (raised + the policy's sla_hours) as a column: the queue's SLA filter and sort.
+    due_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
     # How the reviewer closed it (models.exceptions.Disposition) and, when confirmed, the money it was about:
     # the labels the ranker learns from (handoff train-ranker --from-dispositions).
     disposition: Mapped[str | None] = mapped_column(String(16), index=True)

@@ -4,22 +4,23 @@ Ranked by the highest risk_score among the open exceptions of the latest version
 the most recent upload. Each row carries the document and version status, the record's total value and
 currency, the owner teams of its open exceptions and an SLA state: `overdue` when an open exception is past
 its due time, `due_soon` when one is due within ReviewSettings.sla_due_soon_hours, `on_track` otherwise,
-`none` without open exceptions. Documents not yet checked (no version) come last.
+`none` without open exceptions. Documents not yet checked (no version) come last. Other orders: the
+soonest due, the newest upload, the largest value (QueueSort).
 """
 
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from pydantic import Field
 from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from models.base import FrozenModel
-from models.exceptions import HandoffException, Severity
+from models.exceptions import Severity
 from models.orm import Document, ExceptionRow, ExceptionStatus, RecordVersion, utc_now
 from review.settings import ReviewSettings
-from triage.routing import with_due_dates
 
 
 class SlaState(StrEnum):
@@ -49,11 +50,20 @@ class QueueItem(FrozenModel):
     next_due_at: datetime | None
 
 
+class QueueSort(StrEnum):
+    risk = "risk"  # highest open risk first (the default)
+    due = "due"  # the soonest due open exception first
+    newest = "newest"  # the latest upload first
+    value = "value"  # the largest total contract value first
+
+
 class QueueFilter(FrozenModel):
     status: str | None = None
     record_status: str | None = None
     owner: str | None = None
     min_risk: float | None = None
+    sla: SlaState | None = None
+    name: str | None = Field(default=None, max_length=255, description="file name contains (any case)")
 
 
 def list_queue(
@@ -62,24 +72,45 @@ def list_queue(
     *,
     limit: int = 200,
     offset: int = 0,
+    sort: QueueSort = QueueSort.risk,
     settings: ReviewSettings | None = None,
     now: datetime | None = None,
 ) -> list[QueueItem]:
-    """The queue (see the module doc); `filters` keeps a document status, record status, owner team, or
-    a minimum highest open risk."""
-    wanted = filters or QueueFilter()
-    statement = _queue_statement(wanted)
-    rows = session.execute(statement.offset(offset).limit(limit)).all()
-    open_rows = _open_exceptions(session, [version.id for _, version, *_ in rows if version is not None])
+    """The queue (see the module doc); `filters` keeps a document status, record status, owner team, a
+    minimum highest open risk, an SLA state or a file name fragment. Filtering, sorting and paging happen
+    in the database, which reads only the columns a row shows (not the parsed text nor the whole record)."""
     moment = now or utc_now()
     soon = timedelta(hours=(settings or ReviewSettings()).sla_due_soon_hours)
-    return [
-        _item(document, version, (risk, count, blockers), open_rows, moment, soon)
-        for document, version, risk, count, blockers in rows
-    ]
+    statement, _ = _queue_statement(filters or QueueFilter(), moment, soon)
+    rows = session.execute(_sorted(statement, sort).offset(offset).limit(limit)).all()
+    teams = _owner_teams(session, [row.version_id for row in rows if row.version_id is not None])
+    return [_item(row, teams.get(row.version_id, ()), moment, soon) for row in rows]
 
 
-def _queue_statement(wanted: QueueFilter) -> Select[Any]:
+def count_queue(
+    session: Session,
+    filters: QueueFilter | None = None,
+    *,
+    settings: ReviewSettings | None = None,
+    now: datetime | None = None,
+) -> int:
+    """How many documents the filters keep (for paging)."""
+    soon = timedelta(hours=(settings or ReviewSettings()).sla_due_soon_hours)
+    statement, _ = _queue_statement(filters or QueueFilter(), now or utc_now(), soon)
+    return int(session.scalar(select(func.count()).select_from(statement.subquery())) or 0)
+
+
+def owner_teams(session: Session) -> list[str]:
+    """The teams that own an open exception somewhere: the owner filter's choices."""
+    rows = session.scalars(
+        select(ExceptionRow.owner_team)
+        .where(ExceptionRow.status == ExceptionStatus.open.value, ExceptionRow.owner_team.is_not(None))
+        .distinct()
+    )
+    return sorted(team for team in rows if team)
+
+
+def _queue_statement(wanted: QueueFilter, now: datetime, soon: timedelta) -> tuple[Select[Any], Any]:
     latest = (
         select(RecordVersion.document_id, func.max(RecordVersion.version).label("version"))
         .group_by(RecordVersion.document_id)
@@ -92,13 +123,38 @@ def _queue_statement(wanted: QueueFilter) -> Select[Any]:
             func.max(ExceptionRow.risk_score).label("max_risk"),
             func.count(ExceptionRow.id).label("open_count"),
             func.sum(is_blocker).label("blockers"),
+            func.min(ExceptionRow.due_at).label("next_due"),
         )
         .where(ExceptionRow.status == ExceptionStatus.open.value)
         .group_by(ExceptionRow.record_version_id)
         .subquery()
     )
+    fields = RecordVersion.record["fields"]
+    sla = case(
+        (stats.c.next_due.is_(None), SlaState.none.value),
+        (stats.c.next_due < now, SlaState.overdue.value),
+        (stats.c.next_due <= now + soon, SlaState.due_soon.value),
+        else_=SlaState.on_track.value,
+    ).label("sla")
     statement = (
-        select(Document, RecordVersion, stats.c.max_risk, stats.c.open_count, stats.c.blockers)
+        select(
+            Document.id.label("document_id"),
+            Document.filename,
+            Document.status.label("document_status"),
+            Document.uploaded_by,
+            Document.created_at.label("uploaded_at"),
+            RecordVersion.id.label("version_id"),
+            RecordVersion.version,
+            RecordVersion.status.label("record_status"),
+            fields[("total_contract_value", "value")].as_float().label("total_contract_value"),
+            fields[("currency", "value")].as_string().label("currency"),
+            fields[("client_name", "value")].as_string().label("client_name"),
+            stats.c.max_risk,
+            stats.c.open_count,
+            stats.c.blockers,
+            stats.c.next_due,
+            sla,
+        )
         .outerjoin(latest, latest.c.document_id == Document.id)
         .outerjoin(
             RecordVersion,
@@ -106,23 +162,36 @@ def _queue_statement(wanted: QueueFilter) -> Select[Any]:
         )
         .outerjoin(stats, stats.c.record_version_id == RecordVersion.id)
     )
-    statement = _filtered(statement, wanted, stats)
-    return statement.order_by(
-        RecordVersion.id.is_(None),
-        stats.c.max_risk.is_(None),
-        stats.c.max_risk.desc(),
-        Document.created_at.desc(),
-        Document.id,
-    )
+    return _filtered(statement, wanted, stats, sla), stats
 
 
-def _filtered(statement: Select[Any], wanted: QueueFilter, stats: Any) -> Select[Any]:
+def _sorted(statement: Select[Any], sort: QueueSort) -> Select[Any]:
+    columns = statement.selected_columns
+    unchecked = columns.version_id.is_(None)
+    ties = (columns.uploaded_at.desc(), columns.document_id)
+    if sort is QueueSort.newest:
+        return statement.order_by(*ties)
+    if sort is QueueSort.due:
+        return statement.order_by(columns.next_due.is_(None), columns.next_due, *ties)
+    if sort is QueueSort.value:
+        value = columns.total_contract_value
+        return statement.order_by(value.is_(None), value.desc(), *ties)
+    return statement.order_by(unchecked, columns.max_risk.is_(None), columns.max_risk.desc(), *ties)
+
+
+def _filtered(statement: Select[Any], wanted: QueueFilter, stats: Any, sla: Any) -> Select[Any]:
     if wanted.status is not None:
         statement = statement.where(Document.status == wanted.status)
     if wanted.record_status is not None:
         statement = statement.where(RecordVersion.status == wanted.record_status)
     if wanted.min_risk is not None:
         statement = statement.where(stats.c.max_risk >= wanted.min_risk)
+    if wanted.sla is not None:
+        statement = statement.where(sla == wanted.sla.value)
+    if wanted.name:
+        statement = statement.where(
+            func.lower(Document.filename).contains(wanted.name.lower(), autoescape=True)
+        )
     if wanted.owner is not None:
         owned = select(ExceptionRow.id).where(
             ExceptionRow.record_version_id == RecordVersion.id,
@@ -133,57 +202,45 @@ def _filtered(statement: Select[Any], wanted: QueueFilter, stats: Any) -> Select
     return statement
 
 
-def _open_exceptions(session: Session, version_ids: list[str]) -> dict[str, list[ExceptionRow]]:
-    found: dict[str, list[ExceptionRow]] = defaultdict(list)
+def _owner_teams(session: Session, version_ids: list[str]) -> dict[str, tuple[str, ...]]:
+    found: dict[str, set[str]] = defaultdict(set)
     if version_ids:
-        for row in session.scalars(
-            select(ExceptionRow).where(
+        rows = session.execute(
+            select(ExceptionRow.record_version_id, ExceptionRow.owner_team).where(
                 ExceptionRow.record_version_id.in_(version_ids),
                 ExceptionRow.status == ExceptionStatus.open.value,
+                ExceptionRow.owner_team.is_not(None),
             )
-        ):
-            found[row.record_version_id].append(row)
-    return found
+        )
+        for version_id, team in rows:
+            if team:
+                found[version_id].add(team)
+    return {version_id: tuple(sorted(teams)) for version_id, teams in found.items()}
 
 
-def _item(
-    document: Document,
-    version: RecordVersion | None,
-    stats: tuple[float | None, int | None, int | None],
-    open_by_version: dict[str, list[ExceptionRow]],
-    now: datetime,
-    soon: timedelta,
-) -> QueueItem:
-    risk, count, blockers = stats
-    fields: dict[str, Any] = version.record.get("fields", {}) if version else {}
-    open_rows = open_by_version.get(version.id, []) if version else []
-    due = sorted(d for d in (_due_at(row) for row in open_rows) if d is not None)
+def _item(row: Any, teams: tuple[str, ...], now: datetime, soon: timedelta) -> QueueItem:
+    due = row.next_due
+    if due is not None and due.tzinfo is None:
+        due = due.replace(tzinfo=UTC)  # SQLite keeps no offset; stored values are UTC
     return QueueItem(
-        document_id=document.id,
-        filename=document.filename,
-        document_status=document.status,
-        uploaded_by=document.uploaded_by,
-        uploaded_at=document.created_at,
-        record_version_id=version.id if version else None,
-        version=version.version if version else None,
-        record_status=version.status if version else None,
-        total_contract_value=fields.get("total_contract_value", {}).get("value"),
-        currency=fields.get("currency", {}).get("value"),
-        client_name=fields.get("client_name", {}).get("value"),
-        max_risk=risk,
-        open_exceptions=count or 0,
-        open_blockers=int(blockers or 0),
-        owner_teams=tuple(sorted({row.owner_team for row in open_rows if row.owner_team})),
-        sla=_sla(due[0] if due else None, now, soon),
-        next_due_at=due[0] if due else None,
+        document_id=row.document_id,
+        filename=row.filename,
+        document_status=row.document_status,
+        uploaded_by=row.uploaded_by,
+        uploaded_at=row.uploaded_at,
+        record_version_id=row.version_id,
+        version=row.version,
+        record_status=row.record_status,
+        total_contract_value=row.total_contract_value,
+        currency=row.currency,
+        client_name=row.client_name,
+        max_risk=row.max_risk,
+        open_exceptions=row.open_count or 0,
+        open_blockers=int(row.blockers or 0),
+        owner_teams=teams,
+        sla=_sla(due, now, soon),
+        next_due_at=due,
     )
-
-
-def _due_at(row: ExceptionRow) -> datetime | None:
-    exception = HandoffException.model_validate(row.payload)
-    if exception.due_at is None:
-        exception = with_due_dates([exception], row.created_at)[0]
-    return exception.due_at
 
 
 def _sla(due: datetime | None, now: datetime, soon: timedelta) -> SlaState:

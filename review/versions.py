@@ -165,4 +165,5 @@ def _copied(row: ExceptionRow) -> ExceptionRow:
         status=row.status,
         owner_team=row.owner_team,
         created_at=row.created_at,
+        due_at=row.due_at,
     )

@@ -230,6 +230,8 @@ def _add_version(
 
 
 def exception_row(exception: HandoffException, raised: datetime) -> ExceptionRow:
+    if exception.due_at is None:
+        exception = with_due_dates([exception], raised)[0]
     return ExceptionRow(
         code=exception.code,
         field=exception.field,
@@ -240,6 +242,7 @@ def exception_row(exception: HandoffException, raised: datetime) -> ExceptionRow
         status=ExceptionStatus.open.value,
         owner_team=exception.owner_team,
         created_at=raised,
+        due_at=exception.due_at,
     )
 
 

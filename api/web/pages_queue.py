@@ -2,7 +2,7 @@
 
 from typing import Annotated, Final
 
-from fastapi import APIRouter, BackgroundTasks, Depends, Request
+from fastapi import APIRouter, BackgroundTasks, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 from sqlalchemy import select
@@ -18,7 +18,7 @@ from models.errors import HandoffError
 from models.orm import CrmOpportunityRow, Document, DocumentStatus
 from pipeline import flow as pipeline
 from review.audit import DOCUMENT, record_event
-from review.queue import QueueFilter, SlaState, list_queue
+from review.queue import QueueFilter, QueueSort, SlaState, count_queue, list_queue, owner_teams
 from review.roles import Permission
 
 router = APIRouter(include_in_schema=False, route_class=WebRoute)
@@ -36,7 +36,7 @@ SETTLED: Final = frozenset(
     )
 )
 STATUSES: Final = tuple(status.value for status in DocumentStatus)
-QUEUE_LIMIT: Final = 500
+QUEUE_PAGE: Final = 50
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -47,24 +47,45 @@ def queue_page(
     status: str | None = None,
     owner: str | None = None,
     sla: str | None = None,
-    q: str | None = None,
+    q: Annotated[str | None, Query(max_length=255)] = None,
+    sort: str | None = None,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> HTMLResponse:
-    """review.queue's ranking (highest open risk first); SLA state and file name are filtered here."""
+    """review.queue's ranking (highest open risk first, or another order), filtered and paged in the
+    database: QUEUE_PAGE documents a page, however long the queue."""
     filters = {"status": status or "", "owner": owner or "", "sla": sla or "", "q": q or ""}
-    every = list_queue(session, limit=QUEUE_LIMIT)
-    wanted = QueueFilter(status=status or None, owner=owner or None)
-    items = every if wanted == QueueFilter() else list_queue(session, wanted, limit=QUEUE_LIMIT)
-    items = [
-        item
-        for item in items
-        if (not sla or item.sla.value == sla) and (not q or q.lower() in item.filename.lower())
-    ]
+    order = QueueSort(sort) if sort and sort in QueueSort.__members__ else QueueSort.risk
+    chosen = {"sort": order.value}
+    wanted = QueueFilter(
+        status=status or None,
+        owner=owner or None,
+        sla=SlaState(sla) if sla and sla in SlaState.__members__ else None,
+        name=q or None,
+    )
+    settings = request.app.state.review_settings
+    total = count_queue(session, wanted, settings=settings)
+    pages = max(1, -(-total // QUEUE_PAGE))
+    page = min(page, pages)
+    items = list_queue(
+        session,
+        wanted,
+        limit=QUEUE_PAGE,
+        offset=(page - 1) * QUEUE_PAGE,
+        sort=order,
+        settings=settings,
+    )
     context = {
         "items": items,
         "filters": filters,
+        "sort": chosen["sort"],
+        "sorts": [order.value for order in QueueSort],
         "statuses": STATUSES,
         "sla_states": [state.value for state in SlaState],
-        "owners": sorted({team for item in every for team in item.owner_teams}),
+        "owners": owner_teams(session),
+        "page": page,
+        "pages": pages,
+        "total": total,
+        "query": {key: value for key, value in (filters | chosen).items() if value},
     }
     return render(request, "queue.html", context)
 

@@ -4,13 +4,15 @@ import io
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pypdf import PdfReader, PdfWriter
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from evals.sow.generator import generate_spec
 from evals.sow.render import render_pdf
 from extraction.engine import extract
-from intake.boxes import Box
+from intake.boxes import Box, PageGeometry, Span
 from intake.errors import GeometryUnavailable, NoPageImage, PageNotFound, RangeOutsidePage
 from intake.geometry import align, geometry_key, page_geometry, range_boxes
 from intake.parse import parse
@@ -162,3 +164,27 @@ def test_alignment_skips_whitespace_and_maps_the_joining_hyphen() -> None:
     assert mapping[text.index("-")] == 5
     assert mapping[text.index("now")] == source.index("n", 10)
     assert all(not text[offset].isspace() for offset in mapping)
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 300), st.integers(1, 12), st.floats(0, 0.9), st.floats(0, 0.9)), max_size=60
+    ),
+    st.integers(0, 320),
+    st.integers(1, 40),
+)
+def test_the_spans_of_a_range_are_found_by_bisection_as_by_a_scan(
+    raw: list[tuple[int, int, float, float]], start: int, length: int
+) -> None:
+    spans = [Span(start=s, end=s + n, box=Box(x0=x, y0=y, x1=x + 0.05, y1=y + 0.05)) for s, n, x, y in raw]
+    geometry = PageGeometry.of(1, "ocr", spans)
+    end = start + length
+    scanned = sorted((s for s in spans if s.start < end and s.end > start), key=lambda s: (s.start, s.end))
+    found = sorted(geometry.between(start, end), key=lambda s: (s.start, s.end))
+    assert [(s.start, s.end, s.box) for s in found] == [(s.start, s.end, s.box) for s in scanned]
+    assert PageGeometry.from_json(geometry.to_json()) == geometry
+
+
+def test_a_stored_geometry_that_cannot_be_read_is_refused() -> None:
+    with pytest.raises(ValueError, match="not a stored page geometry"):
+        PageGeometry.from_json(b'{"page": 1, "source": "ocr", "starts": [1], "ends": [], "corners": []}')

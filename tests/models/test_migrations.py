@@ -72,6 +72,7 @@ def test_migrations_ship_inside_the_models_package() -> None:
 
     assert Path(script.dir) == Path(models.__file__).parent / "migrations"
     assert [revision.revision for revision in script.walk_revisions()] == [
+        "0007",
         "0006",
         "0005",
         "0004",

@@ -16,7 +16,7 @@ from review.audit import DOCUMENT, list_audit
 from review.corrections import export_corrections
 from review.edits import correct_field
 from review.errors import Conflict, Forbidden, InvalidValue
-from review.queue import QueueFilter, SlaState, list_queue
+from review.queue import QueueFilter, QueueSort, SlaState, count_queue, list_queue
 from review.resolution import resolve_exception, waive_exception
 from tests.review.builders import add_users, checked_document, exception
 
@@ -59,6 +59,37 @@ def test_queue_filters(session: Session) -> None:
     assert [i.document_id for i in list_queue(session, QueueFilter(status="approved"))] == [low.document_id]
     drafts = list_queue(session, QueueFilter(record_status="draft"))
     assert [i.document_id for i in drafts] == [high.document_id]
+
+
+def test_sla_state_file_name_sort_and_paging_are_done_in_the_database(session: Session) -> None:
+    soon = checked_document(session, tag="soon", exceptions=[exception("UNSIGNED", risk=0.3)])
+    big = checked_document(
+        session, tag="big", total=900000.0, exceptions=[exception("LOW_CONFIDENCE", risk=0.1)]
+    )
+    calm = checked_document(session, tag="calm")
+    rows = session.scalars(select(ExceptionRow)).all()
+    assert all(row.due_at is not None for row in rows)  # stored with the row, for the SLA filter
+    past = utc_now() - timedelta(hours=1)
+    for row in rows:
+        if row.record_version_id == soon.id:
+            row.due_at = past
+    session.commit()
+
+    overdue = list_queue(session, QueueFilter(sla=SlaState.overdue))
+    assert [item.document_id for item in overdue] == [soon.document_id]
+    assert overdue[0].next_due_at == past
+    assert [i.document_id for i in list_queue(session, QueueFilter(sla=SlaState.none))] == [calm.document_id]
+    by_name = list_queue(session, QueueFilter(name=big.document.filename.upper()[:-2]))
+    assert [item.document_id for item in by_name] == [big.document_id]
+    assert list_queue(session, QueueFilter(name="%")) == []  # a wildcard is a character, not a pattern
+    by_value = [item.document_id for item in list_queue(session, sort=QueueSort.value)]
+    assert by_value[0] == big.document_id
+    by_due = [item.document_id for item in list_queue(session, sort=QueueSort.due)]
+    assert by_due[0] == soon.document_id and by_due[-1] == calm.document_id
+    everything = [item.document_id for item in list_queue(session)]
+    paged = [item.document_id for offset in (0, 1, 2) for item in list_queue(session, limit=1, offset=offset)]
+    assert paged == everything and count_queue(session) == 3
+    assert count_queue(session, QueueFilter(sla=SlaState.overdue)) == 1
 
 
 def test_resolve_and_waive_need_a_reason_and_the_right_role(session: Session) -> None:

@@ -8,6 +8,7 @@ from evals.sow.generator import generate_spec
 from evals.sow.render import render_pdf
 from intake.service import ingest
 from intake.settings import IntakeSettings
+from models.orm import Document
 from tests.api.web.conftest import sign_in
 
 STATUS_URL = re.compile(r"/documents/([0-9a-f-]{36})/status")
@@ -92,3 +93,27 @@ def test_a_document_stored_before_the_pipeline_is_checked_from_its_page(client: 
         f"/documents/{stored.document_id}/check", data={"csrf_token": sign_in(client, "pat")}
     )
     assert refused.status_code == 403
+
+
+def test_a_long_queue_is_paged_and_keeps_its_filters_from_page_to_page(client: TestClient) -> None:
+    app = client.app
+    with app.state.session_factory() as session:  # type: ignore[attr-defined]
+        for number in range(53):
+            document = Document(
+                sha256=f"{number:064x}", filename=f"deal-{number:02d}.pdf", media_type="application/pdf",
+                size_bytes=1, pages=1, parser="pypdfium2", parse_status="ok", ocr_pages=[], parsed={},
+                storage_key=f"documents/{number:064x}", status="ready_for_review",
+            )  # fmt: skip
+            session.add(document)
+        session.commit()
+    sign_in(client, "rita")
+
+    first = client.get("/?q=deal-&sort=newest")
+    assert first.status_code == 200 and "53 documents · page 1 of 2" in first.text
+    assert first.text.count('<tr data-document="') == 50
+    assert 'href="/?q=deal-&amp;sort=newest&amp;page=2"' in first.text
+    second = client.get("/?q=deal-&sort=newest&page=2").text
+    assert second.count('<tr data-document="') == 3 and "deal-00.pdf" in second  # the oldest come last
+    assert client.get("/?page=0").status_code == 422
+    narrowed = client.get("/?q=DEAL-5").text  # deal-50, deal-51, deal-52
+    assert "3 documents" in narrowed and narrowed.count('<tr data-document="') == 3
