@@ -83,6 +83,8 @@ def seed(documents: int, distinct: int, users: int, reseed: bool) -> str:
             f"{distinct} documents through the pipeline in {time.perf_counter() - started:.0f} s", flush=True
         )
         copy_rows(sessions, storage, settings, templates, documents)
+        with engine.connect() as connection:  # planner statistics, as autovacuum would gather them
+            connection.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("ANALYZE")
         print(f"{documents} documents seeded in {time.perf_counter() - started:.0f} s", flush=True)
     elif present != documents:
         raise SystemExit(f"{DATABASE} holds {present} documents, not {documents}: run with --reseed")

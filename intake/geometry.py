@@ -95,6 +95,8 @@ def align(text: str, source: Sequence[str]) -> dict[int, int]:
     source_at = [index for index, char in enumerate(source) if char and not char.isspace()]
     left = "".join(text[index] for index in text_at)
     right = "".join(source[index] for index in source_at)
+    if left == right:  # the usual case (the text was built from this source): no search needed
+        return dict(zip(text_at, source_at, strict=True))
     matcher = difflib.SequenceMatcher(None, left, right, autojunk=False)
     mapping: dict[int, int] = {}
     for block in matcher.get_matching_blocks():
@@ -125,10 +127,11 @@ def _char_spans(pdf_page: pdfium.PdfPage, page_text: str) -> tuple[Span, ...]:
     chars = [
         _printed(pdfium_c.FPDFText_GetUnicode(textpage, index)) for index in range(textpage.count_chars())
     ]
+    to_device = _device_transform(pdf_page)
     spans = []
     for offset, index in sorted(align(page_text, chars).items()):
         left, bottom, right, top = textpage.get_charbox(index, loose=True)
-        spans.append(Span(start=offset, end=offset + 1, box=_device_box(pdf_page, left, bottom, right, top)))
+        spans.append(Span(start=offset, end=offset + 1, box=_box(to_device, left, bottom, right, top)))
     return tuple(spans)
 
 
@@ -137,8 +140,20 @@ def _printed(code: int) -> str:
     return "-" if char == _STX else char
 
 
-def _device_box(pdf_page: pdfium.PdfPage, left: float, bottom: float, right: float, top: float) -> Box:
-    corners = [_to_device(pdf_page, x, y) for x, y in ((left, top), (right, bottom))]
+Transform = Callable[[float, float], tuple[float, float]]
+
+
+def _device_transform(pdf_page: pdfium.PdfPage) -> Transform:
+    """PDFium's page-to-device transform (rotation, crop box) as an affine map, read off three points once
+    instead of asked of PDFium twice per character."""
+    origin, x_unit, y_unit = (_to_device(pdf_page, x, y) for x, y in ((0, 0), (1000, 0), (0, 1000)))
+    ax, ay = (x_unit[0] - origin[0]) / 1000, (x_unit[1] - origin[1]) / 1000
+    bx, by = (y_unit[0] - origin[0]) / 1000, (y_unit[1] - origin[1]) / 1000
+    return lambda x, y: (origin[0] + ax * x + bx * y, origin[1] + ay * x + by * y)
+
+
+def _box(to_device: Transform, left: float, bottom: float, right: float, top: float) -> Box:
+    corners = [to_device(x, y) for x, y in ((left, top), (right, bottom))]
     xs = sorted(_clip(x / _DEVICE) for x, _ in corners)
     ys = sorted(_clip(y / _DEVICE) for _, y in corners)
     return Box(x0=xs[0], y0=ys[0], x1=xs[1], y1=ys[1])

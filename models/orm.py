@@ -27,9 +27,12 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    event,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from models.record import contract_number_words
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -165,6 +168,10 @@ class RecordVersion(Base):
     created_by: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
     approved_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Read out of `record` whenever it is written (record_lookups): a change order finds its base by them
+    # with an index instead of reading every stored record.
+    document_type: Mapped[str | None] = mapped_column(String(32))
+    contract_key: Mapped[str | None] = mapped_column(String(255), index=True)
 
     document: Mapped[Document] = relationship(back_populates="versions")
     exceptions: Mapped[list["ExceptionRow"]] = relationship(
@@ -173,6 +180,18 @@ class RecordVersion(Base):
     reviews: Mapped[list["Review"]] = relationship(
         back_populates="record_version", order_by="Review.created_at"
     )
+
+
+@event.listens_for(RecordVersion, "before_insert")
+@event.listens_for(RecordVersion, "before_update")
+def record_lookups(_mapper: Any, _connection: Any, version: RecordVersion) -> None:
+    """document_type and contract_key (the contract number's words) of the version's record."""
+    fields = (version.record or {}).get("fields", {})
+    document_type = (fields.get("document_type") or {}).get("value")
+    number = (fields.get("contract_number") or {}).get("value")
+    version.document_type = str(document_type) if document_type is not None else None
+    key = " ".join(contract_number_words(str(number)))[:255] if number else ""
+    version.contract_key = key or None
 
 
 class ExceptionRow(Base):

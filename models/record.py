@@ -4,6 +4,7 @@ Field names and value types follow ../shared/spec/handoff-record.md exactly; add
 renaming or re-typing one requires a new `schema_version` and a reader for v1.
 """
 
+import re
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -198,3 +199,11 @@ def fields_from_values(values: dict[str, object]) -> RecordFields:
     return RecordFields.model_validate(
         {name: {"value": values.get(name), "confidence": 1.0} for name in RecordFields.model_fields}
     )
+
+
+_NUMBER_WORDS: Final = re.compile(r"[0-9a-z]+")
+
+
+def contract_number_words(number: str) -> tuple[str, ...]:
+    """A contract number as words, ignoring case and punctuation: "SOW-2024/0123" is sow, 2024, 0123."""
+    return tuple(_NUMBER_WORDS.findall(number.casefold()))

@@ -83,8 +83,12 @@ def list_queue(
     soon = timedelta(hours=(settings or ReviewSettings()).sla_due_soon_hours)
     statement, _ = _queue_statement(filters or QueueFilter(), moment, soon)
     rows = session.execute(_sorted(statement, sort).offset(offset).limit(limit)).all()
-    teams = _owner_teams(session, [row.version_id for row in rows if row.version_id is not None])
-    return [_item(row, teams.get(row.version_id, ()), moment, soon) for row in rows]
+    versions = [row.version_id for row in rows if row.version_id is not None]
+    teams, shown = _owner_teams(session, versions), _shown_values(session, versions)
+    return [
+        _item(row, teams.get(row.version_id, ()), shown.get(row.version_id, (None, None, None)), moment, soon)
+        for row in rows
+    ]
 
 
 def count_queue(
@@ -95,8 +99,10 @@ def count_queue(
     now: datetime | None = None,
 ) -> int:
     """How many documents the filters keep (for paging)."""
+    if filters is None or filters == QueueFilter():  # every document is in the queue: no join needed
+        return int(session.scalar(select(func.count()).select_from(Document)) or 0)
     soon = timedelta(hours=(settings or ReviewSettings()).sla_due_soon_hours)
-    statement, _ = _queue_statement(filters or QueueFilter(), now or utc_now(), soon)
+    statement, _ = _queue_statement(filters, now or utc_now(), soon)
     return int(session.scalar(select(func.count()).select_from(statement.subquery())) or 0)
 
 
@@ -129,7 +135,6 @@ def _queue_statement(wanted: QueueFilter, now: datetime, soon: timedelta) -> tup
         .group_by(ExceptionRow.record_version_id)
         .subquery()
     )
-    fields = RecordVersion.record["fields"]
     sla = case(
         (stats.c.next_due.is_(None), SlaState.none.value),
         (stats.c.next_due < now, SlaState.overdue.value),
@@ -146,9 +151,6 @@ def _queue_statement(wanted: QueueFilter, now: datetime, soon: timedelta) -> tup
             RecordVersion.id.label("version_id"),
             RecordVersion.version,
             RecordVersion.status.label("record_status"),
-            fields[("total_contract_value", "value")].as_float().label("total_contract_value"),
-            fields[("currency", "value")].as_string().label("currency"),
-            fields[("client_name", "value")].as_string().label("client_name"),
             stats.c.max_risk,
             stats.c.open_count,
             stats.c.blockers,
@@ -173,8 +175,8 @@ def _sorted(statement: Select[Any], sort: QueueSort) -> Select[Any]:
         return statement.order_by(*ties)
     if sort is QueueSort.due:
         return statement.order_by(columns.next_due.is_(None), columns.next_due, *ties)
-    if sort is QueueSort.value:
-        value = columns.total_contract_value
+    if sort is QueueSort.value:  # read out of every record: the slowest order on a long queue
+        value = _value_of("total_contract_value").as_float()
         return statement.order_by(value.is_(None), value.desc(), *ties)
     return statement.order_by(unchecked, columns.max_risk.is_(None), columns.max_risk.desc(), *ties)
 
@@ -202,6 +204,26 @@ def _filtered(statement: Select[Any], wanted: QueueFilter, stats: Any, sla: Any)
     return statement
 
 
+def _value_of(name: str) -> Any:
+    return RecordVersion.record[("fields", name, "value")]
+
+
+def _shown_values(session: Session, version_ids: list[str]) -> dict[str, tuple[Any, Any, Any]]:
+    """Total value, currency and client of these versions, read out of their records in the database
+    (only for the rows of one page: a record is large, and most of it is evidence)."""
+    if not version_ids:
+        return {}
+    rows = session.execute(
+        select(
+            RecordVersion.id,
+            _value_of("total_contract_value").as_float(),
+            _value_of("currency").as_string(),
+            _value_of("client_name").as_string(),
+        ).where(RecordVersion.id.in_(version_ids))
+    )
+    return {version_id: (total, currency, client) for version_id, total, currency, client in rows}
+
+
 def _owner_teams(session: Session, version_ids: list[str]) -> dict[str, tuple[str, ...]]:
     found: dict[str, set[str]] = defaultdict(set)
     if version_ids:
@@ -218,7 +240,9 @@ def _owner_teams(session: Session, version_ids: list[str]) -> dict[str, tuple[st
     return {version_id: tuple(sorted(teams)) for version_id, teams in found.items()}
 
 
-def _item(row: Any, teams: tuple[str, ...], now: datetime, soon: timedelta) -> QueueItem:
+def _item(
+    row: Any, teams: tuple[str, ...], shown: tuple[Any, Any, Any], now: datetime, soon: timedelta
+) -> QueueItem:
     due = row.next_due
     if due is not None and due.tzinfo is None:
         due = due.replace(tzinfo=UTC)  # SQLite keeps no offset; stored values are UTC
@@ -231,9 +255,9 @@ def _item(row: Any, teams: tuple[str, ...], now: datetime, soon: timedelta) -> Q
         record_version_id=row.version_id,
         version=row.version,
         record_status=row.record_status,
-        total_contract_value=row.total_contract_value,
-        currency=row.currency,
-        client_name=row.client_name,
+        total_contract_value=shown[0],
+        currency=shown[1],
+        client_name=shown[2],
         max_risk=row.max_risk,
         open_exceptions=row.open_count or 0,
         open_blockers=int(row.blockers or 0),

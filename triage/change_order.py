@@ -18,13 +18,12 @@ A CRM that books each change order as an opportunity of its own compares it with
 `find_gaps(change_order, its_opportunity, policy)`: the change order's value already is the increment.
 """
 
-import re
 from decimal import Decimal
-from typing import Any, Final, TypeVar
+from typing import Any, TypeVar
 
 from models.crm import CrmOpportunity
 from models.exceptions import ExceptionCode, HandoffException
-from models.record import DocumentType, FieldValue, HandoffRecord, RecordFields
+from models.record import DocumentType, FieldValue, HandoffRecord, RecordFields, contract_number_words
 from triage.compare import crm_gaps
 from triage.errors import ChangeOrderNotLinked, NotAChangeOrder
 from triage.findings import document_label, finding, ordered
@@ -32,12 +31,6 @@ from triage.policy import Policy
 from triage.rules import document_gaps
 
 T = TypeVar("T")
-
-_NUMBER_WORDS: Final = re.compile(r"[0-9a-z]+")
-
-
-def contract_number_words(number: str) -> tuple[str, ...]:
-    return tuple(_NUMBER_WORDS.findall(number.casefold()))
 
 
 def links(change_order: HandoffRecord, base: HandoffRecord) -> bool:

@@ -29,8 +29,8 @@ from models.base import FrozenModel
 from models.crm import CrmOpportunity
 from models.exceptions import HandoffException, Severity
 from models.orm import Document, ExceptionRow, ExceptionStatus, RecordStatus, RecordVersion, utc_now
-from models.record import DocumentType, HandoffRecord
-from triage.change_order import compare_change_order, contract_number_words, links
+from models.record import DocumentType, HandoffRecord, contract_number_words
+from triage.change_order import compare_change_order, links
 from triage.compare import find_gaps
 from triage.policy import Policy
 from triage.ranker import rank_exceptions
@@ -114,11 +114,10 @@ def find_base_record(
     if not is_change_order(change_order) or not referenced:
         return None
     wanted = contract_number_words(referenced)
-    for version_id, document_id, number in session.execute(_base_candidates(excluding)):
-        # A linked base's number is the referenced one or its start: only those records are read in full.
-        words = contract_number_words(number)
-        if not words or wanted[: len(words)] != words:
-            continue
+    # A linked base's number is the referenced one or its start: looked up by the versions' indexed
+    # contract_key (models.orm), so a change order's check or review reads only those records in full.
+    keys = [" ".join(wanted[:size]) for size in range(1, len(wanted) + 1)]
+    for version_id, document_id in session.execute(_base_candidates(keys, excluding)):
         stored = session.scalar(select(RecordVersion.record).where(RecordVersion.id == version_id))
         base = HandoffRecord.model_validate(stored)
         if links(change_order, base):
@@ -126,13 +125,10 @@ def find_base_record(
     return None
 
 
-def _base_candidates(excluding: str | None) -> Select[str, str, str]:
-    fields = RecordVersion.record["fields"]
-    document_type = fields["document_type"]["value"].as_string()
-    number = fields["contract_number"]["value"].as_string()
+def _base_candidates(keys: list[str], excluding: str | None) -> Select[str, str]:
     latest = _latest_versions()
     statement = (
-        select(RecordVersion.id, RecordVersion.document_id, number)
+        select(RecordVersion.id, RecordVersion.document_id)
         .join(
             latest,
             and_(
@@ -141,8 +137,11 @@ def _base_candidates(excluding: str | None) -> Select[str, str, str]:
             ),
         )
         .where(
-            number.is_not(None),
-            or_(document_type.is_(None), document_type != DocumentType.change_order.value),
+            RecordVersion.contract_key.in_(keys),
+            or_(
+                RecordVersion.document_type.is_(None),
+                RecordVersion.document_type != DocumentType.change_order.value,
+            ),
         )
         .order_by(RecordVersion.created_at.desc(), RecordVersion.document_id)
     )

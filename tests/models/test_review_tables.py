@@ -19,6 +19,7 @@ from models.orm import (
     User,
     utc_now,
 )
+from models.record import contract_number_words
 from tests.models.test_orm import document_row, handoff_record
 
 
@@ -199,3 +200,17 @@ def test_usernames_are_unique_and_roles_round_trip(session: Session) -> None:
     with pytest.raises(IntegrityError):
         session.commit()
     session.rollback()
+
+
+def test_a_versions_lookup_columns_follow_its_record(session: Session) -> None:
+    version = stored_version(session)
+    record = version.record
+    assert version.contract_key is None  # no contract number read
+    assert version.document_type == record["fields"]["document_type"]["value"]
+
+    fields = dict(record["fields"], contract_number={"value": "CO/2026-07 a", "confidence": 1.0})
+    version.record = dict(record, fields=fields)
+    session.commit()
+    session.expire_all()
+    stored = session.get_one(RecordVersion, version.id)
+    assert stored.contract_key == "co 2026 07 a" == " ".join(contract_number_words("CO/2026-07 a"))
