@@ -27,6 +27,10 @@ class Span(FrozenModel):
     box: Box
 
 
+Corners = tuple[float, float, float, float]  # x0, y0, x1, y1
+RawSpan = tuple[int, int, Corners]
+
+
 @dataclass(frozen=True)
 class PageGeometry:
     """The spans of one page, in columns sorted by start: a text page has one span per character, thousands
@@ -51,20 +55,21 @@ class PageGeometry:
 
     def between(self, start: int, end: int) -> list[Span]:
         """The spans overlapping the page-text offsets [start, end)."""
+        return [
+            Span(start=s, end=e, box=Box(x0=box[0], y0=box[1], x1=box[2], y1=box[3]))
+            for s, e, box in self.raw_between(start, end)
+        ]
+
+    def raw_between(self, start: int, end: int) -> list[RawSpan]:
+        """`between` as plain (start, end, corners) tuples, for the hot path."""
         high = bisect.bisect_left(self.starts, end)
         low = bisect.bisect_right(self._reach, start)  # every span before `low` ends at or before `start`
+        c = self.corners
         return [
-            Span(
-                start=self.starts[i],
-                end=self.ends[i],
-                box=Box(**dict(zip(_CORNERS, self._box(i), strict=True))),
-            )
+            (self.starts[i], self.ends[i], (c[4 * i], c[4 * i + 1], c[4 * i + 2], c[4 * i + 3]))
             for i in range(low, high)
             if self.ends[i] > start
         ]
-
-    def _box(self, index: int) -> tuple[float, ...]:
-        return self.corners[4 * index : 4 * index + 4]
 
     @cached_property
     def _reach(self) -> list[int]:
@@ -91,6 +96,3 @@ class PageGeometry:
         if not len(geometry.starts) == len(geometry.ends) == len(geometry.corners) // 4:
             raise ValueError("not a stored page geometry: its columns differ in length")
         return geometry
-
-
-_CORNERS = ("x0", "y0", "x1", "y1")

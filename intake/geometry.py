@@ -22,7 +22,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from sqlalchemy.orm import Session
 
-from intake.boxes import Box, PageGeometry, Span
+from intake.boxes import Box, Corners, PageGeometry, RawSpan, Span
 from intake.errors import NoPageImage, ObjectNotFound, PageNotFound, RangeOutsidePage
 from intake.ocr_words import OcrWord, ocr_words
 from intake.render import PDFIUM_LOCK, open_pdf
@@ -77,7 +77,7 @@ def range_boxes(geometry: PageGeometry, page: PageText, char_start: int, char_en
             f" ({page.char_start}-{page.char_end})"
         )
     start, end = start - page.char_start, end - page.char_start
-    return _merge_lines(geometry.between(start, end), page.text)
+    return _merge_lines(geometry.raw_between(start, end), page.text)
 
 
 def _page(parsed: ParsedDocument, number: int) -> PageText:
@@ -191,41 +191,37 @@ def _word_spans(page_text: str, words: Sequence[OcrWord]) -> tuple[Span, ...]:
 # --- merging ---------------------------------------------------------------------------------------------
 
 
-def _merge_lines(spans: Sequence[Span], page_text: str) -> list[Box]:
-    """Consecutive spans of one printed line become one box; a newline or a jump elsewhere starts the next."""
-    boxes: list[Box] = []
-    previous: Span | None = None
-    for span in sorted(spans, key=lambda item: item.start):
-        if (
-            previous is not None
-            and boxes
-            and _same_line(boxes[-1], span, page_text[previous.end : span.start])
-        ):
-            last = boxes[-1]
-            boxes[-1] = Box(
-                x0=min(last.x0, span.box.x0),
-                y0=min(last.y0, span.box.y0),
-                x1=max(last.x1, span.box.x1),
-                y1=max(last.y1, span.box.y1),
+def _merge_lines(spans: Sequence[RawSpan], page_text: str) -> list[Box]:
+    """Consecutive spans of one printed line become one box; a newline or a jump elsewhere starts the next.
+    Plain tuples until the end: a quote of a few lines covers hundreds of character spans."""
+    lines: list[Corners] = []
+    previous_end: int | None = None
+    for start, end, box in sorted(spans, key=lambda item: item[0]):
+        if previous_end is not None and lines and _same_line(lines[-1], box, page_text[previous_end:start]):
+            last = lines[-1]
+            lines[-1] = (
+                min(last[0], box[0]),
+                min(last[1], box[1]),
+                max(last[2], box[2]),
+                max(last[3], box[3]),
             )
         else:
-            boxes.append(span.box)
-        previous = span
-    return boxes
+            lines.append(box)
+        previous_end = end
+    return [Box(x0=x0, y0=y0, x1=x1, y1=y1) for x0, y0, x1, y1 in lines]
 
 
-def _same_line(line: Box, span: Span, between: str) -> bool:
+def _same_line(line: Corners, box: Corners, between: str) -> bool:
     """No newline in the text between them, and the span touches the line grown by half a character's
     height, a space's width (in any direction, so that the text of a rotated page merges too)."""
     if "\n" in between:
         return False
-    box = span.box
-    grow = max(box.x1 - box.x0, box.y1 - box.y0) / 2
+    grow = max(box[2] - box[0], box[3] - box[1]) / 2
     return (
-        box.x0 <= line.x1 + grow
-        and box.x1 >= line.x0 - grow
-        and box.y0 <= line.y1 + grow
-        and box.y1 >= line.y0 - grow
+        box[0] <= line[2] + grow
+        and box[2] >= line[0] - grow
+        and box[1] <= line[3] + grow
+        and box[3] >= line[1] - grow
     )
 
 
