@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from typing import Annotated, Final, Literal
 
 from fastapi import Depends, FastAPI, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
 
 from api.deps import SessionDep
 from api.problems import handoff_error_handler
@@ -55,20 +57,28 @@ async def optional_caller(
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
     cookie: Annotated[str | None, Depends(cookie_scheme)],
 ) -> Caller | None:
-    """The caller, or None when the request carries neither a token nor a live session cookie."""
+    """The caller, or None when the request carries neither a token nor a live session cookie. The lookups
+    run in the threadpool: a database wait on the event loop would stop every request of the process (and,
+    with the connection pool busy, hold it until the pool's timeout)."""
     if bearer is not None:
-        user = lookup_token(session, bearer.credentials)
+        user = await run_in_threadpool(lookup_token, session, bearer.credentials)
         if user is None:
             raise Unauthenticated("the API token is unknown or revoked")
         return Caller(user=user, via="token")
     if cookie is None:
         return None
-    web_session = lookup_session(session, cookie)
-    if web_session is None:
+    found = await run_in_threadpool(_live_session, session, cookie)
+    if found is None:
         return None
+    web_session, user = found
     if request.method not in SAFE_METHODS:
         check_csrf(web_session, await _csrf_token(request))
-    return Caller(user=web_session.user, via="session", web_session=web_session)
+    return Caller(user=user, via="session", web_session=web_session)
+
+
+def _live_session(session: Session, cookie: str) -> tuple[WebSession, User] | None:
+    web_session = lookup_session(session, cookie)
+    return None if web_session is None else (web_session, web_session.user)
 
 
 async def _csrf_token(request: Request) -> str | None:

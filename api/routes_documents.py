@@ -195,9 +195,11 @@ async def upload_document(
     )
     if not result.created:
         response.status_code = status.HTTP_200_OK
-    audit_upload(session, caller.username, result.document_id, created=result.created)
+    await run_in_threadpool(
+        audit_upload, session, caller.username, result.document_id, created=result.created
+    )
     await run_in_threadpool(submit_new, session, result.document_id, result.created)
-    return DocumentOut.of(get_document(session, result.document_id))
+    return DocumentOut.of(await run_in_threadpool(get_document, session, result.document_id))
 
 
 @router.get("", dependencies=READ)

@@ -44,7 +44,6 @@ RESULTS_DIR: Final = HERE / "results"
 BIN: Final = Path(sys.executable).parent
 POSTGRES: Final = "postgresql://postgres@127.0.0.1:5432"
 DATABASE: Final = "handoff_review_bench"
-WORK: Final = HERE.parent / "var" / "bench-review"
 PASSWORD: Final = "bench-reviewer-password-1"  # noqa: S105 - throwaway accounts of a local benchmark
 TARGETS_MS: Final = {"page image": 300.0}
 PAGE_TARGET_MS: Final = 100.0
@@ -56,19 +55,20 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def seed(documents: int, distinct: int, users: int, reseed: bool) -> str:
-    """The benchmark database (made once, kept between runs); returns its URL."""
-    url = f"{POSTGRES}/{DATABASE}"
-    storage = LocalStorage(WORK / "storage")
+def seed(documents: int, distinct: int, users: int, reseed: bool, where: tuple[str, Path]) -> str:
+    """The benchmark database and storage folder `where` (made once, kept between runs); returns its URL."""
+    database, work = where
+    url = f"{POSTGRES}/{database}"
+    storage = LocalStorage(work / "storage")
     settings = IntakeSettings()
     with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as admin:
-        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (DATABASE,)).fetchone()
+        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (database,)).fetchone()
         if exists and reseed:
-            admin.execute(f'DROP DATABASE "{DATABASE}" WITH (FORCE)')
-            shutil.rmtree(WORK, ignore_errors=True)
+            admin.execute(f'DROP DATABASE "{database}" WITH (FORCE)')
+            shutil.rmtree(work, ignore_errors=True)
             exists = None
         if not exists:
-            admin.execute(f'CREATE DATABASE "{DATABASE}"')
+            admin.execute(f'CREATE DATABASE "{database}"')
     upgrade_database(url)
     use_database(url)
     engine = make_engine(url)
@@ -76,7 +76,7 @@ def seed(documents: int, distinct: int, users: int, reseed: bool) -> str:
     with sessions() as session:
         present = int(session.scalar(select(func.count()).select_from(Document)) or 0)
     if present == 0:
-        WORK.mkdir(parents=True, exist_ok=True)
+        work.mkdir(parents=True, exist_ok=True)
         started = time.perf_counter()
         templates = ingest_distinct(sessions, storage, settings, distinct, Path(tempfile.mkdtemp()))
         print(
@@ -87,7 +87,7 @@ def seed(documents: int, distinct: int, users: int, reseed: bool) -> str:
             connection.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("ANALYZE")
         print(f"{documents} documents seeded in {time.perf_counter() - started:.0f} s", flush=True)
     elif present != documents:
-        raise SystemExit(f"{DATABASE} holds {present} documents, not {documents}: run with --reseed")
+        raise SystemExit(f"{database} holds {present} documents, not {documents}: run with --reseed")
     with sessions() as session:
         for number in range(users):
             name = f"bench-reviewer-{number:03d}"
@@ -99,11 +99,11 @@ def seed(documents: int, distinct: int, users: int, reseed: bool) -> str:
     return url
 
 
-def serve(url: str, workers: int | None, directory: Path) -> tuple[subprocess.Popen[bytes], str]:
+def serve(url: str, workers: int | None, directory: Path, work: Path) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     env = os.environ | {
         "HANDOFF_DATABASE_URL": url,
-        "HANDOFF_STORAGE_DIR": str(WORK / "storage"),
+        "HANDOFF_STORAGE_DIR": str(work / "storage"),
         "HANDOFF_COOKIE_SECURE": "false",  # locust speaks plain HTTP to 127.0.0.1
         "HANDOFF_ERP_URL": f"http://127.0.0.1:{free_port()}",  # no ERP: approvals queue their posting
     }
@@ -212,8 +212,12 @@ def main() -> int:
     parser.add_argument("--profile", action="store_true", help="py-spy the server processes")
     parser.add_argument("--reseed", action="store_true")
     parser.add_argument("--results", type=Path, default=RESULTS_DIR)
+    parser.add_argument(
+        "--database", default=DATABASE, help="PostgreSQL database (and var/ folder) of the run"
+    )
     arguments = parser.parse_args()
-    url = seed(arguments.documents, arguments.distinct, arguments.users, arguments.reseed)
+    database, work = arguments.database, HERE.parent / "var" / arguments.database.replace("_", "-")
+    url = seed(arguments.documents, arguments.distinct, arguments.users, arguments.reseed, (database, work))
     directory = Path(tempfile.mkdtemp())
     (directory / "users.txt").write_text(
         "".join(f"bench-reviewer-{n:03d} {PASSWORD}\n" for n in range(arguments.users))
@@ -223,7 +227,7 @@ def main() -> int:
         "".join(f"{document_id} {pages}\n" for document_id, pages in document_ids(session_factory(engine)))
     )
     engine.dispose()
-    server, base = serve(url, arguments.workers, directory)
+    server, base = serve(url, arguments.workers, directory, work)
     try:
         pids = server_processes(server)
         load = os.getloadavg()[0]
@@ -240,7 +244,11 @@ def main() -> int:
         time.sleep(2)
     finally:
         server.terminate()
-        server.wait(30)
+        try:
+            server.wait(30)
+        except subprocess.TimeoutExpired:
+            server.kill()  # requests still hanging: the report says so
+            server.wait(10)
     result = {
         "label": arguments.label,
         "date": time.strftime("%Y-%m-%d %H:%M"),

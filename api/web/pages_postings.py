@@ -61,10 +61,10 @@ async def replay_action(
     except HandoffError as error:
         session.rollback()
         outcome = (None, f"{error.detail} ({error.code})", error.http_status)
-        return postings_page_response(request, session, status, outcome)
+        return await run_in_threadpool(postings_page_response, request, session, status, outcome)
     await run_in_threadpool(queue_posting, entry_id)
     notice = f"Posting of {view.filename} replayed."
-    return postings_page_response(request, session, status, (notice, None, 200))
+    return await run_in_threadpool(postings_page_response, request, session, status, (notice, None, 200))
 
 
 @router.get("/ops", response_class=HTMLResponse)

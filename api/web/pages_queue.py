@@ -135,11 +135,12 @@ async def upload(
         except HandoffError as error:
             uploads.append({"filename": name, "error": f"{error.detail} ({error.code})"})
             continue
-        document = get_document(session, result.document_id)
+        document = await run_in_threadpool(get_document, session, result.document_id)
         if result.created:
-            _queue_check(request, session, background, (user, document, opportunity))
+            await run_in_threadpool(_queue_check, request, session, background, (user, document, opportunity))
         uploads.append({"filename": name, "document": document, "created": result.created})
-    context = {"opportunities": _opportunities(request), "uploads": uploads, "settled": SETTLED}
+    opportunities = await run_in_threadpool(_opportunities, request)  # no database wait on the event loop
+    context = {"opportunities": opportunities, "uploads": uploads, "settled": SETTLED}
     return render(request, "upload.html", context)
 
 
