@@ -23,9 +23,9 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any, Final
+from typing import Any, Final, cast
 
-from sqlalchemy import ColumnElement, and_, or_, select, update
+from sqlalchemy import ColumnElement, Table, and_, bindparam, or_, select, update
 from sqlalchemy.orm import Session, joinedload, sessionmaker
 
 from erp.errors import BaseNotPosted, ErpError, NotApproved, UnpostableRecord
@@ -199,15 +199,42 @@ def _call(erp: Erp, item: _Claimed, limiter: RateLimiter | None) -> ErpReceipt |
 def _record(
     session: Session, settings: ErpSettings, results: Sequence[tuple[_Claimed, ErpReceipt | ErpError]]
 ) -> list[Outcome]:
-    """The outcomes of posted (or unpostable) claims, in one transaction."""
+    """The outcomes of posted (or unpostable) claims, in one transaction: the sent ones in one statement run
+    for each (executemany), so recording keeps up with many postings in flight."""
+    sent = [(item, result) for item, result in results if isinstance(result, ErpReceipt)]
+    if sent:
+        _record_sent(session, sent)
     outcomes = [
-        _sent(session, item.entry_id, result, commit=False)
+        Outcome.sent
         if isinstance(result, ErpReceipt)
         else _failed(session, item.entry_id, item.attempts, result, settings, commit=False)
         for item, result in results
     ]
     session.commit()
     return outcomes
+
+
+def _record_sent(session: Session, sent: Sequence[tuple[_Claimed, ErpReceipt]]) -> None:
+    """As `_sent` for each; a posting already recorded sent (a late duplicate) keeps its first record."""
+    table = cast(Table, OutboxEntry.__table__)  # Core: one statement run per row, not the ORM's bulk update
+    statement = (
+        update(table)
+        .where(table.c.id == bindparam("entry"), table.c.status != OutboxStatus.sent.value)
+        .values(
+            status=OutboxStatus.sent.value,
+            sent_at=utc_now(),
+            claimed_until=None,
+            last_error=None,
+            erp_reference=bindparam("reference"),
+            erp_response=bindparam("response"),
+        )
+    )
+    rows = [
+        {"entry": item.entry_id, "reference": receipt.reference, "response": receipt.model_dump(mode="json")}
+        for item, receipt in sent
+    ]
+    session.connection().execute(statement, rows)
+    _set_documents(session, [item.entry_id for item, _ in sent], DocumentStatus.posted)
 
 
 def _post_claimed(

@@ -7,6 +7,7 @@ body again get the stored answer replayed; the same key with another body is ref
 import hashlib
 import json
 import threading
+from collections import defaultdict
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -167,24 +168,20 @@ class SandboxStore:
     def projects(self) -> list[dict[str, Any]]:
         """Every project with its schedules and amendments, oldest first."""
         with self.sessions() as session:
-            schedules = session.scalars(select(Schedule).order_by(Schedule.id)).all()
-            amendments = session.scalars(select(Amendment).order_by(Amendment.id)).all()
+            schedules: dict[str, list[dict[str, Any]]] = defaultdict(list)
+            for s in session.scalars(select(Schedule).order_by(Schedule.id)):
+                schedules[s.project_id].append({"id": s.id, "amendment_id": s.amendment_id, **s.body})
+            amendments: dict[str, list[dict[str, Any]]] = defaultdict(list)
+            for a in session.scalars(select(Amendment).order_by(Amendment.id)):
+                amendments[a.project_id].append({"id": a.id, "idempotency_key": a.idempotency_key, **a.body})
             return [
                 {
                     "id": project.id,
                     "idempotency_key": project.idempotency_key,
                     "created_at": project.created_at.isoformat(),
                     **project.body,
-                    "schedules": [
-                        {"id": s.id, "amendment_id": s.amendment_id, **s.body}
-                        for s in schedules
-                        if s.project_id == project.id
-                    ],
-                    "amendments": [
-                        {"id": a.id, "idempotency_key": a.idempotency_key, **a.body}
-                        for a in amendments
-                        if a.project_id == project.id
-                    ],
+                    "schedules": schedules.get(project.id, []),
+                    "amendments": amendments.get(project.id, []),
                 }
                 for project in session.scalars(select(Project).order_by(Project.id))
             ]
