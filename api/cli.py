@@ -3,7 +3,7 @@
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib.metadata import version
 from pathlib import Path
@@ -11,16 +11,13 @@ from typing import Annotated, Any, Literal
 
 import typer
 from pydantic import BaseModel
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from api.cli_common import EXIT_BAD_INPUT, err, fail, files_in, out, progress, run_batch, user_errors
 from intake.parse import parse
 from intake.settings import IntakeSettings
-from intake.sniff import SUPPORTED_SUFFIXES
 from models.crm import CrmOpportunity
 from models.document import ParsedDocument
-from models.errors import HandoffError
 from models.exceptions import HandoffException
 from models.record import HandoffRecord
 
@@ -30,16 +27,12 @@ app = typer.Typer(
 db_app = typer.Typer(no_args_is_help=True, help="Database migrations.")
 app.add_typer(db_app, name="db")
 
-out = Console()
-err = Console(stderr=True)
-
 SCHEMAS: dict[str, type[BaseModel]] = {
     "record": HandoffRecord,
     "crm": CrmOpportunity,
     "exception": HandoffException,
     "parsed": ParsedDocument,
 }
-EXIT_BAD_INPUT = 2
 
 
 def _version(value: bool) -> None:
@@ -55,71 +48,6 @@ def main(
     ] = False,
 ) -> None:
     """handoff: signed SOWs in, approved ERP-ready handoff records out."""
-
-
-def fail(message: str) -> typer.Exit:
-    err.print(f"error: {message}", markup=False, highlight=False, soft_wrap=True)
-    return typer.Exit(EXIT_BAD_INPUT)
-
-
-@contextmanager
-def user_errors() -> Iterator[None]:
-    """Turn typed errors and unreadable paths into one stderr line and exit code 2."""
-    try:
-        yield
-    except HandoffError as error:
-        raise fail(str(error)) from None
-    except OSError as error:
-        raise fail(f"{error.strerror or error}: {error.filename or ''}".rstrip(": ")) from None
-
-
-def progress() -> Progress:
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        transient=False,
-    )
-
-
-def files_in(path: Path) -> list[Path]:
-    """A file as given, or the documents under a folder (by extension; what else is there is listed as
-    skipped on stderr: a folder of generated samples also holds their .truth.json files)."""
-    if path.is_dir():
-        found = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
-        taken = [p for p in found if p.suffix.lower() in SUPPORTED_SUFFIXES]
-        skipped = [p for p in found if p.suffix.lower() not in SUPPORTED_SUFFIXES]
-        if skipped:
-            kinds = ", ".join(sorted(SUPPORTED_SUFFIXES))
-            names = ", ".join(str(p.relative_to(path)) for p in skipped[:10])
-            more = f" and {len(skipped) - 10} more" if len(skipped) > 10 else ""
-            err.print(
-                f"skipped {len(skipped)} file(s) in {path} that are not documents ({kinds}): {names}{more}",
-                markup=False,
-                highlight=False,
-                soft_wrap=True,
-            )
-        return taken
-    if not path.exists():
-        raise FileNotFoundError(2, "No such file or directory", str(path))
-    return [path]
-
-
-def run_batch(files: list[Path], description: str, work: Callable[[Path], None]) -> int:
-    """Apply `work` to each file with a progress bar; report failures and return how many failed."""
-    failures = 0
-    with progress() as bar:
-        task = bar.add_task(description, total=len(files))
-        for file in files:
-            try:
-                work(file)
-            except HandoffError as error:
-                failures += 1
-                bar.console.print(f"[red]{file}[/red]: {error}", highlight=False)
-            bar.advance(task)
-    return failures
 
 
 def print_parsed_summary(doc: ParsedDocument) -> None:
@@ -296,9 +224,10 @@ def ingest_command(
         raise typer.Exit(EXIT_BAD_INPUT)
 
 
-# registers extract, check, exceptions, train-extractor, users, export-corrections, eval, bench, worker,
-# retry, status, postings, erp-sandbox
-from api import (  # noqa: E402,F401
+# The sub-CLIs (extract, check, exceptions, train-extractor, users, export-corrections, eval, bench, worker,
+# retry, status, postings, erp-sandbox, demo …): each module has its own Typer app, imports only
+# api.cli_common and its stage, and is mounted here without a name, so its commands sit at the top level.
+from api import (  # noqa: E402
     cli_demo,
     cli_eval,
     cli_extract,
@@ -307,3 +236,7 @@ from api import (  # noqa: E402,F401
     cli_review,
     cli_triage,
 )
+
+for _module in (cli_extract, cli_triage, cli_review, cli_extraction_ml, cli_eval, cli_pipeline, cli_demo):
+    app.add_typer(_module.app)
+__all__ = ["EXIT_BAD_INPUT", "app", "err", "fail", "files_in", "out", "progress", "run_batch", "user_errors"]

@@ -15,7 +15,9 @@ from typing import Annotated, Any, Final
 
 import typer
 
-from api.cli import app, files_in, out, user_errors
+from api.cli_common import files_in, out, user_errors
+
+app = typer.Typer()
 
 DEMO_DESK: Final = "demo-deal-desk"
 SAMPLES: Final = Path("var/samples")

@@ -7,8 +7,10 @@ from typing import Annotated, Literal
 
 import typer
 
-from api.cli import app, fail, out, user_errors
+from api.cli_common import fail, out, user_errors
 from evals.reporting import CORPUS, RESULTS_DIRECTORY
+
+app = typer.Typer()
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 BENCH_SCRIPT = REPOSITORY / "benchmarks" / "bench.py"

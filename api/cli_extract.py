@@ -7,11 +7,13 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from api.cli import app, files_in, out, run_batch, user_errors
+from api.cli_common import files_in, out, run_batch, user_errors
 from extraction.backends import Backend, extract_with
 from intake.parse import parse
 from intake.settings import IntakeSettings
 from models.record import HandoffRecord, RecordFields
+
+app = typer.Typer()
 
 
 def print_record_summary(record: HandoffRecord) -> None:

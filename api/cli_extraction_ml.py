@@ -8,8 +8,10 @@ from typing import Annotated
 
 import typer
 
-from api.cli import app, out, user_errors
+from api.cli_common import out, user_errors
 from extraction.total_model import DEFAULT_MODEL_PATH
+
+app = typer.Typer()
 
 
 @app.command("train-extractor")

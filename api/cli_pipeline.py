@@ -9,9 +9,11 @@ import typer
 from rich.table import Table
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.cli import app, fail, out, user_errors
+from api.cli_common import fail, out, user_errors
 from erp.settings import SANDBOX_PORT
 from models.orm import OutboxStatus
+
+app = typer.Typer()
 
 postings_app = typer.Typer(no_args_is_help=True, help="ERP postings: list, replay a dead-lettered one.")
 app.add_typer(postings_app, name="postings")
@@ -53,7 +55,7 @@ def worker_command(
 
 
 def _refuse(message: str) -> int:
-    from api.cli import err
+    from api.cli_common import err
 
     err.print(f"error: {message}", markup=False, highlight=False)
     return 2

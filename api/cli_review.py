@@ -15,12 +15,14 @@ import typer
 from rich.table import Table
 from sqlalchemy.orm import Session
 
-from api.cli import app, err, fail, out, user_errors
+from api.cli_common import err, fail, out, user_errors
 from models.db import DatabaseSettings, make_engine, session_factory, upgrade_database
 from models.orm import Role
 from review.auth import create_token, list_tokens
 from review.corrections import export_corrections
 from review.users import create_user, list_users, seed_demo_users
+
+app = typer.Typer()
 
 CLI_ACTOR: Final = "cli"
 users_app = typer.Typer(no_args_is_help=True, help="People who sign in, and their API tokens.")

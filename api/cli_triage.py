@@ -22,7 +22,7 @@ from rich.table import Table
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.cli import app, err, fail, out, user_errors
+from api.cli_common import err, fail, out, user_errors
 from extraction.engine import extract
 from intake.parse import parse
 from intake.service import ingest
@@ -48,6 +48,8 @@ from triage.store import (
     list_exceptions,
     store_check,
 )
+
+app = typer.Typer()
 
 CLI_ACTOR: Final = "cli"
 # A --crm value with one of these suffixes names a file, so a missing one is an error, not an opportunity id.

@@ -55,3 +55,24 @@ def test_the_checker_sees_a_violation(tmp_path: Path) -> None:
     module.write_text("from triage.compare import find_gaps\nimport api.app\n")
     assert imported_packages(module) == {"triage", "api"}
     assert not imported_packages(module) <= allowed("intake")
+
+
+def imported_modules(path: Path) -> set[str]:
+    """Every module a file imports (at any depth: function-level imports too)."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    modules = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
+    modules |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    return modules
+
+
+def test_the_sub_clis_import_neither_the_root_nor_each_other() -> None:
+    """The root (api/cli.py) mounts each sub-CLI; a sub-CLI imports only api.cli_common of the CLI."""
+    sub_clis = sorted((ROOT / "api").glob("cli_*.py"))
+    assert len(sub_clis) >= 7
+    for path in sub_clis:
+        cli_imports = {
+            module
+            for module in imported_modules(path)
+            if module == "api.cli" or module.startswith("api.cli_")
+        }
+        assert cli_imports <= {"api.cli_common"}, f"{path.name} imports {sorted(cli_imports)}"
