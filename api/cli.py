@@ -126,14 +126,14 @@ def serve_command(
     reviewer's page is rendered while another's is, and no request waits behind another's CPU."""
     import uvicorn
 
-    from api.app import create_app, served_app
+    from api.app import served
     from api.settings import ApiSettings
 
     settings = ApiSettings()
     count = workers or settings.worker_count
     with user_errors():
         # Built here once: it migrates the database and fails fast on bad settings before any worker starts.
-        application = served_app(create_app(api=settings), settings)
+        application = served()
     options: dict[str, Any] = {
         "host": host or settings.host,
         "port": port or settings.port,

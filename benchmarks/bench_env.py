@@ -1,7 +1,9 @@
-"""What machine a benchmark ran on, written beside its results so the numbers can be judged."""
+"""What machine a benchmark ran on, written beside its results so the numbers can be judged; and a free
+loopback port for the servers a benchmark starts."""
 
 import os
 import platform
+import socket
 from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
@@ -24,3 +26,9 @@ def machine_facts(packages: Iterable[str]) -> dict[str, object]:
         "python": platform.python_version(),
         "packages": {name: metadata.version(name) for name in packages},
     }
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])

@@ -14,7 +14,6 @@ the ingest command, the workers, PostgreSQL and Redis share them.
 import argparse
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -24,7 +23,7 @@ from pathlib import Path
 from typing import Any, Final
 
 import psycopg
-from bench_env import machine_facts
+from bench_env import free_port, machine_facts
 from sqlalchemy import func, select
 
 from evals.sow.generator import generate_spec
@@ -36,12 +35,6 @@ RESULTS_DIR: Final = Path(__file__).resolve().parent / "results"
 HANDOFF: Final = Path(sys.executable).parent / "handoff"
 POSTGRES: Final = "postgresql://postgres@127.0.0.1:5432"
 SETTLED: Final = (DocumentStatus.ready_for_review.value, DocumentStatus.failed.value)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def write_documents(folder: Path, count: int) -> int:

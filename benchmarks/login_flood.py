@@ -20,7 +20,6 @@ import argparse
 import asyncio
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -32,7 +31,7 @@ from pathlib import Path
 from typing import Any, Final
 
 import httpx
-from bench_env import machine_facts
+from bench_env import free_port, machine_facts
 
 RESULTS_DIR: Final = Path(__file__).resolve().parent / "results"
 HANDOFF: Final = Path(sys.executable).parent / "handoff"
@@ -46,13 +45,6 @@ RUNS: Final = {
     "unbounded": {"HANDOFF_PASSWORD_HASH_CONCURRENCY": "64", **NO_THROTTLE},
     "throttled": {"HANDOFF_PASSWORD_HASH_CONCURRENCY": "0"},
 }
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def memory_mb(pid: int) -> dict[str, float]:

@@ -20,7 +20,6 @@ import argparse
 import json
 import os
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -36,7 +35,7 @@ from typing import Any
 
 import httpx
 import psycopg
-from bench_env import machine_facts
+from bench_env import free_port, machine_facts
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -63,12 +62,6 @@ RESULTS_DIR = Path(__file__).resolve().parent / "results"
 HANDOFF = Path(sys.executable).parent / "handoff"
 POSTGRES_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 APPROVERS = ("bench-ana", "bench-ben")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def wait_up(check: Callable[[], bool], what: str) -> None:

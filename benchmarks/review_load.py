@@ -16,7 +16,6 @@ import csv
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -27,7 +26,7 @@ from typing import Any, Final
 
 import httpx
 import psycopg
-from bench_env import machine_facts
+from bench_env import free_port, machine_facts
 from review_seed import copy_rows, document_ids, ingest_distinct
 from sqlalchemy import func, select
 
@@ -47,12 +46,6 @@ DATABASE: Final = "handoff_review_bench"
 PASSWORD: Final = "bench-reviewer-password-1"  # noqa: S105 - throwaway accounts of a local benchmark
 TARGETS_MS: Final = {"page image": 300.0}
 PAGE_TARGET_MS: Final = 100.0
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def seed(documents: int, distinct: int, users: int, reseed: bool, where: tuple[str, Path]) -> str:

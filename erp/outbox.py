@@ -215,7 +215,8 @@ def _record(
 
 
 def _record_sent(session: Session, sent: Sequence[tuple[_Claimed, ErpReceipt]]) -> None:
-    """As `_sent` for each; a posting already recorded sent (a late duplicate) keeps its first record."""
+    """Mark these postings sent with the ERP's answer and move their documents to posted; a posting already
+    recorded sent (a late duplicate) keeps its first record."""
     table = cast(Table, OutboxEntry.__table__)  # Core: one statement run per row, not the ORM's bulk update
     statement = (
         update(table)
@@ -282,27 +283,6 @@ def base_project_id(session: Session, change_order: HandoffRecord, document_id: 
     reference = projects[0].erp_reference
     assert reference is not None
     return reference
-
-
-def _sent(session: Session, entry_id: str, receipt: ErpReceipt, commit: bool = True) -> Outcome:
-    now = utc_now()
-    recorded = session.execute(
-        update(OutboxEntry)
-        .where(OutboxEntry.id == entry_id, OutboxEntry.status != OutboxStatus.sent.value)
-        .values(
-            status=OutboxStatus.sent.value,
-            sent_at=now,
-            claimed_until=None,
-            last_error=None,
-            erp_reference=receipt.reference,
-            erp_response=receipt.model_dump(mode="json"),
-        )
-    )
-    if getattr(recorded, "rowcount", 0) == 1:
-        _set_documents(session, [entry_id], DocumentStatus.posted)
-    if commit:
-        session.commit()
-    return Outcome.sent
 
 
 def _failed(

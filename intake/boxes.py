@@ -50,18 +50,9 @@ class PageGeometry:
         starts = tuple(span.start for span in ordered)
         return cls(page, source, starts, tuple(span.end for span in ordered), corners)
 
-    def __len__(self) -> int:
-        return len(self.starts)
-
-    def between(self, start: int, end: int) -> list[Span]:
-        """The spans overlapping the page-text offsets [start, end)."""
-        return [
-            Span(start=s, end=e, box=Box(x0=box[0], y0=box[1], x1=box[2], y1=box[3]))
-            for s, e, box in self.raw_between(start, end)
-        ]
-
-    def raw_between(self, start: int, end: int) -> list[RawSpan]:
-        """`between` as plain (start, end, corners) tuples, for the hot path."""
+    def between(self, start: int, end: int) -> list[RawSpan]:
+        """The spans overlapping the page-text offsets [start, end), as plain (start, end, corners) tuples:
+        a quote of a few lines covers hundreds of character spans."""
         high = bisect.bisect_left(self.starts, end)
         low = bisect.bisect_right(self._reach, start)  # every span before `low` ends at or before `start`
         c = self.corners

@@ -77,7 +77,7 @@ def range_boxes(geometry: PageGeometry, page: PageText, char_start: int, char_en
             f" ({page.char_start}-{page.char_end})"
         )
     start, end = start - page.char_start, end - page.char_start
-    return _merge_lines(geometry.raw_between(start, end), page.text)
+    return _merge_lines(geometry.between(start, end), page.text)
 
 
 def _page(parsed: ParsedDocument, number: int) -> PageText:

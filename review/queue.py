@@ -81,12 +81,12 @@ def list_queue(
     in the database, which reads only the columns a row shows (not the parsed text nor the whole record)."""
     moment = now or utc_now()
     soon = timedelta(hours=(settings or ReviewSettings()).sla_due_soon_hours)
-    statement, _ = _queue_statement(filters or QueueFilter(), moment, soon)
+    statement = _queue_statement(filters or QueueFilter(), moment, soon)
     rows = session.execute(_sorted(statement, sort).offset(offset).limit(limit)).all()
     versions = [row.version_id for row in rows if row.version_id is not None]
     teams, shown = _owner_teams(session, versions), _shown_values(session, versions)
     return [
-        _item(row, teams.get(row.version_id, ()), shown.get(row.version_id, (None, None, None)), moment, soon)
+        _item(row, teams.get(row.version_id, ()), shown.get(row.version_id, (None, None, None)))
         for row in rows
     ]
 
@@ -102,7 +102,7 @@ def count_queue(
     if filters is None or filters == QueueFilter():  # every document is in the queue: no join needed
         return int(session.scalar(select(func.count()).select_from(Document)) or 0)
     soon = timedelta(hours=(settings or ReviewSettings()).sla_due_soon_hours)
-    statement, _ = _queue_statement(filters, now or utc_now(), soon)
+    statement = _queue_statement(filters, now or utc_now(), soon)
     return int(session.scalar(select(func.count()).select_from(statement.subquery())) or 0)
 
 
@@ -116,7 +116,7 @@ def owner_teams(session: Session) -> list[str]:
     return sorted(team for team in rows if team)
 
 
-def _queue_statement(wanted: QueueFilter, now: datetime, soon: timedelta) -> tuple[Select[Any], Any]:
+def _queue_statement(wanted: QueueFilter, now: datetime, soon: timedelta) -> Select[Any]:
     latest = (
         select(RecordVersion.document_id, func.max(RecordVersion.version).label("version"))
         .group_by(RecordVersion.document_id)
@@ -164,7 +164,7 @@ def _queue_statement(wanted: QueueFilter, now: datetime, soon: timedelta) -> tup
         )
         .outerjoin(stats, stats.c.record_version_id == RecordVersion.id)
     )
-    return _filtered(statement, wanted, stats, sla), stats
+    return _filtered(statement, wanted, stats, sla)
 
 
 def _sorted(statement: Select[Any], sort: QueueSort) -> Select[Any]:
@@ -240,9 +240,7 @@ def _owner_teams(session: Session, version_ids: list[str]) -> dict[str, tuple[st
     return {version_id: tuple(sorted(teams)) for version_id, teams in found.items()}
 
 
-def _item(
-    row: Any, teams: tuple[str, ...], shown: tuple[Any, Any, Any], now: datetime, soon: timedelta
-) -> QueueItem:
+def _item(row: Any, teams: tuple[str, ...], shown: tuple[Any, Any, Any]) -> QueueItem:
     due = row.next_due
     if due is not None and due.tzinfo is None:
         due = due.replace(tzinfo=UTC)  # SQLite keeps no offset; stored values are UTC
@@ -262,14 +260,6 @@ def _item(
         open_exceptions=row.open_count or 0,
         open_blockers=int(row.blockers or 0),
         owner_teams=teams,
-        sla=_sla(due, now, soon),
+        sla=SlaState(row.sla),  # decided by the query, as its SLA filter decides
         next_due_at=due,
     )
-
-
-def _sla(due: datetime | None, now: datetime, soon: timedelta) -> SlaState:
-    if due is None:
-        return SlaState.none
-    if due < now:
-        return SlaState.overdue
-    return SlaState.due_soon if due - now <= soon else SlaState.on_track

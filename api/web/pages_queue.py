@@ -55,7 +55,6 @@ def queue_page(
     database: QUEUE_PAGE documents a page, however long the queue."""
     filters = {"status": status or "", "owner": owner or "", "sla": sla or "", "q": q or ""}
     order = QueueSort(sort) if sort and sort in QueueSort.__members__ else QueueSort.risk
-    chosen = {"sort": order.value}
     wanted = QueueFilter(
         status=status or None,
         owner=owner or None,
@@ -77,15 +76,15 @@ def queue_page(
     context = {
         "items": items,
         "filters": filters,
-        "sort": chosen["sort"],
-        "sorts": [order.value for order in QueueSort],
+        "sort": order.value,
+        "sorts": [choice.value for choice in QueueSort],
         "statuses": STATUSES,
         "sla_states": [state.value for state in SlaState],
         "owners": owner_teams(session),
         "page": page,
         "pages": pages,
         "total": total,
-        "query": {key: value for key, value in (filters | chosen).items() if value},
+        "query": {key: value for key, value in (filters | {"sort": order.value}).items() if value},
     }
     return render(request, "queue.html", context)
 
