@@ -49,7 +49,11 @@ def extract_command(
         Path | None, typer.Option("--out", help="Write one <name>.record.json per file here.")
     ] = None,
     backend: Annotated[
-        Backend, typer.Option(help="offline (default, no network) or llm (HANDOFF_LLM_*).")
+        Backend,
+        typer.Option(
+            help="offline (default, no network), llm (HANDOFF_LLM_*), or hybrid (the offline reading "
+            "checked against the LLM's; disagreements go to review)."
+        ),
     ] = "offline",
 ) -> None:
     """Extract a grounded handoff record: each value with confidence and verbatim evidence, or null."""

@@ -1,6 +1,8 @@
-"""`handoff train-extractor`: rebuild the offline engine's learned total chooser.
+"""`handoff train-extractor DATA`: fit the offline engine's learned total chooser on a training data file.
 
-Registers on the `handoff` app of api/cli.py, which imports this module on one line at its end.
+The data comes from whoever makes it — `handoff training-data total-chooser PATH` writes the generator's
+(models/training_data.py describes the file); this command only reads the file and imports only the
+extraction stage. Registers on the `handoff` app of api/cli.py.
 """
 
 from pathlib import Path
@@ -16,30 +18,25 @@ app = typer.Typer()
 
 @app.command("train-extractor")
 def train_extractor_command(
+    data: Annotated[
+        Path, typer.Argument(help="training data file (handoff training-data total-chooser makes one)")
+    ],
     out_path: Annotated[Path, typer.Option("--out", help="Model file to write.")] = DEFAULT_MODEL_PATH,
-    seed: Annotated[
-        int | None, typer.Option("--seed", help="First generator seed [default: the shipped model's].")
-    ] = None,
-    documents: Annotated[
-        int | None,
-        typer.Option("--documents", min=1, help="Generated documents [default: the shipped model's]."),
-    ] = None,
-    workers: Annotated[int, typer.Option("--workers", min=1, help="Parallel processes.")] = 1,
 ) -> None:
-    """Retrain the learned total chooser (which amount is the contract total) on generated documents."""
-    # scikit-learn and the generator are only needed here.
-    from evals.extraction.train import TRAINING_DOCUMENTS, TRAINING_SEED, train_total_ranker
+    """Fit the learned total chooser (which amount is the contract total) on a training data file."""
+    import hashlib
+    import time
 
+    from extraction.total_fit import train_from_file  # scikit-learn: only this command needs it
+
+    started = time.perf_counter()
     with user_errors():
-        report = train_total_ranker(
-            out_path,
-            TRAINING_SEED if seed is None else seed,
-            documents or TRAINING_DOCUMENTS,
-            workers,
-        )
+        model = train_from_file(data, out_path)
+    info = model.training
     out.print(
-        f"wrote {report.path}: {report.candidates} amounts ({report.positives} totals) of "
-        f"{report.documents} documents ({report.seeds}), scikit-learn {report.sklearn_version}, "
-        f"{report.seconds} s"
+        f"wrote {out_path}: {info.candidates} amounts ({info.positives} totals) of {info.documents} "
+        f"documents ({info.seeds}), scikit-learn {info.sklearn_version}, "
+        f"{time.perf_counter() - started:.1f} s",
+        soft_wrap=True,
     )
-    out.print(f"sha256 {report.sha256}", highlight=False)
+    out.print(f"sha256 {hashlib.sha256(out_path.read_bytes()).hexdigest()}", highlight=False)

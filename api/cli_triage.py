@@ -318,15 +318,14 @@ def print_exceptions_table(views: Sequence[ExceptionView]) -> None:
 
 @app.command("train-ranker")
 def train_ranker_command(
+    data: Annotated[
+        Path | None,
+        typer.Argument(
+            help="training data file of labelled exceptions (handoff training-data ranker makes one)"
+        ),
+    ] = None,
     out_path: Annotated[Path, typer.Option("--out", help="Model file to write.")] = DEFAULT_MODEL_PATH,
-    seed: Annotated[
-        int | None,
-        typer.Option("--seed", help="Seed of the labelled history [default: the shipped model's]."),
-    ] = None,
-    deals: Annotated[
-        int | None,
-        typer.Option("--deals", min=1, help="Deals in the labelled history [default: the shipped model's]."),
-    ] = None,
+    seed: Annotated[int, typer.Option("--seed", help="The estimators' random state.")] = 0,
     from_dispositions: Annotated[
         bool,
         typer.Option(
@@ -336,22 +335,31 @@ def train_ranker_command(
         ),
     ] = False,
 ) -> None:
-    """Rebuild the exception ranker's model file from the labelled history evals/triage generates, or from
-    how reviewers closed real exceptions (--from-dispositions)."""
+    """Fit the exception ranker's model file on a training data file of labelled exceptions, or on how
+    reviewers closed real exceptions (--from-dispositions)."""
     if from_dispositions:
         _train_from_dispositions(out_path if out_path != DEFAULT_MODEL_PATH else DISPOSITIONS_MODEL_PATH)
         return
-    # scikit-learn takes a second to import: only this command needs it.
-    from evals.triage.train import TRAINING_DEALS, TRAINING_SEED, train_ranker
+    if data is None:
+        raise fail(
+            "give a training data file (handoff training-data ranker PATH makes one) or --from-dispositions"
+        )
+    import hashlib
+    import time
 
+    from triage.ranker_fit import train_from_file  # scikit-learn takes a second to import
+
+    started = time.perf_counter()
     with user_errors():
-        report = train_ranker(out_path, TRAINING_SEED if seed is None else seed, deals or TRAINING_DEALS)
+        model = train_from_file(data, out_path, seed)
+    info = model.training
     out.print(
-        f"wrote {report.path}: {report.examples} exceptions of {report.deals} deals (seed {report.seed}), "
-        f"billing-error rate {report.billing_error_rate:.3f}, scikit-learn {report.sklearn_version}, "
-        f"{report.seconds} s"
+        f"wrote {out_path}: {info.examples} exceptions ({info.history}), billing-error rate "
+        f"{info.billing_error_rate:.3f}, scikit-learn {info.sklearn_version}, "
+        f"{time.perf_counter() - started:.1f} s",
+        soft_wrap=True,
     )
-    out.print(f"sha256 {report.sha256}", highlight=False)
+    out.print(f"sha256 {hashlib.sha256(out_path.read_bytes()).hexdigest()}", highlight=False)
 
 
 DISPOSITIONS_MODEL_PATH = Path("var/ranker-dispositions.json")

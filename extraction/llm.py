@@ -15,10 +15,13 @@ with the reasons; one whose every part failed raises. 429s, 5xx, timeouts and lo
 retried with exponential backoff (tenacity); every call has a timeout.
 """
 
+import hashlib
 import json
 import logging
+import os
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
 import openai
@@ -202,12 +205,37 @@ class LlmClient:
         return texts
 
     def complete(self, messages: list[BaseMessage], max_tokens: int, spent: LlmUsage) -> Reply:
-        """One answer; an endpoint that keeps failing or refuses the request raises, with `spent`."""
+        """One answer (from the answer cache when one is set and holds it); an endpoint that keeps failing
+        or refuses the request raises, with `spent`."""
+        cached = self._cache_path(messages, max_tokens)
+        if cached is not None and cached.is_file():
+            return Reply(**json.loads(cached.read_text(encoding="utf-8")))
         try:
-            return self.retrying(self._call, messages, max_tokens)
+            reply: Reply = self.retrying(self._call, messages, max_tokens)
         except openai.APIError as error:
             failure = LlmUnavailable if _transient(error) else LlmRequestRejected
             raise failure(f"{self.settings.llm_base_url}: {_describe(error)}", spent) from error
+        if cached is not None:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            partial = cached.with_name(f"{cached.name}.{os.getpid()}.partial")
+            partial.write_text(json.dumps(asdict(reply)), encoding="utf-8")
+            partial.replace(cached)  # atomic: a parallel reader never sees half an answer
+        return reply
+
+    def _cache_path(self, messages: list[BaseMessage], max_tokens: int) -> Path | None:
+        """Where the answer to this exact request is kept: a hash of everything the answer depends on (the
+        endpoint's address is left out, so a local server on another port answers from the same cache)."""
+        if self.settings.llm_cache_dir is None:
+            return None
+        request = {
+            "model": self.settings.llm_model,
+            "dialect": self.settings.llm_dialect,
+            "max_tokens": max_tokens,
+            "schema": self.schema,
+            "messages": [[message.type, str(message.content)] for message in messages],
+        }
+        key = hashlib.sha256(json.dumps(request, sort_keys=True).encode()).hexdigest()
+        return self.settings.llm_cache_dir / key[:2] / f"{key}.json"
 
     def _call(self, messages: list[BaseMessage], max_tokens: int) -> Reply:
         if self.settings.llm_dialect == "function_calling":

@@ -5,6 +5,7 @@ defaults point at a llama.cpp `llama-server` on this machine; OpenAI, vLLM or Ol
 `HANDOFF_LLM_BASE_URL`, `HANDOFF_LLM_MODEL`, `HANDOFF_LLM_API_KEY` and the dialect.
 """
 
+from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, SecretStr
@@ -61,6 +62,15 @@ class LlmSettings(ExtractionSettings):
     )
     llm_price_completion_per_1k: float = Field(
         default=0.0, ge=0, description="price of 1,000 completion tokens, for the cost estimate"
+    )
+
+    llm_cache_dir: Path | None = Field(
+        default=None,
+        description=(
+            "keep each answer on disk under a hash of its request (model, dialect, max_tokens, schema, "
+            "messages): the same request again is answered from there without a call — re-reading a "
+            "document, or re-running the evals after a change that does not touch the prompt"
+        ),
     )
 
     def estimated_cost(self, prompt_tokens: int, completion_tokens: int) -> float:

@@ -14,6 +14,7 @@ from typing import Final
 
 import numpy as np
 import sklearn
+from pydantic import TypeAdapter
 from sklearn.linear_model import LogisticRegression
 
 from extraction.fields.amounts import AmountCandidate
@@ -24,6 +25,7 @@ from extraction.total_model import (
     TrainingInfo,
     feature_row,
 )
+from models.training_data import read_training_data, write_training_data
 
 REGULARISATION: Final = 1.0
 MAX_ITERATIONS: Final = 2000
@@ -38,6 +40,24 @@ class TrainingDocument:
     candidates: tuple[AmountCandidate, ...]
     currency: str | None
     total: Decimal | None
+
+
+# The training data file's kind (models/training_data.py) and its items' JSON form.
+DATA_KIND: Final = "total-chooser-documents"
+DOCUMENT_FORMAT: Final = TypeAdapter(TrainingDocument)
+
+
+def write_training_documents(path: Path, source: str, documents: Sequence[TrainingDocument]) -> int:
+    return write_training_data(path, DATA_KIND, source, documents, DOCUMENT_FORMAT)
+
+
+def train_from_file(data: Path, out_path: Path) -> TotalRankerModel:
+    """Fit the chooser on a training data file (`handoff training-data total-chooser` makes one) and write
+    the model file; TrainingDataInvalid when the file is not one."""
+    read = read_training_data(data, DATA_KIND, DOCUMENT_FORMAT)
+    model = fit_total_ranker(read.items, read.source)
+    save_total_model(model, out_path)
+    return model
 
 
 def fit_total_ranker(documents: Sequence[TrainingDocument], seeds: str) -> TotalRankerModel:

@@ -139,7 +139,9 @@ class DocumentInfo(FrozenModel):
 
 
 class ExtractorInfo(FrozenModel):
-    backend: Literal["offline", "llm"]
+    backend: Literal["offline", "llm", "hybrid"] = Field(
+        description="offline engine, LLM, or (extension) hybrid: the offline reading checked by the LLM's"
+    )
     model: str
     prompt_tokens: int = Field(default=0, ge=0)
     completion_tokens: int = Field(default=0, ge=0)

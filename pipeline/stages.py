@@ -18,7 +18,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from extraction.backends import extract_with
+from extraction.backends import Backend, extract_with
 from intake.errors import StorageError
 from intake.service import get_document
 from models.document import ParsedDocument
@@ -43,7 +43,7 @@ PIPELINE_ACTOR: Final = "pipeline"
 class PipelineSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="HANDOFF_PIPELINE_", extra="ignore")
 
-    backend: Literal["offline", "llm"] = Field(default="offline", description="extraction backend")
+    backend: Backend = Field(default="offline", description="extraction backend: offline, llm or hybrid")
 
 
 def is_transient(error: BaseException) -> bool:

@@ -8,7 +8,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 ORDER = ["models", "intake", "extraction", "triage", "review", "erp", "pipeline", "api"]
 # evals and the API sit on top: they may import every stage, and no stage may import them. The CLI in api/
-# may run evals (`handoff train-ranker` trains on the history evals generates); evals never imports api.
+# may run evals (`handoff eval`, `handoff training-data`); evals never imports api.
 CONSUMERS = {"api", "evals"}
 PACKAGES = [*ORDER, "evals"]
 
@@ -76,3 +76,21 @@ def test_the_sub_clis_import_neither_the_root_nor_each_other() -> None:
             if module == "api.cli" or module.startswith("api.cli_")
         }
         assert cli_imports <= {"api.cli_common"}, f"{path.name} imports {sorted(cli_imports)}"
+
+
+def _function_imports(path: Path, name: str) -> set[str]:
+    tree = ast.parse(path.read_text(), filename=str(path))
+    (function,) = [node for node in ast.walk(tree) if isinstance(node, ast.FunctionDef) and node.name == name]
+    modules = {node.module for node in ast.walk(function) if isinstance(node, ast.ImportFrom) and node.module}
+    return modules | {
+        alias.name for node in ast.walk(function) if isinstance(node, ast.Import) for alias in node.names
+    }
+
+
+def test_training_commands_read_data_files_not_the_eval_generators() -> None:
+    """`handoff train-extractor DATA` and `handoff train-ranker DATA` import only the stage they train: the
+    data comes from a file (`handoff training-data` writes the generators' into one)."""
+    extractor = imported_modules(ROOT / "api" / "cli_extraction_ml.py")
+    ranker = _function_imports(ROOT / "api" / "cli_triage.py", "train_ranker_command")
+    assert "extraction.total_fit" in extractor and "triage.ranker_fit" in ranker
+    assert not {module for module in extractor | ranker if module.split(".")[0] == "evals"}

@@ -8,13 +8,14 @@ Fitting is deterministic: the row order is the history's and both estimators tak
 """
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
 import numpy as np
 import sklearn
+from pydantic import TypeAdapter
 from sklearn.ensemble import (
     GradientBoostingClassifier,
     GradientBoostingRegressor,
@@ -23,6 +24,7 @@ from sklearn.ensemble import (
 from models.crm import CrmOpportunity
 from models.exceptions import HandoffException
 from models.record import HandoffRecord
+from models.training_data import read_training_data, write_training_data
 from triage.errors import RankerExportMismatch, RankerHistoryTooSmall
 from triage.ranker_features import FEATURE_NAMES, contract_value, feature_row
 from triage.ranker_model import Ensemble, RankerModel, TrainingInfo, Tree
@@ -57,6 +59,24 @@ class TrainingExample:
     opportunity: CrmOpportunity | None
     revenue_impact: float
     billing_error: bool
+
+
+# The training data file's kind (models/training_data.py) and its items' JSON form.
+DATA_KIND: Final = "ranker-exceptions"
+EXAMPLE_FORMAT: Final = TypeAdapter(TrainingExample)
+
+
+def write_examples(path: Path, source: str, examples: Iterable[TrainingExample]) -> int:
+    return write_training_data(path, DATA_KIND, source, examples, EXAMPLE_FORMAT)
+
+
+def train_from_file(data: Path, out_path: Path, seed: int = 0) -> RankerModel:
+    """Fit the ranker on a training data file (`handoff training-data ranker` makes one from the labelled
+    history) and write the model file; `seed` is the estimators' random_state."""
+    read = read_training_data(data, DATA_KIND, EXAMPLE_FORMAT)
+    model = fit_ranker(read.items, seed, read.source)
+    save_ranker(model, out_path)
+    return model
 
 
 def fit_ranker(examples: Sequence[TrainingExample], seed: int, history: str) -> RankerModel:

@@ -1,5 +1,5 @@
-"""Training the total chooser on generated documents (`handoff train-extractor`, or
-`python -m evals.extraction.train`).
+"""Training data for the total chooser from generated documents (`handoff training-data total-chooser PATH`
+or `python -m evals.extraction.train PATH`); `handoff train-extractor PATH` fits the model on it.
 
 The documents are the SOW generator's own mix (evals/sow, `generate_spec(seed)` with no overrides), born
 digital, at the seeds evals/splits.py gives `total_ranker_training`; a seed that no train split claims is
@@ -8,12 +8,9 @@ total.
 """
 
 import argparse
-import hashlib
 import os
-import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Final
@@ -24,25 +21,13 @@ from evals.sow.spec import SowSpec
 from evals.sow.truth import truth
 from evals.splits import purpose_of_seed, seed_range
 from extraction.engine import amounts_of
-from extraction.total_fit import TrainingDocument, fit_total_ranker, save_total_model
-from extraction.total_model import DEFAULT_MODEL_PATH, TrainingSeedsReserved
+from extraction.total_fit import TrainingDocument, write_training_documents
+from extraction.total_model import TrainingSeedsReserved
 from intake.parse import parse
 from intake.settings import IntakeSettings
 
 TRAINING_SEED: Final = seed_range("total_ranker_training").seeds.start
 TRAINING_DOCUMENTS: Final = len(seed_range("total_ranker_training").seeds)
-
-
-@dataclass(frozen=True)
-class TrainingReport:
-    path: Path
-    seeds: str
-    documents: int
-    candidates: int
-    positives: int
-    sklearn_version: str
-    sha256: str
-    seconds: float
 
 
 def training_document(seed: int) -> TrainingDocument:
@@ -72,41 +57,29 @@ def training_documents(first_seed: int, count: int, workers: int) -> list[Traini
         return list(pool.map(training_document, seeds, chunksize=4))
 
 
-def train_total_ranker(
-    out_path: Path = DEFAULT_MODEL_PATH,
-    first_seed: int = TRAINING_SEED,
-    count: int = TRAINING_DOCUMENTS,
-    workers: int = 1,
-) -> TrainingReport:
-    started = time.perf_counter()
-    seeds = f"generated born-digital {first_seed}–{first_seed + count - 1}"
-    model = fit_total_ranker(training_documents(first_seed, count, workers), seeds)
-    save_total_model(model, out_path)
-    return TrainingReport(
-        path=out_path,
-        seeds=seeds,
-        documents=model.training.documents,
-        candidates=model.training.candidates,
-        positives=model.training.positives,
-        sklearn_version=model.training.sklearn_version,
-        sha256=hashlib.sha256(out_path.read_bytes()).hexdigest(),
-        seconds=round(time.perf_counter() - started, 1),
-    )
+def source_of(first_seed: int, count: int) -> str:
+    """What the data is, as the model file's training info records it."""
+    return f"generated born-digital {first_seed}–{first_seed + count - 1}"
+
+
+def write_total_training_data(
+    path: Path, first_seed: int = TRAINING_SEED, count: int = TRAINING_DOCUMENTS, workers: int = 1
+) -> int:
+    """Write the training data file of the total chooser (`handoff train-extractor PATH` fits it); how many
+    documents it holds."""
+    documents = training_documents(first_seed, count, workers)
+    return write_training_documents(path, source_of(first_seed, count), documents)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m evals.extraction.train", description=__doc__)
-    parser.add_argument("--out", type=Path, default=DEFAULT_MODEL_PATH)
+    parser.add_argument("out", type=Path, help="the training data file to write (.jsonl or .jsonl.gz)")
     parser.add_argument("--seed", type=int, default=TRAINING_SEED, help="first seed")
     parser.add_argument("--documents", type=int, default=TRAINING_DOCUMENTS)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     arguments = parser.parse_args(argv)
-    report = train_total_ranker(arguments.out, arguments.seed, arguments.documents, arguments.workers)
-    print(
-        f"wrote {report.path}: {report.candidates} amounts ({report.positives} totals) of "
-        f"{report.documents} documents ({report.seeds}), scikit-learn {report.sklearn_version}, "
-        f"{report.seconds} s\nsha256 {report.sha256}"
-    )
+    count = write_total_training_data(arguments.out, arguments.seed, arguments.documents, arguments.workers)
+    print(f"wrote {arguments.out}: {count} documents; fit it with `handoff train-extractor {arguments.out}`")
     return 0
 
 

@@ -39,7 +39,7 @@ from triage.ranker import load_ranker
 from triage.ranker_model import RankerModel
 from triage.store import checked_exceptions
 
-Engine = Literal["offline", "llm"]
+Engine = Literal["offline", "llm", "hybrid"]
 STANDARD = "standard"
 
 
@@ -94,9 +94,15 @@ def training_document(document: GeneratedDoc) -> TrainingDocument:
 
 def _extract(parsed: ParsedDocument, job: Job) -> HandoffRecord:
     """The backend's record; when the LLM backend fails on the document, an empty record with the error as a
-    warning (its fields then count as missed: a failed document is not dropped from the figures)."""
+    warning (its fields then count as missed: a failed document is not dropped from the figures). The
+    hybrid backend falls back to the offline reading by itself."""
+    ranker = LearnedRanker(job.total_model) if job.total_model is not None else None
+    if job.engine == "hybrid":
+        from extraction.hybrid import extract_hybrid  # langchain only when the LLM is asked for
+
+        return extract_hybrid(parsed, ranker=ranker)
     if job.engine == "llm":
-        from extraction.llm import extract_with_llm  # langchain only when the LLM is asked for
+        from extraction.llm import extract_with_llm
 
         try:
             return extract_with_llm(parsed)
@@ -111,8 +117,17 @@ def _extract(parsed: ParsedDocument, job: Job) -> HandoffRecord:
                 extractor=ExtractorInfo(backend="llm", model="failed"),
                 warnings=(f"{error.code}: {error}",),
             )
-    ranker = LearnedRanker(job.total_model) if job.total_model is not None else None
     return extract(parsed, ranker=ranker)
+
+
+def backend_error(record: HandoffRecord) -> str | None:
+    """Why the LLM did not read the document: an LLM record that failed, or a hybrid one that fell back to
+    the offline reading alone."""
+    if record.extractor.model == "failed":
+        return record.warnings[0]
+    if record.extractor.backend == "offline" and record.warnings and record.warnings[0].startswith("llm_"):
+        return record.warnings[0]
+    return None
 
 
 def _crm(doc_id: str, values: dict[str, Any], discrepancy: bool) -> CrmOpportunity | None:
@@ -151,7 +166,7 @@ def _truth_scored(
     doc_id: str, group: str, kind: str, record: HandoffRecord, values: dict[str, Any]
 ) -> Scored:
     results, _ = score_against_truth(record, values)
-    error = record.warnings[0] if record.extractor.model == "failed" else None
+    error = backend_error(record)
     extracted = plain_values(record)  # truth.json format: ISO dates, numbers, text lists
     lists = {name: list_counts(name, values[name], extracted[name]) for name in F1_LISTS if values.get(name)}
     exceptions = exception_counts(doc_id, record, values)
@@ -173,7 +188,7 @@ def run(job: Job, settings: IntakeSettings | None = None) -> Scored:
         values = _labels(document.folder / TRUTH_FILE)
         return _truth_scored(name, document.purpose, "truth", record, values)
     labels = _labels(document.folder / CUAD_FILE)
-    error = record.warnings[0] if record.extractor.model == "failed" else None
+    error = backend_error(record)
     return Scored(name, document.purpose, "cuad", tuple(score_against_cuad(record, labels)), error=error)
 
 

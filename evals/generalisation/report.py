@@ -99,9 +99,103 @@ def markdown(summaries: Sequence[dict[str, Any]], fingerprint: str, command: str
         "generator's standard layout, which the rules were written against: a fit, not generalisation.",
         "",
     ]
+    measured = [summary for summary in summaries if not summary.get("not_configured")]
+    if len(measured) > 1:
+        lines += [
+            "## Engines side by side",
+            "",
+            "Each engine on the documents it read (the LLM on its slice of each split: see its section).",
+            "",
+            *_table(["measure", *(summary["engine"] for summary in measured)], comparison_rows(measured)),
+            "",
+        ]
     for summary in summaries:
         lines += _engine_section(summary)
     return "\n".join(lines) + "\n"
+
+
+def comparison_rows(summaries: Sequence[dict[str, Any]]) -> list[list[str]]:
+    """The figures that say the most, one column per engine."""
+
+    def row(measure: str, read: Any) -> list[str]:
+        return [measure, *(read(summary) for summary in summaries)]
+
+    def lofo_list(summary: dict[str, Any], name: str) -> str:
+        return _number((summary["lofo"]["all"]["lists"].get(name) or {}).get("f1"))
+
+    def lofo_exceptions(summary: dict[str, Any], key: str) -> str:
+        return _number((summary["lofo"]["all"]["exceptions"] or {}).get(key))
+
+    return [
+        row(
+            "documents read (LOFO / real / fit)",
+            lambda s: (
+                f"{s['lofo']['all']['documents']} / "
+                f"{s['real']['report']['documents'] + s['real']['tune']['documents']} / "
+                f"{s['training_fit']['documents']}"
+            ),
+        ),
+        row("LOFO field accuracy, mean", lambda s: _number(s["lofo"]["mean_scalar_accuracy"])),
+        row("LOFO field accuracy, worst family", lambda s: _worst(s["lofo"]["worst"]["scalar_accuracy"])),
+        row(
+            "real report half, truth.json fields",
+            lambda s: _number(s["real"]["report"]["truth"]["scalar_accuracy"]),
+        ),
+        row(
+            "real report half, CUAD fields", lambda s: _number(s["real"]["report"]["cuad"]["scalar_accuracy"])
+        ),
+        row(
+            "real tune half, truth.json / CUAD",
+            lambda s: (
+                f"{_number(s['real']['tune']['truth']['scalar_accuracy'])}"
+                f" / {_number(s['real']['tune']['cuad']['scalar_accuracy'])}"
+            ),
+        ),
+        row("training fit", lambda s: _number(s["training_fit"]["scalar_accuracy"])),
+        *(row(f"LOFO {name} F1", lambda s, name=name: lofo_list(s, name)) for name in F1_LISTS),
+        row(
+            "LOFO exceptions precision / recall",
+            lambda s: f"{lofo_exceptions(s, 'precision')} / {lofo_exceptions(s, 'recall')}",
+        ),
+        row("LOFO impossible exceptions", lambda s: lofo_exceptions(s, "impossible")),
+        row("ECE (report data)", lambda s: _number(s["calibration_on_report_data"]["ece"])),
+        row(
+            "touchless share at 99 %",
+            lambda s: _number(s["calibration_on_report_data"]["touchless_at_99"]["share"]),
+        ),
+        row(
+            "injection: documents changed / planted values accepted",
+            lambda s: (
+                f"{s['injection_outside']['documents_changed']} of {s['injection_outside']['documents']}"
+                f" / {s['injection_outside']['planted_values_accepted']}"
+            ),
+        ),
+        row(
+            "backend failures",
+            lambda s: str(
+                s["lofo"]["all"]["backend_failures"]
+                + sum(
+                    s["real"][half][kind]["backend_failures"]
+                    for half in ("report", "tune")
+                    for kind in ("truth", "cuad")
+                )
+            ),
+        ),
+    ]
+
+
+def _slice_lines(summary: dict[str, Any]) -> list[str]:
+    llm = summary.get("llm")
+    if not summary.get("llm_slice"):
+        return []
+    lines = [
+        f"Read on a fixed slice (run time): {summary['llm_slice']} — the first seeds of each layout, real "
+        "documents of each half and kind by a hash of the folder name, the first base document of the "
+        "injection set.",
+    ]
+    if llm:
+        lines.append(f"LLM settings: {llm}.")
+    return [*lines, ""]
 
 
 def _engine_section(summary: dict[str, Any]) -> list[str]:
@@ -113,6 +207,7 @@ def _engine_section(summary: dict[str, Any]) -> list[str]:
         f"{summary['date']}, {summary['seconds']} s with {summary['workers']} workers, load average "
         f"{summary['load_average']}; sizes {summary['sizes']}; seeds {summary['seeds']}.",
         "",
+        *_slice_lines(summary),
         *_table(
             ["measure", "LOFO all / worst family", "real report half", "real tune half", "training fit"],
             headline_rows(summary),

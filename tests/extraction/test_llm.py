@@ -9,6 +9,7 @@ import json
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -212,6 +213,19 @@ def test_a_rejected_request_is_not_retried() -> None:
             run_llm_extraction(SOW, settings(server.url, llm_retries=3))
         assert len(server.requests) == 1
     assert raised.value.code == "llm_request_rejected"
+
+
+def test_the_answer_cache_answers_the_same_request_without_a_call(tmp_path: Path) -> None:
+    with scripted_openai(completion(VALID), completion(VALID)) as server:
+        first = run_llm_extraction(SOW, settings(server.url, llm_cache_dir=tmp_path))
+        again = run_llm_extraction(SOW, settings(server.url, llm_cache_dir=tmp_path))
+        assert len(server.requests) == 1  # the second reading was answered from the cache
+        other_model = run_llm_extraction(SOW, settings(server.url, llm_cache_dir=tmp_path, llm_model="x"))
+        assert len(server.requests) == 2  # another model is another request
+    assert again.record.fields == first.record.fields == other_model.record.fields
+    assert again.usage == first.usage  # what the answer cost when it was made
+    check_valid_record(again.record)
+    assert len(list(tmp_path.rglob("*.json"))) == 2 and not list(tmp_path.rglob("*.partial"))
 
 
 def test_an_invalid_answer_is_reasked_with_its_validation_errors() -> None:

@@ -131,21 +131,40 @@ def test_a_model_of_other_features_is_refused(tmp_path: Path) -> None:
         load_total_model(path)
 
 
-def test_train_extractor_writes_a_loadable_model(tmp_path: Path) -> None:
-    out = tmp_path / "total.json"
-    result = CliRunner().invoke(
-        app, ["train-extractor", "--out", str(out), "--seed", "111900", "--documents", "4"]
+def test_training_data_then_train_extractor_writes_a_loadable_model(tmp_path: Path) -> None:
+    data, out = tmp_path / "total.jsonl.gz", tmp_path / "total.json"
+    made = CliRunner().invoke(
+        app,
+        ["training-data", "total-chooser", str(data), "--seed", "111900", "--count", "4", "--workers", "1"],
     )
+    assert made.exit_code == 0, made.output
+    assert "4 documents" in made.output
+    result = CliRunner().invoke(app, ["train-extractor", str(data), "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert "4 documents" in result.output
+    assert "of 4 documents" in result.output
     assert load_total_model(out).training.seeds == "generated born-digital 111900–111903"
 
 
+def test_train_extractor_refuses_a_file_that_is_not_its_training_data(tmp_path: Path) -> None:
+    ranker_data = tmp_path / "ranker.jsonl"
+    ranker_data.write_text(
+        '{"format": "handoff-training-data", "kind": "ranker-exceptions", "source": "x"}\n{}\n'
+    )
+    for data, why in [
+        (tmp_path / "missing.jsonl", "no such file"),
+        (ranker_data, "holds 'ranker-exceptions' items, not 'total-chooser-documents'"),
+        (DEFAULT_MODEL_PATH, "not a training data file"),
+    ]:
+        result = CliRunner().invoke(app, ["train-extractor", str(data), "--out", str(tmp_path / "m.json")])
+        assert result.exit_code == 2 and "training_data_invalid" in result.output and why in result.output
+    assert not (tmp_path / "m.json").exists()
+
+
 @pytest.mark.parametrize("seed", ["39999", "60000", "5"])  # report, tune (injection), tune (development)
-def test_train_extractor_refuses_seeds_of_no_train_split(tmp_path: Path, seed: str) -> None:
+def test_training_data_refuses_seeds_of_no_train_split(tmp_path: Path, seed: str) -> None:
     result = CliRunner().invoke(
-        app, ["train-extractor", "--out", str(tmp_path / "m.json"), "--seed", seed, "--documents", "2"]
+        app, ["training-data", "total-chooser", str(tmp_path / "d.jsonl"), "--seed", seed, "--count", "2"]
     )
     assert result.exit_code == 2
     assert "training_seeds_reserved" in result.output
-    assert not (tmp_path / "m.json").exists()
+    assert not (tmp_path / "d.jsonl").exists()
