@@ -5,8 +5,9 @@ reads every stream's raw bytes and inflates its Flate layers through zlib.decomp
 chunks, counting and discarding the output: memory stays at one chunk per layer and the scan stops as soon
 as the document is over budget. PDFium then reads the text: it keeps two-column pages in reading order and
 reads ~6x faster than pypdf. A page with next to no text but an image on it is a scan: it is rendered and
-read by tesseract. A page PDFium cannot load keeps empty text and a warning, so that one damaged page does
-not cost the rest of the document.
+read by tesseract. Text the page holds but does not show (intake/hidden.py) is left out, with a warning.
+A page PDFium cannot load keeps empty text and a warning, so that one damaged page does not cost the rest
+of the document.
 """
 
 import io
@@ -23,6 +24,7 @@ from pypdf.filters import ASCII85Decode, ASCIIHexDecode
 from pypdf.generic import ArrayObject, IndirectObject, NameObject, PdfObject, StreamObject
 
 from intake.errors import CorruptFile, DecompressionBomb, EncryptedPdf, IntakeError, NoText, TooManyPages
+from intake.hidden import HIDDEN_TEXT, MIN_POINTS, visible_text
 from intake.ocr import OCR_FAILED, OCR_UNAVAILABLE, PageImage, PageImageError, ocr_pages
 from intake.render import PDFIUM_LOCK, bomb_pixels, fit_dpi, open_pdf, render_page
 from intake.settings import MB, IntakeSettings
@@ -107,7 +109,18 @@ def _read_page(
     try:
         page = document[index]
         try:  # closing the page closes its text page too
-            text = normalise_text(page.get_textpage().get_text_bounded())
+            textpage = page.get_textpage()
+            visible = visible_text(page, textpage)
+            text = normalise_text(visible.text if visible else textpage.get_text_bounded())
+            if visible:
+                warnings.append(
+                    ParseWarning(
+                        code=HIDDEN_TEXT,
+                        message=f"{visible.hidden_chars} characters that do not show on the page (invisible, "
+                        f"transparent, under {MIN_POINTS:g} pt, or white on white) were left out of the text",
+                        page=index + 1,
+                    )
+                )
             scanned = len("".join(text.split())) < settings.ocr_min_chars and _has_image(page)
             return _PageRead(text=text, size=page.get_size(), scanned=scanned)
         finally:
