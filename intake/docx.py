@@ -9,7 +9,8 @@ python-docx's own `iter_inner_content()` yields only the body's direct w:p and w
 inside block-level content controls (w:sdt) and other wrappers would be lost; `Paragraph.text` skips
 content controls and text boxes; `_Row.cells` repeats merged cells.
 
-What is read, in order: body paragraphs and tables as they are interleaved; runs (hidden ones too),
+What is read, in order: body paragraphs and tables as they are interleaved; runs (not those Word does not
+show — w:vanish or under 3 pt — counted in a hidden_text warning; see intake/hidden.py for PDF),
 hyperlinks, fields' displayed results, content controls and tracked insertions. A text box
 (w:txbxContent, DrawingML or VML) follows the paragraph that anchors it; of an mc:AlternateContent only
 the first mc:Choice is read, because mc:Fallback repeats the same text for older readers. A table is one
@@ -59,6 +60,7 @@ from docx.oxml.parser import parse_xml
 from docx.package import Package
 
 from intake.errors import CorruptFile, DecompressionBomb, NoText, TooManyPages, UnsupportedFile
+from intake.hidden import HIDDEN_TEXT, MIN_POINTS
 from intake.settings import IntakeSettings
 from models.document import ParsedDocument, ParseWarning, join_pages
 
@@ -88,6 +90,7 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _VAL, _ID, _TYPE = f"{_W}val", f"{_W}id", f"{_W}type"
 _P, _TBL, _TR, _TC, _T = f"{_W}p", f"{_W}tbl", f"{_W}tr", f"{_W}tc", f"{_W}t"
+_RUN, _RPR = f"{_W}r", f"{_W}rPr"
 _SECT_PR, _BR = f"{_W}sectPr", f"{_W}br"
 _TXBX = f"{_W}txbxContent"
 _FOOTNOTE_REF, _ENDNOTE_REF = f"{_W}footnoteReference", f"{_W}endnoteReference"
@@ -122,7 +125,8 @@ def parse_docx(data: bytes, filename: str, sha256: str, settings: IntakeSettings
         body = main.element.find(f"{_W}body")
         if body is None:
             raise CorruptFile("word/document.xml has no w:body")
-        page_texts = _Renderer(main, body).render()
+        renderer = _Renderer(main, body)
+        page_texts = renderer.render()
     except _UNREADABLE as error:
         raise CorruptFile(f"the Word package cannot be read: {error}") from error
     if not any(text.strip() for text in page_texts):
@@ -138,8 +142,18 @@ def parse_docx(data: bytes, filename: str, sha256: str, settings: IntakeSettings
         parser=PARSER,
         pages=pages,
         text=text,
-        warnings=_warnings(main, body),
+        warnings=(*_warnings(main, body), *_hidden_warning(renderer.hidden_chars)),
     )
+
+
+def _hidden_warning(count: int) -> tuple[ParseWarning, ...]:
+    if not count:
+        return ()
+    message = (
+        f"{count} characters of text Word does not show (hidden, or under {MIN_POINTS:g} pt) were left out "
+        "of the text"
+    )
+    return (ParseWarning(code=HIDDEN_TEXT, message=message),)
 
 
 def _refuse_bomb(data: bytes, settings: IntakeSettings) -> None:
@@ -217,6 +231,18 @@ def _is_on(properties: Any, name: str) -> bool:
     return flag is not None and flag.get(_VAL, "true") not in ("false", "0", "off")
 
 
+def _hidden_run(properties: Any) -> bool:
+    """A run Word does not show: hidden (w:vanish, w:specVanish) or set under MIN_POINTS (w:sz is in half
+    points). Set by a style, hidden text shows only through the style and is read like any text."""
+    if properties is None:
+        return False
+    if _is_on(properties, "vanish") or _is_on(properties, "specVanish"):
+        return True
+    size = properties.find(f"{_W}sz")
+    value = None if size is None else size.get(_VAL)
+    return value is not None and value.isdigit() and int(value) < 2 * MIN_POINTS
+
+
 def _roman(number: int) -> str:
     numerals = (
         (1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
@@ -259,6 +285,7 @@ class _Renderer:
         self._page_footnotes: list[tuple[str, str]] = []
         self._endnote_refs: list[tuple[str, str]] = []
         self._footnote_count = 0
+        self.hidden_chars = 0
 
     def render(self) -> list[str]:
         self._start_section()
@@ -323,6 +350,9 @@ class _Renderer:
         for child in element:
             tag = child.tag
             if not isinstance(tag, str) or tag in _SKIPPED:
+                continue
+            if tag == _RUN and _hidden_run(child.find(_RPR)):
+                self.hidden_chars += sum(len(t.text or "") for t in child.iter(_T))
                 continue
             if tag == _T:
                 self._write(child.text or "")

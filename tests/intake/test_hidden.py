@@ -5,6 +5,9 @@ import io
 from collections.abc import Callable
 
 import pytest
+from docx import Document
+from docx.shared import Pt
+from docx.text.run import Run
 from reportlab.lib.colors import Color, white
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
@@ -92,3 +95,39 @@ def test_text_that_shows_is_kept(draw: Draw, kept: str) -> None:
 def test_a_page_without_hidden_text_reads_as_before() -> None:
     text, warnings = read(pdf(lambda canvas: None))
     assert text == f"{VISIBLE}\nGoverning law: New York" and warnings == []
+
+
+def docx(hide: Callable[[Run], None] | None) -> bytes:
+    document = Document()
+    document.add_paragraph(VISIBLE)
+    paragraph = document.add_paragraph("Governing law: New York. ")
+    planted = paragraph.add_run(PLANTED)
+    if hide is not None:
+        hide(planted)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def hidden_run(run: Run) -> None:
+    run.font.hidden = True
+
+
+def one_point_run(run: Run) -> None:
+    run.font.size = Pt(1)
+
+
+@pytest.mark.parametrize("hide", [hidden_run, one_point_run])
+def test_word_runs_that_do_not_show_are_left_out_with_a_warning(hide: Callable[[Run], None]) -> None:
+    parsed = parse(docx(hide), "sow.docx", IntakeSettings())
+    assert VISIBLE in parsed.text and "Governing law: New York." in parsed.text
+    assert "account 99" not in parsed.text
+    assert [w.message for w in parsed.warnings if w.code == HIDDEN_TEXT] == [
+        f"{len(PLANTED)} characters of text Word does not show (hidden, or under 3 pt) were left out of "
+        "the text"
+    ]
+
+
+def test_word_runs_that_show_are_read() -> None:
+    parsed = parse(docx(None), "sow.docx", IntakeSettings())
+    assert PLANTED in parsed.text and not [w for w in parsed.warnings if w.code == HIDDEN_TEXT]
