@@ -7,7 +7,8 @@ a code change that moves the numbers cannot land with the old numbers beside it.
 
 Hashed, by content (not dates): the source and data files of the packages the evals run (models, intake,
 extraction, triage, evals — results excluded), the project file (pinned versions), and every file of the
-real corpus the evals read.
+real corpus the evals read. The gate's thresholds are not hashed: they judge the figures, they do not
+make them (gate.json, which holds the verdicts, is written by the same command that reads them).
 """
 
 import hashlib
@@ -27,6 +28,7 @@ LENGTH: Final = 16
 
 def _code_files(repository: Path) -> list[Path]:
     results = repository / "evals" / "results"
+    thresholds = repository / "evals" / "thresholds.toml"
     files = [repository / "pyproject.toml"]
     for package in PACKAGES:
         for path in (repository / package).rglob("*"):
@@ -35,6 +37,7 @@ def _code_files(repository: Path) -> list[Path]:
                 and path.suffix in SUFFIXES
                 and "__pycache__" not in path.parts
                 and results not in path.parents
+                and path != thresholds
             ):
                 files.append(path)
     return sorted(files)

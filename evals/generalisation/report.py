@@ -104,9 +104,10 @@ def markdown(summaries: Sequence[dict[str, Any]], fingerprint: str, command: str
         lines += [
             "## Engines side by side",
             "",
-            "Each engine on the documents it read (the LLM on its slice of each split: see its section).",
+            "Each engine on the documents it read: the LLM engines on a slice of each split (see their",
+            "sections), and the offline engine on the whole split and on the same slice.",
             "",
-            *_table(["measure", *(summary["engine"] for summary in measured)], comparison_rows(measured)),
+            *_table(["measure", *(_label(summary) for summary in measured)], comparison_rows(measured)),
             "",
         ]
     for summary in summaries:
@@ -184,6 +185,11 @@ def comparison_rows(summaries: Sequence[dict[str, Any]]) -> list[list[str]]:
     ]
 
 
+def _label(summary: dict[str, Any]) -> str:
+    label: str = summary.get("label") or summary["engine"]
+    return label
+
+
 def _slice_lines(summary: dict[str, Any]) -> list[str]:
     llm = summary.get("llm")
     if not summary.get("llm_slice"):
@@ -200,9 +206,9 @@ def _slice_lines(summary: dict[str, Any]) -> list[str]:
 
 def _engine_section(summary: dict[str, Any]) -> list[str]:
     if summary.get("not_configured"):
-        return [f"## Engine: {summary['engine']}", "", summary["not_configured"], ""]
+        return [f"## Engine: {_label(summary)}", "", summary["not_configured"], ""]
     lines = [
-        f"## Engine: {summary['engine']}",
+        f"## Engine: {_label(summary)}",
         "",
         f"{summary['date']}, {summary['seconds']} s with {summary['workers']} workers, load average "
         f"{summary['load_average']}; sizes {summary['sizes']}; seeds {summary['seeds']}.",

@@ -236,13 +236,17 @@ def _llm_settings() -> dict[str, Any]:
     }
 
 
-def evaluate(subset: Subset, corpus: Path, workers: int, engine: Engine = "offline") -> dict[str, Any]:
-    """The whole generalisation eval for one engine: the JSON-ready summary the report is written from."""
+def evaluate(
+    subset: Subset, corpus: Path, workers: int, engine: Engine = "offline", on_llm_slice: bool = False
+) -> dict[str, Any]:
+    """The whole generalisation eval for one engine: the JSON-ready summary the report is written from.
+    The LLM engines read the LLM slice; `on_llm_slice` makes the offline engine read it too, so that the
+    engines compare on the same documents."""
     started = time.perf_counter()
     sizes = SIZES[subset]
     training, report_docs = lofo_documents(sizes)
     real_docs, fit_docs = real_documents(corpus), fit_documents(sizes)
-    llm_slice = LLM_SLICES[subset] if engine != "offline" else None
+    llm_slice = LLM_SLICES[subset] if engine != "offline" or on_llm_slice else None
     if llm_slice is not None:
         report_docs = [
             doc for doc in report_docs if doc.seed - _first_report_seed() < llm_slice.lofo_per_layout
@@ -262,6 +266,8 @@ def evaluate(subset: Subset, corpus: Path, workers: int, engine: Engine = "offli
     report_results = [r for item in [*lofo, *(i for i in real if i.group == "report")] for r in item.results]
     return {
         "engine": engine,
+        "label": f"{engine} on the LLM slice" if engine == "offline" and on_llm_slice else engine,
+        "on_llm_slice": llm_slice is not None,
         "subset": subset,
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "seconds": round(time.perf_counter() - started, 1),
@@ -324,10 +330,13 @@ def run_generalisation(
 ) -> dict[str, Any]:
     """Every asked engine; the LLM only when its endpoint answers (otherwise it says why not)."""
     summaries = []
+    llm_problem = endpoint_problem() if any(engine != "offline" for engine in engines) else None
     for engine in engines:
-        problem = endpoint_problem() if engine != "offline" else None
+        problem = llm_problem if engine != "offline" else None
         if problem:
             summaries.append({"engine": engine, "not_configured": problem})
             continue
         summaries.append(evaluate(subset, corpus, workers, engine))
+        if engine == "offline" and len(engines) > 1 and llm_problem is None:
+            summaries.append(evaluate(subset, corpus, workers, engine, on_llm_slice=True))
     return {"command": f"handoff eval generalisation --subset {subset}", "engines": summaries}

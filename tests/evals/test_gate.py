@@ -1,8 +1,13 @@
 """The quality gate: the threshold comparison (fast) and the gate itself on its CI subset (slow)."""
 
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
 import pytest
 
-from evals.gate import THRESHOLDS, measure
+from evals.gate import GENERALISATION_REPORT, THRESHOLDS, committed_llm_metrics, measure
 from evals.gate_thresholds import (
     Threshold,
     ThresholdFileError,
@@ -12,7 +17,7 @@ from evals.gate_thresholds import (
     parse_thresholds,
     text_table,
 )
-from evals.reporting import CORPUS
+from evals.reporting import CORPUS, RESULTS_DIRECTORY
 
 FLOOR = Threshold("extraction.generated.scalar_accuracy", "min", 0.99)
 CEILING = Threshold("check.false_alarms_on_agreeing_pairs", "max", 0.0)
@@ -74,3 +79,39 @@ def test_the_gate_passes_on_its_subset() -> None:
     failed = failures(verdicts)
     if failed:
         pytest.fail("quality gate failed:\n" + "\n".join(verdict.reason for verdict in failed))
+
+
+def _committed_report_with(tmp_path: Path, change: Callable[[dict[str, Any]], None]) -> Path:
+    report = json.loads((RESULTS_DIRECTORY / f"{GENERALISATION_REPORT}.json").read_text(encoding="utf-8"))
+    for engine in report["engines"]:
+        if engine["engine"] == "llm":
+            change(engine)
+    (tmp_path / f"{GENERALISATION_REPORT}.json").write_text(json.dumps(report), encoding="utf-8")
+    return tmp_path
+
+
+def _llm_verdicts(results: Path) -> list[Any]:
+    llm = [t for t in load_thresholds(THRESHOLDS) if t.metric.startswith("generalisation.llm.")]
+    assert llm, "the thresholds hold the LLM engine's figures"
+    return judge(committed_llm_metrics(results), llm)
+
+
+def test_the_committed_llm_figures_pass_and_a_regression_in_them_fails(tmp_path: Path) -> None:
+    assert not failures(_llm_verdicts(RESULTS_DIRECTORY))
+
+    def worse(engine: dict[str, Any]) -> None:
+        engine["lofo"]["mean_scalar_accuracy"] = 0.0
+
+    failed = failures(_llm_verdicts(_committed_report_with(tmp_path, worse)))
+    assert [verdict.threshold.metric for verdict in failed] == [
+        "generalisation.llm.lofo.mean.scalar_accuracy"
+    ]
+
+
+def test_a_report_without_the_llm_engine_fails_its_thresholds_as_not_measured(tmp_path: Path) -> None:
+    def dropped(engine: dict[str, Any]) -> None:
+        engine.clear()
+        engine.update({"engine": "llm", "not_configured": "not configured: HANDOFF_LLM_BASE_URL is not set"})
+
+    failed = failures(_llm_verdicts(_committed_report_with(tmp_path, dropped)))
+    assert failed and all(verdict.reason.endswith("not measured") for verdict in failed)
