@@ -119,10 +119,14 @@ def _version_of(session: SessionDep, document_id: str, version_id: str) -> str:
 
 
 @router.post("/records/{document_id}/fields/accept", responses=REVIEW_PROBLEMS)
-def accept(document_id: str, body: FieldRequest, session: SessionDep, caller: Editor) -> EditResult:
-    """Confirm a field's value as extracted (changes nothing; recorded and audited)."""
+def accept(
+    document_id: str, body: FieldRequest, request: Request, session: SessionDep, caller: Editor
+) -> EditResult:
+    """Confirm a field's value as extracted: it becomes a person's (confidence 1) and, if it was read below
+    full confidence, the record is triaged again; recorded and audited."""
     version_id = _version_of(session, document_id, body.version_id)
-    return accept_field(session, caller.username, version_id, body.field)
+    recheck = getattr(request.app.state, "recheck", None)
+    return accept_field(session, caller.username, version_id, body.field, recheck=recheck)
 
 
 @router.post("/records/{document_id}/fields/correct", responses=REVIEW_PROBLEMS)

@@ -44,8 +44,13 @@ class EditResult(FrozenModel):
     exceptions_opened: tuple[str, ...] = ()
 
 
-def accept_field(session: Session, actor: str, version_id: str, path: str) -> EditResult:
-    """Record that `actor` checked the value at `path` of a draft version and found it right."""
+def accept_field(
+    session: Session, actor: str, version_id: str, path: str, *, recheck: Recheck | None = None
+) -> EditResult:
+    """Record that `actor` checked the value at `path` of a draft version and found it right: the value is
+    now a person's (confidence 1), like a corrected one. With `recheck`, a value accepted from below full
+    confidence is triaged again: its LOW_CONFIDENCE closes, and a real difference from the CRM that the
+    unsure reading did not raise on its own is raised now."""
     require(session, actor, Permission.edit_record)
     version = load_version(session, version_id)
     require_latest(session, version)
@@ -62,8 +67,17 @@ def accept_field(session: Session, actor: str, version_id: str, path: str) -> Ed
         (DOCUMENT, version.document_id),
         before={"record_version_id": version.id, "field": path, "value": current},
     )
+    confirmed = current if current.get("confidence", 1.0) >= 1.0 else {**current, "confidence": 1.0}
+    retriaged = None
+    if confirmed is not current:
+        version.record = replaced(version.record, field, confirmed)
+        retriaged = retriage(session, actor, version, path, recheck) if recheck is not None else None
     session.commit()
-    return _result(version, False, False, path, current, current)
+    result = _result(version, False, False, path, current, confirmed)
+    if retriaged is None:
+        return result
+    opened = retriaged.opened + retriaged.reopened
+    return result.model_copy(update={"exceptions_closed": retriaged.closed, "exceptions_opened": opened})
 
 
 def correct_field(

@@ -7,6 +7,9 @@ currency, start_date, end_date, billing_model ↔ billing_type, payment_terms_da
   (triage/names.py); amounts differ by more than `amount_tolerance_pct` of the CRM amount, and are not
   compared at all when both currencies are stated and differ (the currency pair reports that); other values
   differ when they are not equal.
+- A record value read below the LOW_CONFIDENCE threshold (triage/policy.py) raises LOW_CONFIDENCE and neither
+  VALUE_MISMATCH nor MISSING_IN_CRM: an unsure reading alone is not a discrepancy. Once a reviewer confirms or
+  corrects it (confidence 1), the record is triaged again and a real difference is raised.
 Without an opportunity only the document and readiness rules (triage/rules.py) run.
 """
 
@@ -81,6 +84,8 @@ class _Context:
             return None
         if document is None:
             return self._missing_in_document(pair, crm)
+        if self._unsure(pair, stated):
+            return None
         if crm is None:
             return self._missing_in_crm(pair, stated)
         if not self.policy.enabled(ExceptionCode.VALUE_MISMATCH) or not self._differ(pair, document, crm):
@@ -99,6 +104,13 @@ class _Context:
             crm_value=crm,
             evidence=stated.evidence,
         )
+
+    def _unsure(self, pair: Pair, stated: FieldValue[object]) -> bool:
+        """The value is under review for its confidence (LOW_CONFIDENCE is raised for it): it neither
+        mismatches the CRM nor is missing there until a person confirms or corrects it (then the record is
+        triaged again with the value at confidence 1)."""
+        rule = self.policy.low_confidence
+        return self.policy.enabled(ExceptionCode.LOW_CONFIDENCE) and rule.unsure(pair.field, stated)
 
     def _missing_in_document(self, pair: Pair, crm: object) -> HandoffException | None:
         if not self.policy.enabled(ExceptionCode.MISSING_IN_DOCUMENT):

@@ -14,7 +14,7 @@ from pydantic import Field, ValidationError, field_validator
 
 from models.base import FrozenModel
 from models.exceptions import ExceptionCode, Severity
-from models.record import LIST_ITEM_TYPES, RecordFields
+from models.record import LIST_ITEM_TYPES, FieldValue, RecordFields
 from triage.errors import InvalidPolicy
 
 DEFAULT_POLICY_FILE: Final = "default_policy.toml"
@@ -38,6 +38,11 @@ class Thresholds(FrozenModel):
 class LowConfidenceRule(FrozenModel):
     threshold: float = Field(ge=0, le=1)
     fields: tuple[str, ...]
+
+    def unsure(self, name: str, stated: FieldValue[Any]) -> bool:
+        """A stated value of a watched field read below the threshold: LOW_CONFIDENCE sends it to review,
+        and until a person confirms or corrects it, it does not on its own contradict the CRM."""
+        return stated.value is not None and name in self.fields and stated.confidence < self.threshold
 
     @field_validator("fields")
     @classmethod

@@ -152,7 +152,7 @@ def low_confidence(record: HandoffRecord, policy: Policy, label: str) -> list[Ha
     found = []
     for name in sorted(policy.low_confidence.fields, key=FIELD_ORDER.__getitem__):
         stated: FieldValue[object] = getattr(record.fields, name)
-        if stated.value is None or stated.confidence >= threshold:
+        if not policy.low_confidence.unsure(name, stated):
             continue
         message = (
             f"{label} {name.replace('_', ' ')} "

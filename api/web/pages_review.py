@@ -26,7 +26,7 @@ from models.exceptions import Disposition
 from review.approval import Readiness, approve
 from review.audit import DOCUMENT, list_audit
 from review.audit_trail import audit_csv, readable
-from review.edits import accept_field, correct_field, set_not_in_document
+from review.edits import EditResult, accept_field, correct_field, set_not_in_document
 from review.errors import InvalidValue
 from review.inputs import typed_value
 from review.records import record_detail
@@ -164,10 +164,13 @@ async def field_action(
 ) -> HTMLResponse:
     def run() -> str:
         version_of_document(session, document_id, version_id)
-        if action == "accept":
-            accept_field(session, user.username, version_id, path)
-            return f"{path} accepted."
         recheck = request.app.state.recheck
+        if action == "accept":
+            accepted = accept_field(session, user.username, version_id, path, recheck=recheck)
+            opened = (
+                f" Now raised: {', '.join(accepted.exceptions_opened)}." if accepted.exceptions_opened else ""
+            )
+            return f"{path} accepted.{opened}"
         if action == "absent":
             result = set_not_in_document(session, user.username, version_id, path, recheck=recheck)
         else:
@@ -176,13 +179,16 @@ async def field_action(
         if not result.changed:
             return f"{path} unchanged."
         created = f" (a new draft, version {result.version})" if result.new_version else ""
-        closed = (
-            f" No longer raised: {', '.join(result.exceptions_closed)}." if result.exceptions_closed else ""
-        )
-        opened = f" Now raised: {', '.join(result.exceptions_opened)}." if result.exceptions_opened else ""
-        return f"{path} saved{created}.{closed}{opened}"
+        return f"{path} saved{created}.{_retriaged(result)}"
 
     return await _acted(request, session, storage, settings, document_id, user, run, (path, value or ""))
+
+
+def _retriaged(result: EditResult) -> str:
+    """What triaging the edited record again closed and opened, in words."""
+    closed = f" No longer raised: {', '.join(result.exceptions_closed)}." if result.exceptions_closed else ""
+    opened = f" Now raised: {', '.join(result.exceptions_opened)}." if result.exceptions_opened else ""
+    return closed + opened
 
 
 @router.post("/documents/{document_id}/exceptions/{exception_id}", response_class=HTMLResponse)

@@ -1,16 +1,23 @@
 """Field review on SQLite and PostgreSQL: accept, correct, not in document, versioning after approval."""
 
+import copy
+
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models.exceptions import HandoffException
 from models.orm import AuditEvent, Correction, ExceptionRow, RecordVersion, Review
+from models.record import HandoffRecord
 from review.approval import approve
 from review.edits import accept_field, correct_field, set_not_in_document
 from review.errors import Conflict, Forbidden, InvalidValue, NotFound
 from review.evidence import EvidenceInput
 from review.resolution import resolve_exception
 from tests.review.builders import add_users, checked_document, exception
+from tests.triage.builders import opportunity
+from triage.compare import find_gaps
+from triage.policy import DEFAULT_POLICY
 
 TOTAL = "fields.total_contract_value"
 
@@ -97,17 +104,45 @@ def test_supplied_evidence_must_be_in_the_document(session: Session) -> None:
         )
 
 
-def test_accepting_records_a_review_and_changes_nothing(session: Session) -> None:
+def test_accepting_records_a_review_and_makes_the_value_a_persons(session: Session) -> None:
     version = checked_document(session)
-    before = dict(version.record)
+    before = copy.deepcopy(version.record)
 
     result = accept_field(session, "rita", version.id, TOTAL)
 
     assert (result.changed, result.new_version) == (False, False)
+    assert result.after == {**result.before, "confidence": 1.0}
     session.refresh(version)
-    assert version.record == before
+    confirmed = copy.deepcopy(before)
+    confirmed["fields"]["total_contract_value"]["confidence"] = 1.0
+    assert version.record == confirmed
     assert session.scalars(select(Review.action)).all() == ["accept"]
     assert session.scalars(select(Correction)).all() == []
+    again = accept_field(session, "rita", version.id, TOTAL)  # already a person's: nothing changes
+    assert again.after == again.before
+    session.refresh(version)
+    assert version.record == confirmed
+
+
+def test_accepting_an_unsure_value_triages_the_record_again(session: Session) -> None:
+    version = checked_document(session)
+    record = copy.deepcopy(version.record)
+    record["fields"]["total_contract_value"]["confidence"] = 0.4  # below the LOW_CONFIDENCE threshold
+    version.record = record
+    session.commit()
+    crm = opportunity()  # its amount is not the document's 48,000
+
+    def recheck(_: Session, __: str, checked: HandoffRecord) -> list[HandoffException]:
+        return find_gaps(checked, crm, DEFAULT_POLICY)
+
+    unsure = find_gaps(HandoffRecord.model_validate(record), crm, DEFAULT_POLICY)
+    assert ("VALUE_MISMATCH", "total_contract_value") not in {(e.code, e.field) for e in unsure}
+
+    result = accept_field(session, "rita", version.id, TOTAL, recheck=recheck)
+
+    assert "VALUE_MISMATCH" in result.exceptions_opened  # what the unsure reading did not raise on its own
+    rows = session.scalars(select(ExceptionRow).where(ExceptionRow.field == "total_contract_value")).all()
+    assert [row.code for row in rows] == ["VALUE_MISMATCH"]
 
 
 @pytest.mark.parametrize("actor", ["dana", "pat", "nobody"])

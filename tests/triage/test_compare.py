@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from models.crm import CrmOpportunity
-from models.exceptions import HandoffException, Severity
+from models.exceptions import ExceptionCode, HandoffException, Severity
 from models.record import HandoffRecord
 from tests.triage.builders import codes, evidence, opportunity, rate_card, record, with_field
 from triage.compare import find_gaps
@@ -262,3 +262,28 @@ def test_a_proposal_is_not_checked_for_a_signature_or_a_contract_number() -> Non
 
     assert {"UNSIGNED", "MISSING_CONTRACT_NUMBER"} <= {code for code, _ in codes(sow)}
     assert not {"UNSIGNED", "MISSING_CONTRACT_NUMBER"} & {code for code, _ in codes(proposal)}
+
+
+def test_an_unsure_value_goes_to_review_instead_of_contradicting_the_crm() -> None:
+    quote = evidence("Total Fees: $450,000.00")
+    unsure = with_field(record((150000,) * 3), "total_contract_value", 450000, 0.41, quote)
+    assert codes(find_gaps(unsure, opportunity(), DEFAULT_POLICY)) == [
+        ("LOW_CONFIDENCE", "total_contract_value")
+    ]
+    # nor is it missing from the CRM on its own
+    assert codes(find_gaps(unsure, opportunity(amount=None), DEFAULT_POLICY)) == [
+        ("LOW_CONFIDENCE", "total_contract_value")
+    ]
+    # once a person confirms it (confidence 1), the difference is raised
+    confirmed = with_field(unsure, "total_contract_value", 450000, 1.0, quote)
+    assert codes(find_gaps(confirmed, opportunity(), DEFAULT_POLICY)) == [
+        ("VALUE_MISMATCH", "total_contract_value")
+    ]
+
+
+def test_without_the_low_confidence_rule_an_unsure_value_is_compared_as_read() -> None:
+    policy = DEFAULT_POLICY.model_copy(
+        update={"rules": {**DEFAULT_POLICY.rules, ExceptionCode.LOW_CONFIDENCE: False}}
+    )
+    unsure = with_field(record((150000,) * 3), "total_contract_value", 450000, 0.41)
+    assert codes(find_gaps(unsure, opportunity(), policy)) == [("VALUE_MISMATCH", "total_contract_value")]
