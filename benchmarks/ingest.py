@@ -18,12 +18,10 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 from typing import Any, Final
 
-import psycopg
-from bench_env import free_port, machine_facts
+from bench_env import create_database, database_url, drop_database, machine_facts, start_redis
 from sqlalchemy import func, select
 
 from evals.sow.generator import generate_spec
@@ -33,7 +31,6 @@ from models.orm import Document, DocumentStatus
 
 RESULTS_DIR: Final = Path(__file__).resolve().parent / "results"
 HANDOFF: Final = Path(sys.executable).parent / "handoff"
-POSTGRES: Final = "postgresql://postgres@127.0.0.1:5432"
 SETTLED: Final = (DocumentStatus.ready_for_review.value, DocumentStatus.failed.value)
 
 
@@ -47,19 +44,14 @@ def write_documents(folder: Path, count: int) -> int:
 
 
 def run(folder: Path, count: int, workers: int) -> dict[str, Any]:
-    name = f"handoff_ingest_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    url = f"{POSTGRES}/{name}"
+    name = create_database("handoff_ingest")
+    url = database_url(name)
     upgrade_database(url)
     work = Path(tempfile.mkdtemp())
-    redis_port = free_port()
-    redis = subprocess.Popen(
-        ["redis-server", "--port", str(redis_port), "--save", ""], stdout=subprocess.DEVNULL
-    )
+    redis, broker = start_redis()
     env = os.environ | {
         "HANDOFF_DATABASE_URL": url,
-        "HANDOFF_BROKER_URL": f"redis://127.0.0.1:{redis_port}/0",
+        "HANDOFF_BROKER_URL": broker,
         "HANDOFF_STORAGE_DIR": str(work / "storage"),
     }
     worker = subprocess.Popen(
@@ -101,8 +93,7 @@ def run(folder: Path, count: int, workers: int) -> dict[str, Any]:
     for process in (worker, redis):
         process.terminate()
         process.wait(60)
-    with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    drop_database(name)
     return {
         "workers": workers,
         "documents": count,

@@ -34,8 +34,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import psycopg
-from bench_env import free_port, machine_facts
+from bench_env import create_database, database_url, drop_database, free_port, machine_facts, start_redis
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -60,7 +59,6 @@ from triage.store import store_check
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 HANDOFF = Path(sys.executable).parent / "handoff"
-POSTGRES_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 APPROVERS = ("bench-ana", "bench-ben")
 
 
@@ -181,27 +179,13 @@ def eager_run(count: int, latency_ms: float, concurrency: int) -> dict[str, Any]
 
 def postgres_template(count: int) -> str:
     """A template database of `count` approved records with their outbox rows (made once per size)."""
-    name = f"handoff_bench_tpl_{count}_{uuid.uuid4().hex[:6]}"
-    with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    url = POSTGRES_ADMIN.rsplit("/", 1)[0] + f"/{name}"
+    name = create_database(f"handoff_bench_tpl_{count}")
+    url = database_url(name)
     upgrade_database(url)
     engine = make_engine(url)
     approved(session_factory(engine), count)
     engine.dispose()
     return name
-
-
-def copy_database(template: str) -> str:
-    name = f"handoff_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
-    return name
-
-
-def drop_database(name: str) -> None:
-    with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @dataclass(frozen=True)
@@ -218,8 +202,8 @@ def worker_run(
 ) -> dict[str, Any]:
     faults = faults or Faults()
     work = Path(tempfile.mkdtemp())
-    name = copy_database(template)
-    url = POSTGRES_ADMIN.rsplit("/", 1)[0] + f"/{name}"
+    name = create_database("handoff_bench", template)
+    url = database_url(name)
     engine = make_engine(url)
     sessions = session_factory(engine)
     with sessions() as session:
@@ -229,11 +213,7 @@ def worker_run(
     if faults.fail_next or faults.drop_next:
         armed = {"fail_next": faults.fail_next, "drop_next": faults.drop_next}
         httpx.post(f"{sandbox_url}/admin/faults", json=armed, timeout=10).raise_for_status()
-    redis_port = free_port()
-    redis = subprocess.Popen(
-        ["redis-server", "--port", str(redis_port), "--save", ""], stdout=subprocess.DEVNULL
-    )
-    broker = f"redis://127.0.0.1:{redis_port}/0"
+    redis, broker = start_redis()
     env = os.environ | {
         "HANDOFF_DATABASE_URL": url,
         "HANDOFF_BROKER_URL": broker,
