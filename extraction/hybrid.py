@@ -35,7 +35,15 @@ from models.record import ExtractorInfo, FieldValue, HandoffRecord, RecordFields
 DISAGREEMENT: Final = 0.5
 # Two readings of a name are the same name when they differ only in case, spacing or punctuation.
 SAME_TEXT: Final = 92.0
-LISTS: Final = ("milestones", "rate_card", "deliverables", "assumptions", "out_of_scope", "subcontractors")
+LISTS: Final = (
+    "milestones",
+    "rate_card",
+    "deliverables",
+    "assumptions",
+    "out_of_scope",
+    "subcontractors",
+    "contacts",
+)
 M = TypeVar("M", bound=BaseModel)
 
 

@@ -151,12 +151,22 @@ def visible_text(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> HiddenTe
     hidden_objects = _hidden_objects(page)
     if not hidden_objects:
         return None
-    count = textpage.count_chars()
+    left, bottom, right, top = page.get_bbox()
     keep: list[bool] = []
-    for index in range(count):
+    hidden_chars = 0
+    for index in range(textpage.count_chars()):
+        if pdfium_c.FPDFText_IsGenerated(textpage.raw, index):
+            keep.append(True)
+            continue
         obj = pdfium_c.FPDFText_GetTextObject(textpage.raw, index)
-        address = _address(obj) if obj else None
-        keep.append(address not in hidden_objects or bool(pdfium_c.FPDFText_IsGenerated(textpage.raw, index)))
+        if obj and _address(obj) in hidden_objects:
+            keep.append(False)
+            hidden_chars += 1
+            continue
+        # off the page: left out, as the bounded text of a page without hidden text leaves it out
+        box_left, box_bottom, box_right, box_top = textpage.get_charbox(index)
+        x, y = (box_left + box_right) / 2, (box_bottom + box_top) / 2
+        keep.append(left <= x <= right and bottom <= y <= top)
     pieces = []
     start: int | None = None
     for index, kept in enumerate([*keep, False]):
@@ -165,7 +175,4 @@ def visible_text(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> HiddenTe
         elif not kept and start is not None:
             pieces.append(textpage.get_text_range(start, index - start))
             start = None
-    hidden_chars = sum(
-        not kept and not pdfium_c.FPDFText_IsGenerated(textpage.raw, index) for index, kept in enumerate(keep)
-    )
     return HiddenText("".join(pieces), hidden_chars) if hidden_chars else None

@@ -131,3 +131,16 @@ def test_word_runs_that_do_not_show_are_left_out_with_a_warning(hide: Callable[[
 def test_word_runs_that_show_are_read() -> None:
     parsed = parse(docx(None), "sow.docx", IntakeSettings())
     assert PLANTED in parsed.text and not [w for w in parsed.warnings if w.code == HIDDEN_TEXT]
+
+
+def test_text_off_the_page_stays_out_on_a_page_with_hidden_text() -> None:
+    def hidden_and_off_page(canvas: Canvas) -> None:
+        canvas.drawString(-400, 730, "Off the page: USD 2.00")
+        one_point(canvas)
+
+    text, warnings = read(pdf(hidden_and_off_page))
+    assert text.split() == f"{VISIBLE} Governing law: New York".split()
+    assert len(warnings) == 1 and warnings[0].startswith(f"1: {len(PLANTED)} characters")
+    assert read(pdf(lambda canvas: canvas.drawString(-400, 730, "Off the page")))[0] == (
+        f"{VISIBLE}\nGoverning law: New York"
+    )
