@@ -81,13 +81,8 @@ def training_data_command(
                 soft_wrap=True,
             )
             return
-        from evals.triage.train import (
-            TRAINING_DEALS,
-            write_ranker_training_data,
-        )
-        from evals.triage.train import (
-            TRAINING_SEED as HISTORY_SEED,
-        )
+        from evals.triage.train import TRAINING_DEALS, write_ranker_training_data
+        from evals.triage.train import TRAINING_SEED as HISTORY_SEED
 
         history_seed = HISTORY_SEED if seed is None else seed
         written = write_ranker_training_data(out_path, history_seed, count or TRAINING_DEALS)

@@ -208,8 +208,9 @@ class LlmClient:
         """One answer (from the answer cache when one is set and holds it); an endpoint that keeps failing
         or refuses the request raises, with `spent`."""
         cached = self._cache_path(messages, max_tokens)
-        if cached is not None and cached.is_file():
-            return Reply(**json.loads(cached.read_text(encoding="utf-8")))
+        kept = _cached_reply(cached) if cached is not None else None
+        if kept is not None:
+            return kept
         try:
             reply: Reply = self.retrying(self._call, messages, max_tokens)
         except openai.APIError as error:
@@ -274,6 +275,17 @@ class LlmClient:
         else:
             text = str(raw.content)
         return _reply(raw, text)
+
+
+def _cached_reply(path: Path) -> Reply | None:
+    """The answer kept at `path`; None when there is none or it is unreadable (then asked again)."""
+    try:
+        return Reply(**json.loads(path.read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, TypeError) as unreadable:
+        logger.warning("%s: unreadable cached LLM answer, asking again (%s)", path, unreadable)
+        return None
 
 
 def _reply(message: BaseMessage, text: str) -> Reply:

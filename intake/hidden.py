@@ -36,7 +36,7 @@ Box = tuple[float, float, float, float]  # left, bottom, right, top
 
 @dataclass(frozen=True)
 class HiddenText:
-    """The page's text without what does not show, and how many characters were left out (0: unchanged)."""
+    """The page's text without what does not show, and how many characters were left out (at least one)."""
 
     text: str
     hidden_chars: int

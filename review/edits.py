@@ -21,7 +21,7 @@ from review.errors import InvalidValue
 from review.evidence import EvidenceInput, grounded
 from review.inputs import typed_value
 from review.paths import FieldPath, checked_value, get_value, parse_path, replaced
-from review.retriage import Recheck, retriage
+from review.retriage import Recheck, Retriaged, retriage
 from review.roles import Permission, require
 from review.settings import ReviewSettings
 from review.versions import editable_version, load_version, require_draft, require_latest
@@ -73,11 +73,7 @@ def accept_field(
         version.record = replaced(version.record, field, confirmed)
         retriaged = retriage(session, actor, version, path, recheck) if recheck is not None else None
     session.commit()
-    result = _result(version, False, False, path, current, confirmed)
-    if retriaged is None:
-        return result
-    opened = retriaged.opened + retriaged.reopened
-    return result.model_copy(update={"exceptions_closed": retriaged.closed, "exceptions_opened": opened})
+    return _with_retriage(_result(version, False, False, path, current, confirmed), retriaged)
 
 
 def correct_field(
@@ -116,7 +112,11 @@ def correct_field(
     _log_change(session, actor, target, field, before, after, reason)
     retriaged = retriage(session, actor, target, path, recheck) if recheck is not None else None
     session.commit()
-    result = _result(target, created, True, path, before, after)
+    return _with_retriage(_result(target, created, True, path, before, after), retriaged)
+
+
+def _with_retriage(result: EditResult, retriaged: Retriaged | None) -> EditResult:
+    """The edit's result with what triaging the record again closed and opened (reopened counts as opened)."""
     if retriaged is None:
         return result
     opened = retriaged.opened + retriaged.reopened

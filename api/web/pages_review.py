@@ -167,10 +167,7 @@ async def field_action(
         recheck = request.app.state.recheck
         if action == "accept":
             accepted = accept_field(session, user.username, version_id, path, recheck=recheck)
-            opened = (
-                f" Now raised: {', '.join(accepted.exceptions_opened)}." if accepted.exceptions_opened else ""
-            )
-            return f"{path} accepted.{opened}"
+            return f"{path} accepted.{_retriaged(accepted)}"
         if action == "absent":
             result = set_not_in_document(session, user.username, version_id, path, recheck=recheck)
         else:

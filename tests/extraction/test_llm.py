@@ -228,6 +228,17 @@ def test_the_answer_cache_answers_the_same_request_without_a_call(tmp_path: Path
     assert len(list(tmp_path.rglob("*.json"))) == 2 and not list(tmp_path.rglob("*.partial"))
 
 
+def test_an_unreadable_cached_answer_is_asked_again_and_rewritten(tmp_path: Path) -> None:
+    with scripted_openai(completion(VALID), completion(VALID)) as server:
+        run_llm_extraction(SOW, settings(server.url, llm_cache_dir=tmp_path))
+        (kept,) = tmp_path.rglob("*.json")
+        kept.write_text("{not json", encoding="utf-8")
+        again = run_llm_extraction(SOW, settings(server.url, llm_cache_dir=tmp_path))
+        assert len(server.requests) == 2
+    check_valid_record(again.record)
+    assert json.loads(kept.read_text(encoding="utf-8"))["truncated"] is False
+
+
 def test_an_invalid_answer_is_reasked_with_its_validation_errors() -> None:
     incomplete = json.dumps(
         {"client_name": None, "total_contract_value": {"quote": "x", "page": 0, "value": 1}}
