@@ -1,18 +1,21 @@
 """The offline extraction engine: ParsedDocument → HandoffRecord, with rules over layout candidates.
 
 No network: the document is read as lines, label/value pairs, tables, recitals and signature blocks; the
-headings' meaning is read with the MiniLM model installed with the package (extraction/sections.py); one
-rule per field family picks and normalises its value, a learned chooser (extraction/total_model.py) or the
-rule ranker decides which amount is the total; `ground` checks every quote.
+headings' meaning is read with the MiniLM model installed with the package (extraction/sections.py); a learned
+chooser (extraction/total_model.py) or the rule ranker decides which amount is the total, rules or the learned
+date chooser (extraction/date_model.py, HANDOFF_DATE_CHOOSER=learned) which written date is which date field;
+rules pick and normalise the other fields; `ground` checks every quote.
 """
 
 from typing import Any, TypeVar
 
 from extraction.calibration import calibrate, shipped_calibration
+from extraction.candidates.dates import DateCandidate, date_candidates
 from extraction.candidates.labels import LabelValue, label_values
 from extraction.candidates.recitals import party_mentions
 from extraction.candidates.signatures import signature_blocks
 from extraction.candidates.tables import Table, tables
+from extraction.date_model import DateChooserModel, shipped_date_model
 from extraction.fields import (
     billing,
     dates,
@@ -53,10 +56,15 @@ MODEL = f"handoff-offline-{ENGINE_VERSION}"
 
 
 def extract(
-    doc: ParsedDocument, settings: ExtractionSettings | None = None, ranker: TotalRanker | None = None
+    doc: ParsedDocument,
+    settings: ExtractionSettings | None = None,
+    ranker: TotalRanker | None = None,
+    date_chooser: DateChooserModel | None = None,
 ) -> HandoffRecord:
     """A grounded handoff record of `doc`; fields the document does not state are null. `ranker` decides
-    which amount is the total (by default the one `settings.total_ranker` names)."""
+    which amount is the total (by default the one `settings.total_ranker` names); with
+    `settings.date_chooser` "learned", `date_chooser` decides which written date is which date field (by
+    default the shipped one)."""
     settings = settings or ExtractionSettings()
     layout = _layout(doc, settings)
     values = label_values(layout)
@@ -65,7 +73,11 @@ def extract(
     doc_kind = kind.value if kind else None
     chooser = ranker or ranker_named(settings.total_ranker)
     commercial = _commercial_fields(layout, values, found_tables, settings, chooser, doc_kind)
-    scalars = {"document_type": kind, **_contract_fields(layout, values, doc_kind), **commercial}
+    learned = settings.date_chooser == "learned"
+    contract = _contract_fields(
+        layout, values, doc_kind, (date_chooser or shipped_date_model()) if learned else None
+    )
+    scalars = {"document_type": kind, **contract, **commercial}
     currency = commercial["currency"]
     record = HandoffRecord(
         document=DocumentInfo(
@@ -99,18 +111,29 @@ def amounts_of(
     return amounts, currency.value if currency else None
 
 
+def dates_of(doc: ParsedDocument, settings: ExtractionSettings | None = None) -> tuple[DateCandidate, ...]:
+    """Every date candidate of `doc` as `extract` sees it (for training and evaluating the date chooser)."""
+    settings = settings or ExtractionSettings()
+    layout = _layout(doc, settings)
+    return date_candidates(layout, label_values(layout), signature_blocks(layout))
+
+
 def _layout(doc: ParsedDocument, settings: ExtractionSettings) -> Layout:
     classifier = default_classifier() if settings.sections == "semantic" else None
     return Layout(doc, None if settings.date_order == "auto" else settings.date_order, classifier)
 
 
 def _contract_fields(
-    layout: Layout, values: tuple[LabelValue, ...], kind: DocumentType | None
+    layout: Layout,
+    values: tuple[LabelValue, ...],
+    kind: DocumentType | None,
+    chooser: DateChooserModel | None,
 ) -> dict[str, Found[Any] | None]:
     """Who, what and when: parties, numbers, dates, legal terms and signatures."""
     blocks = signature_blocks(layout)
     names = parties.party_names(layout, values, party_mentions(layout), blocks)
-    when = dates.contract_dates(layout, values, kind)
+    candidates = date_candidates(layout, values, blocks) if chooser is not None else ()
+    when = dates.contract_dates(layout, values, kind, candidates, chooser)
     signed_on = signatures.signature_date(blocks)
     effective = when.effective_date
     if effective is None and not when.effective_left_blank and signed_on is not None:

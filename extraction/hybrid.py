@@ -22,6 +22,7 @@ from typing import Any, Final, TypeVar
 from pydantic import BaseModel
 from rapidfuzz import fuzz
 
+from extraction.date_model import DateChooserModel
 from extraction.engine import extract
 from extraction.fields.amounts import TotalRanker
 from extraction.llm_errors import LlmError
@@ -48,13 +49,16 @@ M = TypeVar("M", bound=BaseModel)
 
 
 def extract_hybrid(
-    doc: ParsedDocument, settings: LlmSettings | None = None, ranker: TotalRanker | None = None
+    doc: ParsedDocument,
+    settings: LlmSettings | None = None,
+    ranker: TotalRanker | None = None,
+    date_chooser: DateChooserModel | None = None,
 ) -> HandoffRecord:
-    """`ranker`: the offline engine's total chooser (the shipped one when None)."""
+    """`ranker`, `date_chooser`: the offline engine's total and date choosers (the shipped ones when None)."""
     from extraction.llm import run_llm_extraction  # langchain only when the LLM is asked for
 
     settings = settings or LlmSettings()
-    offline = extract(doc, ranker=ranker)
+    offline = extract(doc, ranker=ranker, date_chooser=date_chooser)
     try:
         read = run_llm_extraction(doc, settings)
     except LlmError as failure:

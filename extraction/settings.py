@@ -28,6 +28,12 @@ class ExtractionSettings(BaseSettings):
         description="which amount is the total: learned (extraction/models/total-ranker-v1.json, trained on "
         "generated documents) or rule (hand-set weights)",
     )
+    date_chooser: Literal["rules", "learned"] = Field(
+        default="rules",
+        description="which written date is the effective, start and end date: rules (labels, then the "
+        "sentences that state them) or learned (extraction/models/date-chooser-v1.json; measured beside the "
+        "rules in evals/results/date-chooser/, not yet better on every figure)",
+    )
     confidence: Literal["calibrated", "raw"] = Field(
         default="calibrated",
         description="calibrated: each field's confidence is the probability that it is right "

@@ -25,6 +25,7 @@ from evals.generalisation.metrics import F1_LISTS, ExceptionCounts, ListCounts, 
 from evals.sow import generate_spec, render_document, truth
 from evals.sow.layouts import layout_spec
 from evals.sow.spec import SowSpec
+from extraction.date_model import DateChooserModel
 from extraction.engine import extract
 from extraction.llm_errors import LlmError
 from extraction.total_fit import TrainingDocument
@@ -63,6 +64,7 @@ class Job:
     document: GeneratedDoc | RealDoc
     engine: Engine = "offline"
     total_model: TotalRankerModel | None = None  # the fold's chooser; None = the shipped one
+    date_model: DateChooserModel | None = None  # the fold's date chooser; None = the shipped one
 
 
 @dataclass(frozen=True)
@@ -100,7 +102,7 @@ def _extract(parsed: ParsedDocument, job: Job) -> HandoffRecord:
     if job.engine == "hybrid":
         from extraction.hybrid import extract_hybrid  # langchain only when the LLM is asked for
 
-        return extract_hybrid(parsed, ranker=ranker)
+        return extract_hybrid(parsed, ranker=ranker, date_chooser=job.date_model)
     if job.engine == "llm":
         from extraction.llm import extract_with_llm
 
@@ -117,7 +119,7 @@ def _extract(parsed: ParsedDocument, job: Job) -> HandoffRecord:
                 extractor=ExtractorInfo(backend="llm", model="failed"),
                 warnings=(f"{error.code}: {error}",),
             )
-    return extract(parsed, ranker=ranker)
+    return extract(parsed, ranker=ranker, date_chooser=job.date_model)
 
 
 def backend_error(record: HandoffRecord) -> str | None:

@@ -211,7 +211,8 @@ def _engine_section(summary: dict[str, Any]) -> list[str]:
         f"## Engine: {_label(summary)}",
         "",
         f"{summary['date']}, {summary['seconds']} s with {summary['workers']} workers, load average "
-        f"{summary['load_average']}; sizes {summary['sizes']}; seeds {summary['seeds']}.",
+        f"{summary['load_average']}; sizes {summary['sizes']}; seeds {summary['seeds']}; date chooser "
+        f"{summary.get('date_chooser', 'rules')}.",
         "",
         *_slice_lines(summary),
         *_table(

@@ -1,9 +1,10 @@
 """How extraction does on documents nobody tuned it on: leave-one-family-out over the generator's layout
 families, the real corpus in its tune and report halves, and the training fit beside them.
 
-- Leave-one-family-out (LOFO): for each family of evals.splits.LAYOUT_FAMILIES, the engine's learned part
-  (the total chooser) is fitted on training documents of the *other* families (seeds `lofo_training`) and
-  scores documents of the held-out family (seeds `lofo_report`). The rules were written against every
+- Leave-one-family-out (LOFO): for each family of evals.splits.LAYOUT_FAMILIES, the engine's learned parts
+  (the total chooser; the date chooser, with the CUAD training contracts) are fitted on training documents
+  of the *other* families (seeds `lofo_training`) and score documents of the held-out family (seeds
+  `lofo_report`). The rules were written against every
   family, so LOFO bounds what the learned parts add, not what the rules would do on a new family; the real
   report half is the number that says that.
 - Real documents: every corpus folder with truth (truth.json or CUAD labels), split by
@@ -27,6 +28,7 @@ from typing import Any, Final, Literal, TypeVar
 
 from evals.extraction.documents import CUAD_FILE, TRUTH_FILE
 from evals.extraction.scoring import Outcome
+from evals.extraction.train_dates import cuad_documents, cuad_folders, generated_date_document, generated_jobs
 from evals.generalisation.documents import Engine, GeneratedDoc, Job, RealDoc, Scored, run, training_document
 from evals.generalisation.metrics import (
     F1_LISTS,
@@ -39,6 +41,9 @@ from evals.generalisation.metrics import (
 from evals.injection.run import run_injection_set
 from evals.splits import LAYOUT_FAMILIES, real_purpose, seed_range
 from evals.suite.llm_cost import endpoint_problem
+from extraction.date_fit import DateTrainingDocument, fit_date_model
+from extraction.date_model import DateChooserModel
+from extraction.settings import ExtractionSettings
 from extraction.total_fit import TrainingDocument, fit_total_ranker
 from extraction.total_model import TotalRankerModel
 
@@ -92,15 +97,50 @@ def lofo_documents(sizes: Sizes) -> tuple[list[GeneratedDoc], list[GeneratedDoc]
     return training, report
 
 
-def fold_models(training: Sequence[GeneratedDoc], workers: int) -> dict[str, TotalRankerModel]:
-    """Each family's fold: the total chooser fitted on the other families' training documents."""
+@dataclass(frozen=True)
+class Fold:
+    """A held-out family's learned parts, fitted without it (the date chooser only when it is used)."""
+
+    total: TotalRankerModel
+    dates: DateChooserModel | None
+
+
+def fold_models(training: Sequence[GeneratedDoc], workers: int) -> dict[str, Fold]:
+    """Each family's fold: the total chooser fitted on the other families' training documents; with
+    HANDOFF_DATE_CHOOSER=learned, the date chooser on the shipped one's data without the family
+    (evals/extraction/train_dates.py: the other families' documents and the CUAD training contracts)."""
     candidates: list[TrainingDocument] = list(_map(training_document, training, workers))
+    learned = ExtractionSettings().date_chooser == "learned"
+    date_jobs = generated_jobs() if learned else []
+    dated: list[DateTrainingDocument] = list(_map(_dated, date_jobs, workers))
+    cuad = _cuad_dates(workers) if learned else []
     models = {}
     for family in LAYOUT_FAMILIES:
         kept = [doc for meta, doc in zip(training, candidates, strict=True) if meta.family != family]
+        kept_dates = [doc for job, doc in zip(date_jobs, dated, strict=True) if job[0] != family]
         others = sorted({meta.family for meta in training} - {family})
-        models[family] = fit_total_ranker(kept, f"leave-one-family-out without {family}: {', '.join(others)}")
+        source = f"leave-one-family-out without {family}: {', '.join(others)}"
+        dates = (
+            fit_date_model([*kept_dates, *cuad], f"{source}; {len(cuad)} CUAD training contracts")
+            if learned
+            else None
+        )
+        models[family] = Fold(fit_total_ranker(kept, source), dates)
     return models
+
+
+def _dated(job: tuple[str, str, int]) -> DateTrainingDocument:
+    return generated_date_document(job[1], job[2])
+
+
+_CUAD_DATES: list[DateTrainingDocument] = []
+
+
+def _cuad_dates(workers: int) -> list[DateTrainingDocument]:
+    """The CUAD training contracts' date candidates, read once per process."""
+    if not _CUAD_DATES:
+        _CUAD_DATES.extend(cuad_documents(cuad_folders(), workers))
+    return _CUAD_DATES
 
 
 def real_documents(corpus: Path) -> list[RealDoc]:
@@ -255,7 +295,7 @@ def evaluate(
         fit_docs = fit_docs[: llm_slice.fit_documents]
     models = fold_models(training, workers) if engine != "llm" else {}
     jobs = [
-        *(Job(doc, engine, models.get(doc.family)) for doc in report_docs),
+        *(Job(doc, engine, *_fold_parts(models.get(doc.family))) for doc in report_docs),
         *(Job(doc, engine) for doc in real_docs),
         *(Job(doc, engine) for doc in fit_docs),
     ]
@@ -280,6 +320,7 @@ def evaluate(
             "real_documents": len(real_docs),
         },
         "llm_slice": asdict(llm_slice) if llm_slice else None,
+        "date_chooser": ExtractionSettings().date_chooser,
         "llm": _llm_settings() if engine != "offline" else None,
         "seeds": {
             name: [seed_range(name).seeds.start, seed_range(name).seeds.stop - 1]
@@ -292,8 +333,18 @@ def evaluate(
         "injection_outside": run_injection_set(
             engine, bases=llm_slice.injection_bases if llm_slice else None
         ),
-        "folds": {family: model.training.model_dump() for family, model in models.items()},
+        "folds": {
+            family: {
+                **fold.total.training.model_dump(),
+                **({"date_chooser": fold.dates.source} if fold.dates else {}),
+            }
+            for family, fold in models.items()
+        },
     }
+
+
+def _fold_parts(fold: Fold | None) -> tuple[TotalRankerModel | None, DateChooserModel | None]:
+    return (fold.total, fold.dates) if fold is not None else (None, None)
 
 
 def gate_metrics(summary: dict[str, Any]) -> dict[str, float]:

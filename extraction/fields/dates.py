@@ -1,8 +1,12 @@
-"""Effective, start and end dates: labelled dates first, then the sentences that state them.
+"""Effective, start and end dates: by the rules here (labelled dates first, then the sentences that state
+them), or, with HANDOFF_DATE_CHOOSER=learned, by the learned chooser (extraction/date_model.py), which
+decides which written date is which field while the rules settle what one date cannot tell it.
 
 A date left blank, labelled ("Effective Date: ____") or in the sentence that states it ("dated as of April __,
 2005"), or replaced by words ("Upon completion of the Services") settles the field as null: the document does
-not state it, and no other date is guessed in its place.
+not state it, and no other date is guessed in its place. Where no written date is read, a start date may be
+the effective date ("commence on the Effective Date") and an end date computed from the term
+("for one (1) year from the Effective Date").
 """
 
 import calendar
@@ -10,8 +14,19 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from extraction.candidates.dates import (
+    AFTER,
+    BEFORE,
+    DATE_FIELDS,
+    EFFECTIVE_TERM,
+    FEATURE_NAMES,
+    FOREIGN,
+    PROSE_CUES,
+    DateCandidate,
+)
 from extraction.candidates.labels import LabelValue
-from extraction.fields.base import DERIVED, PROSE, Found, found, label_confidence, labelled
+from extraction.date_model import DateChooserModel
+from extraction.fields.base import DERIVED, INFERRED, PROSE, Found, found, label_confidence, labelled
 from extraction.layout import Layout
 from extraction.normalize.dates import DateMatch, find_dates
 from extraction.normalize.terms import NUMBER, PERIOD, number_of
@@ -19,32 +34,6 @@ from models.record import DocumentType
 
 _OPEN_ENDED = re.compile(
     r"\b(?:completion|until|upon|ongoing|tbd|tba|to\s+be\s+(?:agreed|determined|confirmed)|n/a|open|evergreen)\b",
-    re.I,
-)
-_PROSE: dict[str, tuple[re.Pattern[str], ...]] = {
-    "effective_date": (
-        re.compile(
-            r"\b(?:effective|entered\s+into|made|dated)\s+(?:as\s+of|on|from)?\s*(?:this\s+)?(?:the\s+)?$",
-            re.I,
-        ),
-    ),
-    "start_date": (
-        re.compile(r"\b(?:commenc\w*|begin\w*|start\w*)\s+(?:on|as\s+of|from)\s+(?:or\s+about\s+)?$", re.I),
-        re.compile(r"\bperiod\s+of\s+performance\b[^.]{0,40}?(?:from\s+)?$", re.I),
-    ),
-    "end_date": (
-        re.compile(
-            r"\b(?:completed\s+(?:by|on)|end(?:s|ing)?\s+on|expir\w*(?:\s+on)?|terminat\w*\s+on|extended\s+(?:to|until)"
-            r"|continu\w*\s+(?:until|through)|through|until|up\s+to\s+and\s+including)\s+$",
-            re.I,
-        ),
-        re.compile(r"\b(?:\d{1,2}|[A-Za-z]+\s+\d{1,2},)\s*\d{4}\s*(?:to|through|until|-)\s*$", re.I),
-    ),
-}
-# Dates after these words are another document's or a proposal's validity, not this document's dates.
-_FOREIGN = re.compile(
-    r"(?:\b(?:valid|validity|previously|original|offer)\b[^.]{0,60}"
-    r"|\b(?:under|amends|to)\s+(?:the\s+)?[^.()]{0,70}\bdated\s+(?:as\s+of\s+)?)$",
     re.I,
 )
 # The words that make a period the term of the document, right before it: "Term: twelve (12) months",
@@ -86,10 +75,14 @@ _ANNIVERSARY = re.compile(
     r"(?:the\s+)?Effective\s+Date\b",
     re.I,
 )
-_EFFECTIVE_TERM = re.compile(r'^\s*\((?:the\s+)?"Effective\s+Date"\)', re.I)
 _COMMENCES_ON_EFFECTIVE = re.compile(
     r"\b(?:commenc\w*|begin\w*|start\w*)\s+(?:on|as\s+of)\s+the\s+Effective\s+Date\b", re.I
 )
+
+
+# The chooser's confidence of the date it picks, kept at most that of a labelled value (LABELLED): the
+# calibration then pools its surest picks with labelled values instead of the rules' agreeing ones.
+MAX_CONFIDENCE = 0.95
 
 
 @dataclass(frozen=True)
@@ -100,16 +93,35 @@ class Dates:
     effective_left_blank: bool = False  # "dated as of ____": the document settles it as not stated
 
 
-def contract_dates(layout: Layout, values: tuple[LabelValue, ...], kind: DocumentType | None) -> Dates:
+def contract_dates(
+    layout: Layout,
+    values: tuple[LabelValue, ...],
+    kind: DocumentType | None,
+    candidates: tuple[DateCandidate, ...],
+    chooser: DateChooserModel | None,
+) -> Dates:
+    """Each date field: null where the document leaves it blank; else, with a `chooser`, the written date it
+    rates most likely (with its confidence, extraction/date_model.Choice) or, when it takes none, the first
+    date a sentence states for the field as a suggestion; without one, the rules' labelled or stated date.
+    Then a start date on the effective date and an end date computed from the term where none is read."""
     settled: dict[str, Found[date] | None] = {}
     decided_null: set[str] = set()
-    for field_name in ("effective_date", "start_date", "end_date"):
-        from_label, decided = _labelled_date(layout, values, field_name)
-        if not decided:
-            from_label, decided = _prose_date(layout, field_name)
-        settled[field_name] = from_label
-        if decided and from_label is None:
+    for field_name in DATE_FIELDS:
+        by_rule, decided = _rule_date(layout, values, field_name)
+        settled[field_name] = by_rule
+        if decided and by_rule is None:
             decided_null.add(field_name)
+            continue
+        if chooser is None:
+            continue
+        chosen = chooser.choose(field_name, candidates)
+        if chosen is not None:
+            candidate = chosen.candidate
+            settled[field_name] = found(
+                candidate.value, min(MAX_CONFIDENCE, chosen.confidence), (candidate.start, candidate.end)
+            )
+        else:
+            settled[field_name] = _first_stated(candidates, field_name)
     if kind is DocumentType.proposal:
         settled["effective_date"] = None
     if settled["start_date"] is None and settled["effective_date"] is not None:
@@ -124,18 +136,42 @@ def contract_dates(layout: Layout, values: tuple[LabelValue, ...], kind: Documen
     )
 
 
+def _first_stated(candidates: tuple[DateCandidate, ...], key: str) -> Found[date] | None:
+    """Where the chooser takes no date: the first date a sentence states for the field ("shall continue
+    until December 31, 2020"), as a suggestion a person confirms (below the review threshold)."""
+    cue, foreign = FEATURE_NAMES.index(f"cue_{key}"), FEATURE_NAMES.index("foreign")
+    for candidate in candidates:
+        if candidate.features[cue] and not candidate.features[foreign]:
+            return found(candidate.value, INFERRED, (candidate.start, candidate.end))
+    return None
+
+
+def _rule_date(layout: Layout, values: tuple[LabelValue, ...], key: str) -> tuple[Found[date] | None, bool]:
+    """The field's date by the rules — its first label, else the first sentence that states it — and
+    whether they settle it: a date, or a blank the document leaves to be filled in ("Effective Date: ____",
+    "Upon completion", "dated as of April __, 2005"), after which no other date is taken in its place."""
+    from_label, decided = _labelled_date(layout, values, key)
+    return (from_label, decided) if decided else _prose_date(layout, key)
+
+
 def _labelled_date(
     layout: Layout, values: tuple[LabelValue, ...], key: str
 ) -> tuple[Found[date] | None, bool]:
     """The labelled date, and whether the label settles the field (a date, a blank or an open end)."""
     for item in labelled(values, key):
+        # the dates of the label's value as written (the cleaned value drops a blank's underscores)
+        written = [d for d in layout.dates if item.value_start <= d.start < item.value_end]
+        if written and (first := written[0]).value is not None:
+            return found(first.value, label_confidence(item), (first.start, first.end)), True
         matches = find_dates(item.value, layout.date_order)
-        if matches and matches[0].value is not None:
+        if not written and matches and matches[0].value is not None:
             start = item.value_start + _offset(layout, item, matches[0])
             return found(
                 matches[0].value, label_confidence(item), (start, start + matches[0].end - matches[0].start)
             ), True
-        if item.labelled and (matches or _OPEN_ENDED.search(item.value) or not item.value.strip("_ .")):
+        if item.labelled and (
+            written or matches or _OPEN_ENDED.search(item.value) or not item.value.strip("_ .")
+        ):
             return None, True
     return None, False
 
@@ -153,12 +189,12 @@ def _prose_date(layout: Layout, key: str) -> tuple[Found[date] | None, bool]:
     leaves blank ("dated as of April __, 2005") settles the field as null, whatever dates follow."""
     for match in layout.dates:
         sentence_start, _ = layout.sentence_at(match.start)
-        before = layout.text[max(sentence_start, match.start - 90) : match.start]
-        after = layout.text[match.end : match.end + 40]
-        if _FOREIGN.search(before):
+        before = layout.text[max(sentence_start, match.start - BEFORE) : match.start]
+        after = layout.text[match.end : match.end + AFTER]
+        if FOREIGN.search(before):
             continue
-        if any(p.search(before) for p in _PROSE[key]) or (
-            key == "effective_date" and _EFFECTIVE_TERM.match(after)
+        if any(p.search(before) for p in PROSE_CUES[key]) or (
+            key == "effective_date" and EFFECTIVE_TERM.match(after)
         ):
             if match.value is None:
                 return None, True

@@ -35,6 +35,7 @@ MONTHS = {
 _MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
+TWO_DIGIT_PIVOT = 69
 _BLANK = r"(?:_+|\[\s*_*\s*\]|\.{3,}|__\s*_*)"
 
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -91,8 +92,8 @@ def _without_overlaps(matches: list[DateMatch]) -> list[DateMatch]:
 def _value(match: re.Match[str], style: str, order: DateOrder) -> date | None:
     groups = match.groupdict()
     year = int(groups["year"])
-    if year < 100:
-        year += 2000
+    if year < 100:  # a two-digit year as POSIX strptime reads %y: 69–99 → 1969–1999, 00–68 → 2000–2068
+        year += 1900 if year >= TWO_DIGIT_PIVOT else 2000
     if style == "numeric":
         first, second = int(groups["a"]), int(groups["b"])
         day_first = order == "dmy" if first <= 12 and second <= 12 else first > 12

@@ -108,6 +108,10 @@ def test_a_document_without_a_currency_statement() -> None:
         ("03/04/2026", "mdy", date(2026, 3, 4)),
         ("03/04/2026", "dmy", date(2026, 4, 3)),
         ("6/1/20", "mdy", date(2020, 6, 1)),
+        # two-digit years as POSIX %y: 69–99 are 19xx, 00–68 20xx
+        ("7/1/98", "mdy", date(1998, 7, 1)),
+        ("31/12/68", "dmy", date(2068, 12, 31)),
+        ("1/1/69", "mdy", date(1969, 1, 1)),
     ],
 )
 def test_dates_in_every_style(text: str, order: DateOrder, value: date) -> None:
