@@ -30,6 +30,7 @@ from evals.extraction.documents import document_file
 from evals.sow import generate_spec, render_document
 from extraction.engine import MODEL, extract
 from extraction.sections import default_classifier
+from extraction.settings import ExtractionSettings
 from intake.parse import parse
 from intake.settings import IntakeSettings
 from models.document import ParsedDocument
@@ -158,7 +159,8 @@ def markdown(results: dict[str, Any]) -> str:
         "# Extraction benchmark (offline engine)",
         "",
         f"{results['date']} · {info['cpu']}, one process pinned to core {info['pinned_core']} of "
-        f"{info['nproc']} · Python {info['python']} · `{results['extraction_model']}` · load average "
+        f"{info['nproc']} · Python {info['python']} · `{results['extraction_model']}` · date chooser "
+        f"{results.get('date_chooser', 'rules')} · load average "
         f"{info['load_average_1m_at_start']} at start",
         "",
         f"{generated['documents']} born-digital evals.sow SOWs, the longest of seeds 0–"
@@ -194,7 +196,11 @@ def markdown(results: dict[str, Any]) -> str:
         f"Warm-up: importing torch/sentence-transformers and loading MiniLM took "
         f"{results['model_load_s']:.2f} s once per process (not in the times above).",
         "",
-        "Re-run: `.venv/bin/python benchmarks/extract.py` (about a minute).",
+        "Re-run: `"
+        + ("HANDOFF_DATE_CHOOSER=learned " if results.get("date_chooser") == "learned" else "")
+        + ".venv/bin/python benchmarks/extract.py"
+        + (" --results benchmarks/results/date-chooser" if results.get("date_chooser") == "learned" else "")
+        + "` (about a minute).",
     ]
     return "\n".join(lines) + "\n"
 
@@ -228,6 +234,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": machine(core, load_average),
         "extraction_model": MODEL,
+        "date_chooser": ExtractionSettings().date_chooser,
         "candidates": arguments.candidates,
         "runs": arguments.runs,
         "model_load_s": round(model_load_s, 2),
