@@ -15,16 +15,16 @@ import argparse
 import json
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Iterable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Final, TypeVar
+from typing import Final
 
 from evals.extraction.cuad import answer_of, date_expectation
 from evals.extraction.documents import CUAD_FILE
 from evals.extraction.scoring import Expected
 from evals.extraction.train_calibration import CORPUS_TRAIN
+from evals.parallel import parallel_map
 from evals.sow import generate_spec, render_document, truth
 from evals.sow.layouts import layout_spec
 from evals.splits import LAYOUT_FAMILIES, purpose_of_seed, seed_range
@@ -38,9 +38,6 @@ from intake.settings import IntakeSettings
 
 PER_LAYOUT: Final = 40
 STANDARD: Final = "standard"
-
-A = TypeVar("A")
-B = TypeVar("B")
 
 
 def generated_date_document(layout: str, seed: int) -> DateTrainingDocument:
@@ -102,20 +99,12 @@ def _generated(job: tuple[str, str, int]) -> DateTrainingDocument:
     return generated_date_document(job[1], job[2])
 
 
-def _map(function: Callable[[A], B], items: Sequence[A], workers: int) -> Iterator[B]:
-    if workers <= 1:
-        yield from map(function, items)
-        return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield from pool.map(function, items, chunksize=2)
-
-
 def cuad_documents(folders: Sequence[Path], workers: int) -> list[DateTrainingDocument]:
-    return [doc for doc in _map(cuad_date_document, folders, workers) if doc is not None]
+    return [doc for doc in parallel_map(cuad_date_document, folders, workers, chunksize=2) if doc is not None]
 
 
 def generated_documents(jobs: Sequence[tuple[str, str, int]], workers: int) -> list[DateTrainingDocument]:
-    return list(_map(_generated, jobs, workers))
+    return list(parallel_map(_generated, jobs, workers, chunksize=2))
 
 
 def describe(jobs: Iterable[tuple[str, str, int]], cuad: int) -> str:

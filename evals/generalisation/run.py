@@ -18,17 +18,16 @@ held-out families + the real report half).
 import hashlib
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
-from typing import Any, Final, Literal, TypeVar
+from typing import Any, Final, Literal
 
 from evals.extraction.documents import CUAD_FILE, TRUTH_FILE
 from evals.extraction.scoring import Outcome
-from evals.extraction.train_dates import cuad_documents, cuad_folders, generated_date_document, generated_jobs
+from evals.extraction.train_dates import cuad_documents, cuad_folders, generated_documents, generated_jobs
 from evals.generalisation.documents import Engine, GeneratedDoc, Job, RealDoc, Scored, run, training_document
 from evals.generalisation.metrics import (
     F1_LISTS,
@@ -39,6 +38,7 @@ from evals.generalisation.metrics import (
     overall_accuracy,
 )
 from evals.injection.run import run_injection_set
+from evals.parallel import parallel_map
 from evals.splits import LAYOUT_FAMILIES, real_purpose, seed_range
 from evals.suite.llm_cost import endpoint_problem
 from extraction.date_fit import DateTrainingDocument, fit_date_model
@@ -48,8 +48,6 @@ from extraction.total_fit import TrainingDocument, fit_total_ranker
 from extraction.total_model import TotalRankerModel
 
 Subset = Literal["ci", "full"]
-T = TypeVar("T")
-R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -78,14 +76,6 @@ class LlmSlice:
 LLM_SLICES: Final[dict[Subset, LlmSlice]] = {"ci": LlmSlice(1, 2, 2, 1), "full": LlmSlice(4, 1000, 12, 4)}
 
 
-def _map(function: Callable[[T], R], items: Sequence[T], workers: int) -> Iterator[R]:
-    if workers <= 1:
-        yield from (function(item) for item in items)
-        return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield from pool.map(function, items, chunksize=1)
-
-
 def lofo_documents(sizes: Sizes) -> tuple[list[GeneratedDoc], list[GeneratedDoc]]:
     """(training documents, report documents) of every family."""
     train_first, report_first = seed_range("lofo_training").seeds.start, seed_range("lofo_report").seeds.start
@@ -109,10 +99,10 @@ def fold_models(training: Sequence[GeneratedDoc], workers: int) -> dict[str, Fol
     """Each family's fold: the total chooser fitted on the other families' training documents; with
     HANDOFF_DATE_CHOOSER=learned, the date chooser on the shipped one's data without the family
     (evals/extraction/train_dates.py: the other families' documents and the CUAD training contracts)."""
-    candidates: list[TrainingDocument] = list(_map(training_document, training, workers))
+    candidates: list[TrainingDocument] = list(parallel_map(training_document, training, workers))
     learned = ExtractionSettings().date_chooser == "learned"
     date_jobs = generated_jobs() if learned else []
-    dated: list[DateTrainingDocument] = list(_map(_dated, date_jobs, workers))
+    dated = generated_documents(date_jobs, workers)
     cuad = _cuad_dates(workers) if learned else []
     models = {}
     for family in LAYOUT_FAMILIES:
@@ -129,18 +119,10 @@ def fold_models(training: Sequence[GeneratedDoc], workers: int) -> dict[str, Fol
     return models
 
 
-def _dated(job: tuple[str, str, int]) -> DateTrainingDocument:
-    return generated_date_document(job[1], job[2])
-
-
-_CUAD_DATES: list[DateTrainingDocument] = []
-
-
+@cache
 def _cuad_dates(workers: int) -> list[DateTrainingDocument]:
     """The CUAD training contracts' date candidates, read once per process."""
-    if not _CUAD_DATES:
-        _CUAD_DATES.extend(cuad_documents(cuad_folders(), workers))
-    return _CUAD_DATES
+    return cuad_documents(cuad_folders(), workers)
 
 
 def real_documents(corpus: Path) -> list[RealDoc]:
@@ -299,7 +281,7 @@ def evaluate(
         *(Job(doc, engine) for doc in real_docs),
         *(Job(doc, engine) for doc in fit_docs),
     ]
-    scored = list(_map(run, jobs, workers))
+    scored = list(parallel_map(run, jobs, workers))
     lofo = [item for item in scored if item.kind == "generated" and item.group != "fit"]
     real = [item for item in scored if item.kind in ("truth", "cuad")]
     fit = [item for item in scored if item.group == "fit"]

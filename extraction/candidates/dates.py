@@ -146,6 +146,7 @@ def date_candidates(
         for match in complete
         if match.value is not None and any(b.entries and b.start <= match.start <= b.end for b in blocks)
     ]
+    last_signed = max(signed, default=None)
     rows = []
     for match in complete:
         assert match.value is not None
@@ -164,7 +165,7 @@ def date_candidates(
             match.start < length / 10,
             match.start > length * 9 / 10,
             _on_a_label_line(layout, match),
-            bool(signed) and match.value == max(signed),
+            match.value == last_signed,
         )
         rows.append(tuple(1.0 if flag else 0.0 for flag in flags))
     return tuple(
