@@ -43,6 +43,15 @@ _DESCRIPTION = re.compile(
 _CONNECTORS = frozenset(
     {"and", "of", "de", "der", "la", "le", "du", "des", "für", "&", "y", "et", "van", "von"}
 )
+# What a description or a place is introduced with, and a name never is: an indefinite article ("a Nevada
+# Corporation"), the law or place an entity is formed under ("organized under the laws of the People's
+# Republic of China", "incorporated in the Cayman Islands"), a street address's lead ("located at").
+_NOT_A_NAME_AFTER = re.compile(
+    r"(?:\b(?:a|an)|\blaws?\s+of(?:\s+the)?|\b(?:incorporated|organi[sz]ed|registered|formed|existing|domiciled)"
+    r"\s+(?:in|under)(?:\s+the)?|\b(?:state|commonwealth|province|republic)\s+of(?:\s+the)?"
+    r"|\b(?:located|residing)\s+(?:at|in)|\bknown\s+as)\s*$",
+    re.IGNORECASE,
+)
 # How far back from a defined term a party's name may start; recitals rarely describe a party at more length.
 _REACH = 600
 # A wrapped recital line is long; a shorter line before a name is a title or letterhead, not the name's start.
@@ -77,7 +86,7 @@ def party_mentions(layout: Layout, within: int = 20000) -> tuple[PartyMention, .
     previous_end = 0
     for match in _TERM.finditer(text):
         terms = [t for t in (match.group("term"), match.group("alias")) if t]
-        if all(t.strip().lower() in _NOT_PARTIES for t in terms):
+        if all(" ".join(t.lower().split()) in _NOT_PARTIES for t in terms):
             previous_end = match.end()
             continue
         span = _name_before(text, max(previous_end, match.start() - _REACH), match.start())
@@ -123,6 +132,8 @@ def _name_ending(text: str, lower: int, end: int) -> tuple[int, int] | None:
             break
     if start is None or not re.search(r"[A-Za-z]{2}", text[start:end]):
         return None
+    if _NOT_A_NAME_AFTER.search(text[max(lower, start - 60) : start]):
+        return None  # a description ("a Delaware corporation") or a place, not the party's name
     return start, end
 
 

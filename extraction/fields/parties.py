@@ -28,6 +28,17 @@ from extraction.layout import Layout
 _RECITAL_SLACK = 300
 _VERBS = re.compile(r"\b(?:will|shall|is|are|was|has|have|may|must|agrees?|means|including|the\s+\w+ing)\b")
 _SUFFIX_ALIASES = {"corporation": "corp", "incorporated": "inc", "limited": "ltd", "company": "co"}
+# A name that is a document, not a party: it ends in what contracts call themselves ("This Services
+# Agreement", "Master Terms of Service", "Data Processing Addendum").
+_DOCUMENT_NAME = re.compile(
+    r"\b(?:agreement|contract|addendum|amendment|terms(?:\s+(?:and|&)\s+conditions|\s+of\s+\w+)?|policy"
+    r"|statement\s+of\s+work)$",
+    re.IGNORECASE,
+)
+# Function words a name does not start with: a reading that does ("as Delta Three, Inc.") began mid-sentence.
+_NOT_A_START = frozenset(
+    {"as", "and", "or", "by", "between", "among", "of", "with", "to", "for", "from", "in"}
+)
 
 
 def same_party(a: str, b: str) -> bool:
@@ -53,6 +64,9 @@ def looks_like_party(value: str) -> bool:
         or _VERBS.search(value)
         or role_of(value)
         or re.search(r"/s/|:|\d{3}", value)
+        or _DOCUMENT_NAME.search(value.rstrip(" .,;"))
+        or words[0] in _NOT_A_START
+        or value.count(")") > value.count("(")
     ):
         return False
     significant = [w for w in words if len(w) > 3 and w.lower() not in ("and", "of", "the", "for")]

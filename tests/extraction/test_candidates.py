@@ -305,3 +305,36 @@ def test_two_parties_known_only_by_order_are_read_with_a_confidence_below_review
         "Osprey Lane Media, Inc.",
     )
     assert record.fields.client_name.confidence < 0.5 and record.fields.provider_name.confidence < 0.5
+
+
+def test_a_place_or_a_description_is_not_read_as_a_party_name() -> None:
+    # The name is cut off from its defined term by a bracket; the run of capitals before the term is the
+    # law the party is organised under, and in the second recital a description after an article.
+    mentions = party_mentions(
+        Layout(
+            document(
+                "This Licence Agreement is made by and between Orchard Lane Media Co., Ltd. (Seoul branch), "
+                "a limited liability company organized under the laws of the Republic of Korea (hereinafter "
+                '"Licensor") and Pinecrest Broadcasting Corp., the Regional Office ("Licensee"), a Vermont '
+                "Corporation with its principal place of business at 12 Elm Road, Montpelier."
+            )
+        )
+    )
+    names = [m.name for m in mentions]
+    assert not any("Korea" in name or "Vermont" in name for name in names), names
+
+
+def test_a_defined_term_wrapped_over_lines_is_still_known_as_no_party() -> None:
+    mentions = party_mentions(
+        Layout(
+            document(
+                "IN ACCORDANCE WITH ITEM 12 OF THE FILING RULES, CERTAIN IDENTIFIED INFORMATION "
+                '(THE "CONFIDENTIAL\nINFORMATION") HAS BEEN EXCLUDED. This Agreement is made between '
+                'Hollis Freight LLC ("Client") and Brackett Systems Inc. ("Provider").'
+            )
+        )
+    )
+    assert [(m.name, m.role) for m in mentions] == [
+        ("Hollis Freight LLC", "client"),
+        ("Brackett Systems Inc.", "provider"),
+    ]

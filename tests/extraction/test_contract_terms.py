@@ -3,6 +3,7 @@
 from datetime import date
 
 from extraction.engine import extract
+from extraction.fields.parties import looks_like_party
 from models.record import HandoffRecord
 from tests.extraction.documents import assert_grounded, document
 
@@ -87,3 +88,16 @@ def test_a_label_before_a_party_name_is_not_part_of_it() -> None:
     )
     assert record.fields.client_name.value == "NORTHERN SILVER MINES LTD."
     assert record.fields.provider_name.value == "Ridgeway Advisory Corp."
+
+
+def test_a_document_title_or_a_fragment_of_a_sentence_names_no_party() -> None:
+    for value in (
+        "Master Terms of Service",
+        "This Services Agreement",
+        "Data Processing Addendum",
+        "as Delta Harbour, Inc.)",
+        "and Quill Partners LLP",
+    ):
+        assert not looks_like_party(value), value
+    for value in ("Harbour Financial Services Ltd", "Quill Partners LLP", "Agreement Holdings Limited"):
+        assert looks_like_party(value), value
