@@ -119,8 +119,12 @@ def dates_of(doc: ParsedDocument, settings: ExtractionSettings | None = None) ->
 
 
 def _layout(doc: ParsedDocument, settings: ExtractionSettings) -> Layout:
+    """The document's layout, with forms and samples appended to it (Layout.appended_forms) blanked."""
     classifier = default_classifier() if settings.sections == "semantic" else None
-    return Layout(doc, None if settings.date_order == "auto" else settings.date_order, classifier)
+    order = None if settings.date_order == "auto" else settings.date_order
+    layout = Layout(doc, order, classifier)
+    forms = layout.appended_forms
+    return Layout(doc, order, classifier, hidden=forms) if forms else layout
 
 
 def _contract_fields(

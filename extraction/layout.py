@@ -41,6 +41,20 @@ _LIST_START = re.compile(r"^\s*(?:[*+\-•]|\d{1,2}[.)]|\([a-z0-9]{1,3}\))\s+\S"
 # Amounts, dates and percentages do not appear in headings but do in table rows.
 _FIGURES = re.compile(r"[$£€₹¥%]|\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b|\b(?:19|20)\d\d\b|\d,\d{3}")
 
+# A heading of a form, sample or worked example appended to the contract ("Exhibit C - Form of Change Order",
+# "SAMPLE OF NON-DISCLOSURE AGREEMENT", "(FORM)", "Example Price Calculation"): what follows shows how a later
+# document or calculation will look, with blanks or made-up figures, and states none of this contract's terms.
+_APPENDIX_PREFIX = re.compile(
+    r"^(?:(?:exhibit|schedule|appendix|annex|attachment|addendum)(?:\s+[A-Z0-9]{1,3}\b)?)?[\s\-:.]*", re.I
+)
+_NOT_OPERATIVE = re.compile(
+    r"^(?:\(\s*form\s*\)$|(?:forms?|samples?|specimens?)\s+of\b|examples?\b|specimen\b)", re.I
+)
+_APPENDIX_HEADING = re.compile(r"^(?:exhibit|schedule|appendix|annex|attachment|addendum)\b", re.I)
+# Where an appended form may start: past this share of the document's lines (a form's title at the top is
+# the document itself, as filed: "FORM OF SUB-RESELLER AGREEMENT").
+_APPENDED_AFTER = 0.5
+
 # Words of a passage that speaks to an extractor or model instead of stating contract terms.
 INSTRUCTION = re.compile(
     r"\b(?:ignore|disregard|forget|override)\s+(?:all\s+|any\s+)?(?:the\s+|your\s+)?(?:\w+\s+){0,2}?"
@@ -81,9 +95,12 @@ class Heading:
     level: int
 
 
-def plain_text(doc: ParsedDocument) -> str:
-    """Same-length copy of doc.text with typography made plain and OCR's misreadings repaired."""
+def plain_text(doc: ParsedDocument, hidden: tuple[tuple[int, int], ...] = ()) -> str:
+    """Same-length copy of doc.text with typography made plain and OCR's misreadings repaired; the `hidden`
+    spans are blanked (spaces, their line breaks kept), so no rule reads them."""
     text = doc.text.translate(_PLAIN)
+    for start, end in hidden:
+        text = text[:start] + re.sub(r"[^\n\f]", " ", text[start:end]) + text[end:]
     for page in doc.pages:
         if not page.ocr:
             continue
@@ -115,10 +132,12 @@ class Layout:
         doc: ParsedDocument,
         date_order: DateOrder | None = None,
         sections: SectionClassifier | None = None,
+        hidden: tuple[tuple[int, int], ...] = (),
     ) -> None:
         self.doc = doc
         self.classifier = sections
-        self.text = plain_text(doc)
+        self.hidden = hidden
+        self.text = plain_text(doc, hidden)
         self.lines = _lines(doc, self.text)
         self._starts = [line.start for line in self.lines]
         self.decimal_comma = uses_decimal_comma(self.text)
@@ -319,6 +338,47 @@ class Layout:
                 level = heading.level
             position -= 1
         return frozenset()
+
+    @cached_property
+    def appended_forms(self) -> tuple[tuple[int, int], ...]:
+        """Spans of forms, samples and worked examples appended to the contract as exhibits: from such a
+        heading, captioned as an exhibit ("Exhibit A" in it or on a line beside it) in the latter part of the
+        document, to the next exhibit (or, under a Markdown heading, the next heading of its level). A clause
+        headed "Form of Payment" in the body is not captioned as an exhibit and stays."""
+        headings = [h for h in self.headings if h.line.index not in self.furniture]
+        spans: list[tuple[int, int]] = []
+        for position, heading in enumerate(headings):
+            if (
+                not position
+                or heading.line.index < _APPENDED_AFTER * len(self.lines)
+                or (spans and heading.line.start < spans[-1][1])
+                or not self._captioned_form(heading)
+            ):
+                continue
+            # An exhibit's caption printed right under the form's title ("FORM OF WARRANT" / "EXHIBIT B")
+            # belongs to it; a later one starts the next exhibit.
+            marked = heading.line.text.startswith("#")
+            stop = next(
+                (
+                    h.line.start
+                    for h in headings[position + 1 :]
+                    if h.line.index > heading.line.index + 2
+                    and (_APPENDIX_HEADING.match(h.title) or (marked and h.level <= heading.level))
+                ),
+                len(self.text),
+            )
+            spans.append((heading.line.start, stop))
+        return tuple(spans)
+
+    def _captioned_form(self, heading: Heading) -> bool:
+        prefix = _APPENDIX_PREFIX.match(heading.title)
+        title = heading.title[prefix.end() :] if prefix else heading.title
+        if not _NOT_OPERATIVE.match(title):
+            return False
+        if prefix and _APPENDIX_HEADING.match(heading.title):
+            return True
+        near = self.lines[max(0, heading.line.index - 2) : heading.line.index + 3]
+        return any(_APPENDIX_HEADING.match(line.clean) for line in near if line is not heading.line)
 
     def section_lines(self, heading: Heading) -> tuple[Line, ...]:
         """The lines after `heading` up to the next heading of the same or a higher level."""

@@ -8,6 +8,7 @@ import pytest
 
 from extraction.engine import MODEL, extract
 from extraction.fields.amounts import AmountCandidate
+from extraction.layout import Layout
 from extraction.settings import ExtractionSettings
 from models.document import ParseStatus
 from models.record import (
@@ -526,3 +527,77 @@ def test_a_term_counted_from_the_date_first_written_above_ends_on_its_anniversar
     )
     assert record.fields.effective_date.value == date(2021, 5, 4)
     assert record.fields.end_date.value == date(2024, 5, 4)
+
+
+SOW_WITH_EXHIBIT = (
+    HEADER
+    + """
+    1. Fees
+    Client will pay Provider a fixed fee of $180,000.00. Payment Terms: Net 30.
+    2. Form of Payment
+    Payments are made by wire transfer to the account Provider names on its invoice.
+    3. Term
+    The Services start on April 1, 2026 and end on September 30, 2026.
+    4. Governing Law
+    This SOW is governed by the laws of the State of New York.
+    IN WITNESS WHEREOF the parties have signed this SOW.
+    CLIENT
+    Northwind Health, Inc.
+    By: /s/ Dana Reyes
+    Name: Dana Reyes
+    Date: March 2, 2026
+    PROVIDER
+    Kestrel Consulting LLC
+    By: /s/ Omar Haddad
+    Name: Omar Haddad
+    Date: March 3, 2026
+    """
+)
+FORM_EXHIBIT = """
+    EXHIBIT C
+    FORM OF CHANGE ORDER
+    Client: Sample Buyer Ltd
+    Total Contract Value: $950,000.00
+    Payment Terms: Net 90
+    Governing Law: Cayman Islands
+    CLIENT
+    Sample Buyer Ltd
+    By: ____________
+    Name: ____________
+    Date: ____________
+"""
+
+
+def test_a_form_appended_as_an_exhibit_states_none_of_the_contracts_terms() -> None:
+    record = run(SOW_WITH_EXHIBIT, FORM_EXHIBIT)
+    assert record.fields.client_name.value == "Northwind Health, Inc."
+    assert record.fields.total_contract_value.value == Decimal("180000.00")
+    assert record.fields.payment_terms_days.value == 30
+    assert record.fields.governing_law.value == "New York"
+    assert record.fields.signed.value is True
+    assert record.fields.signature_date.value == date(2026, 3, 3)
+
+
+def test_a_form_heading_without_an_exhibit_caption_or_at_the_top_is_read() -> None:
+    # "Form of Payment" in the body is a clause, not an appended form; a filed form of an agreement is the
+    # document itself.
+    record = run(SOW_WITH_EXHIBIT)
+    assert record.fields.payment_terms_days.value == 30
+    filed = run("FORM OF CONSULTING AGREEMENT\n" + SOW_WITH_EXHIBIT)
+    assert filed.fields.client_name.value == "Northwind Health, Inc."
+    assert filed.fields.total_contract_value.value == Decimal("180000.00")
+
+
+def test_only_a_form_captioned_as_an_exhibit_in_the_latter_part_is_set_aside() -> None:
+    body = "\n".join(f"{n}. Clause {n}\nThe parties agree to term number {n}." for n in range(1, 9))
+    clause = Layout(
+        document(body + "\n9. Form of Notice\nNotices are given in writing to the address above.")
+    )
+    assert clause.appended_forms == ()
+    exhibit = Layout(document(body + "\nEXHIBIT D\nFORM OF NOTICE\nTo: [name]\nDate: [date]"))
+    [(start, end)] = exhibit.appended_forms
+    assert exhibit.doc.text[start:end].startswith("FORM OF NOTICE")
+    assert end == len(exhibit.doc.text)
+    hidden = Layout(exhibit.doc, hidden=exhibit.appended_forms)
+    assert "[name]" not in hidden.text and len(hidden.text) == len(exhibit.doc.text)
+    assert "EXHIBIT D" in hidden.text
