@@ -41,8 +41,8 @@ _OPEN_ENDED = re.compile(
 _TERM_LEAD = re.compile(
     r"(?:\bterm\s*:"
     r"|\bterm\b(?:\s*\([^)]*\))?[^.;]{0,60}?\b(?:of|shall\s+be|will\s+be|is)(?:\s+for)?"
-    r"|\b(?:continue|remain|run|last)\w*(?:\s+in\s+(?:full\s+)?(?:force\s+and\s+)?effect)?\s+for"
-    r"(?:\s+a(?:\s+minimum)?\s+(?:period|term)\s+of)?)\s*$",
+    r"|\b(?:continue|remain|run|last)\w*(?:\s+in\s+(?:full\s+)?(?:force(?:\s+and\s+effect)?|effect)|\s+effective)?"
+    r"\s+for(?:\s+an?(?:\s+(?:minimum|initial|fixed))?\s+(?:period|term)\s+of)?)\s*$",
     re.I,
 )
 _NOT_THE_TERM = re.compile(r"\brenew\w*|\bextend\w*|\bnotice\b|\bsurviv\w*|\bsolicit\w*|\bconfidential", re.I)
@@ -53,7 +53,8 @@ _THIS_DATE = (
     r"|first\s+(?:above\s+)?(?:written|stated|set\s+forth)(?:\s+above)?)"
 )
 _TERM_FROM = re.compile(
-    r"\s*(?:\([^)]*\)\s*)?(?:(?:from|after|following|commencing(?:\s+on)?|beginning(?:\s+on)?|starting(?:\s+on)?)\s+"
+    r"\s*(?:\([^)]*\)\s*)?(?:(?:from(?:\s+and\s+after)?|after|following|commencing(?:\s+on)?|beginning(?:\s+on)?"
+    r"|starting(?:\s+on)?)\s+"
     rf"(?P<effective>the\s+(?:Effective\s+Date|{_THIS_DATE}))?"
     r"|(?P<thereafter>thereafter))",
     re.I,
@@ -70,7 +71,7 @@ _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixt
              "eighth": 8, "ninth": 9, "tenth": 10}  # fmt: skip
 _ORDINAL_WORDS = "|".join(_ORDINALS)
 _ANNIVERSARY = re.compile(
-    rf"\b(?:continue|remain\w*|expir\w*|end\w*|terminat\w*)\b[^.;]{{0,40}}?\b(?:until|on|upon|at)\s+the\s+"
+    rf"\b(?:continue|remain\w*|expir\w*|end\w*|terminat\w*|extend)\b[^.;]{{0,40}}?\b(?:until|on|upon|at)\s+the\s+"
     rf"(?:{NUMBER}[\s-]*(?P<unit>years?)|(?P<ordinal>{_ORDINAL_WORDS}))[\s-]+anniversary\s+of\s+"
     r"(?:the\s+)?Effective\s+Date\b",
     re.I,

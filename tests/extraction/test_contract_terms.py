@@ -2,6 +2,8 @@
 
 from datetime import date
 
+import pytest
+
 from extraction.engine import extract
 from extraction.fields.parties import looks_like_party
 from models.record import HandoffRecord
@@ -37,6 +39,30 @@ def test_a_term_ending_on_an_anniversary_of_the_effective_date() -> None:
         "three-year anniversary of the Effective Date.",
     )
     assert record.fields.end_date.value == date(2024, 5, 4)
+
+
+@pytest.mark.parametrize(
+    ("clause", "ends"),
+    [
+        (
+            "This Agreement takes effect on the Effective Date and shall remain effective for three (3) "
+            "years from and after the Effective Date.",
+            date(2024, 5, 4),
+        ),
+        (
+            "This Agreement shall become effective on the Effective Date and shall remain in force for an "
+            "initial period of 2 years.",
+            date(2023, 5, 4),
+        ),
+        (
+            "This Agreement shall extend until the second anniversary of the Effective Date.",
+            date(2023, 5, 4),
+        ),
+    ],
+)
+def test_a_term_that_remains_effective_or_extends_to_an_anniversary(clause: str, ends: date) -> None:
+    record = run(OPENING, f"2. GENERAL\n{clause}")
+    assert record.fields.end_date.value == ends
 
 
 def test_a_term_up_to_and_including_a_date() -> None:
