@@ -17,14 +17,29 @@ _CONVENIENCE = re.compile(
 _TERMINATE = re.compile(r"\bterminat\w*", re.I)
 _NOT_CONVENIENCE = re.compile(r"\bbreach\w*|\bcure\b|\binsolven\w*|\bbankrupt\w*|\bnon-?renewal\b", re.I)
 _RENEWS = re.compile(
-    r"\b(?:renew(?:s|ed|al)?\s+automatically|automatic(?:ally)?\s+(?:be\s+)?renew\w*|auto-?renew\w*"
+    r"\b(?:(?:renew|extend|continue)(?:s|ed|al)?\s+automatically|automatic(?:ally)?\s+(?:be\s+)?(?:renew|extend|continu)\w*"
+    r"|auto-?renew\w*"
     r"|automatic\s+extensions?\s+for\s+(?:successive|consecutive|additional|further)"
     r"|(?:shall|will)\s+(?:be\s+)?(?:automatically\s+)?(?:extended|renewed)\s+for\s+(?:successive|additional|further))",
     re.I,
 )
-_RENEWAL_WORDS = re.compile(r"\brenew|\bextended\s+for|\bautomatic\s+extension", re.I)
+_RENEWAL_WORDS = re.compile(
+    r"\brenew|\bextended\s+for|\bautomatic\s+extension|\bautomatically\s+(?:be\s+)?(?:extend|continu)"
+    r"|\b(?:extend|continue)s?\s+automatically",
+    re.I,
+)
+# A renewal one party chooses is not automatic: "may be renewed", "has the option to extend", "if Buyer
+# notifies its intent to renew" (but "unless a party gives notice of its intent not to renew" is).
+_OPTIONAL = re.compile(
+    r"\bmay\s+(?:be\s+)?(?:renew|extend)|\boption\s+to\s+(?:renew|extend)|\belects?\s+to\s+(?:renew|extend)"
+    r"|\bintent\w*\s+to\s+(?:so\s+)?(?:renew|extend)",
+    re.I,
+)
+# A sentence about renewing the contract names its term, a period or the contract.
+_OF_THE_TERM = re.compile(r"\b(?:term|period|years?|months?|agreement|contract|sow)\b", re.I)
 _NO_RENEWAL = re.compile(
-    r"\b(?:not|no|never)\s+(?:be\s+)?(?:renew\w*\s+automatically|automatic(?:ally)?\s+renew\w*|auto-?renew\w*)"
+    r"\b(?:not|no|never)\s+(?:be\s+)?(?:(?:renew|extend|continu)\w*\s+automatically"
+    r"|automatic(?:ally)?\s+(?:renew|extend|continu)\w*|auto-?renew\w*)"
     r"|\bno\s+automatic\s+renewal\b|\bwithout\s+automatic\s+renewal\b",
     re.I,
 )
@@ -90,9 +105,11 @@ def auto_renewal(layout: Layout, values: tuple[LabelValue, ...]) -> Found[bool] 
             )
     for _, (start, end) in sentence_with(layout, _RENEWAL_WORDS):
         sentence = layout.text[start:end]
+        if not _OF_THE_TERM.search(sentence):
+            continue  # "such rights do not automatically extend to other events": not the contract's term
         if _NO_RENEWAL.search(sentence):
             return found(False, PROSE, (start, end))
-        if _RENEWS.search(sentence) and not re.search(r"\bmay\s+(?:be\s+)?renew", sentence, re.I):
+        if _RENEWS.search(sentence) and not _OPTIONAL.search(sentence):
             return found(True, PROSE, (start, end))
         if re.search(r"\bdoes\s+not\s+renew|\bwill\s+not\s+renew|\bshall\s+not\s+renew", sentence, re.I):
             return found(False, PROSE, (start, end))

@@ -127,3 +127,27 @@ def test_a_document_title_or_a_fragment_of_a_sentence_names_no_party() -> None:
         assert not looks_like_party(value), value
     for value in ("Harbour Financial Services Ltd", "Quill Partners LLP", "Agreement Holdings Limited"):
         assert looks_like_party(value), value
+
+
+@pytest.mark.parametrize(
+    ("clause", "renews"),
+    [
+        (
+            "After the Initial Term this Agreement shall automatically continue for further periods of one "
+            "(1) year unless either party gives ninety (90) days' notice that it does not wish to continue.",
+            True,
+        ),
+        ("The term shall be automatically extended for one (1) year periods after the Initial Term.", True),
+        # a renewal one party chooses is not automatic
+        (
+            "If Client notifies Provider of its intent to renew before the end of the term, the term shall "
+            "automatically be extended for a further year.",
+            None,
+        ),
+        # not about the contract's term
+        ("Provider acknowledges that these rights do not automatically extend to other venues.", None),
+    ],
+)
+def test_automatic_continuation_of_the_term(clause: str, renews: bool | None) -> None:
+    record = run(OPENING, f"7. GENERAL\n{clause}")
+    assert record.fields.auto_renewal.value is renews
