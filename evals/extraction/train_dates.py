@@ -53,13 +53,23 @@ def generated_date_document(layout: str, seed: int) -> DateTrainingDocument:
     return DateTrainingDocument(dates_of(document), dict(right))
 
 
+# The CUAD training contracts are read from their PDF's text layer, without OCR (a few are scans).
+CUAD_INTAKE: Final = IntakeSettings(ocr_workers=1, ocr_enabled=False)
+
+
+def cuad_pdf(folder: Path) -> Path | None:
+    """A CUAD training contract's filed PDF (the folder also holds CUAD's plain text, which is not it)."""
+    pdfs = sorted(folder.glob("*.pdf")) + sorted(folder.glob("*.PDF"))
+    return pdfs[0] if pdfs else None
+
+
 def cuad_date_document(folder: Path) -> DateTrainingDocument | None:
     """The date candidates of a CUAD training contract, labelled by CUAD; None when it cannot be read."""
-    pdfs = sorted(folder.glob("*.pdf")) + sorted(folder.glob("*.PDF"))
-    if not pdfs:
+    pdf = cuad_pdf(folder)
+    if pdf is None:
         return None
     try:
-        document = parse(pdfs[0].read_bytes(), pdfs[0].name, IntakeSettings(ocr_workers=1, ocr_enabled=False))
+        document = parse(pdf.read_bytes(), pdf.name, CUAD_INTAKE)
     except IntakeError:
         return None
     labels = json.loads((folder / CUAD_FILE).read_text(encoding="utf-8"))

@@ -21,6 +21,7 @@ from evals.extraction.documents import CUAD_FILE, TRUTH_FILE, document_file
 from evals.extraction.evaluate import plain_values, score_against_cuad, score_against_truth
 from evals.extraction.scoring import FieldResult
 from evals.extraction.train import spec_training_document
+from evals.extraction.train_dates import CUAD_INTAKE, cuad_pdf
 from evals.generalisation.metrics import F1_LISTS, ExceptionCounts, ListCounts, list_counts
 from evals.sow import generate_spec, render_document, truth
 from evals.sow.layouts import layout_spec
@@ -30,6 +31,7 @@ from extraction.engine import extract
 from extraction.llm_errors import LlmError
 from extraction.total_fit import TrainingDocument
 from extraction.total_model import LearnedRanker, TotalRankerModel
+from intake.errors import IntakeError
 from intake.parse import parse
 from intake.settings import IntakeSettings
 from models.crm import CrmOpportunity
@@ -56,7 +58,7 @@ class GeneratedDoc:
 @dataclass(frozen=True)
 class RealDoc:
     folder: Path
-    purpose: str  # tune / report (evals.splits.real_purpose)
+    purpose: str  # tune / report (evals.splits.real_purpose), or train: a CUAD training contract
 
 
 @dataclass(frozen=True)
@@ -182,6 +184,8 @@ def run(job: Job, settings: IntakeSettings | None = None) -> Scored:
         spec, parsed = parsed_generated(document, settings)
         values = {name: value for name, value in truth(spec).items() if not name.startswith("_")}
         return _truth_scored(spec.doc_id, document.family, "generated", _extract(parsed, job), values)
+    if document.purpose == "train":
+        return _training_contract(document.folder, job)
     source = document_file(document.folder)
     parsed = parse(source.read_bytes(), source.name, settings)
     record = _extract(parsed, job)
@@ -192,6 +196,30 @@ def run(job: Job, settings: IntakeSettings | None = None) -> Scored:
     labels = _labels(document.folder / CUAD_FILE)
     error = backend_error(record)
     return Scored(name, document.purpose, "cuad", tuple(score_against_cuad(record, labels)), error=error)
+
+
+def _training_contract(folder: Path, job: Job) -> Scored:
+    """A CUAD training contract scored against its labels: the fit of what was tuned on them. One that
+    cannot be read scores as an empty record (its fields count as missed)."""
+    labels = _labels(folder / CUAD_FILE)
+    pdf = cuad_pdf(folder)
+    try:
+        if pdf is None:
+            raise IntakeError("the folder holds no PDF")
+        record = _extract(parse(pdf.read_bytes(), pdf.name, CUAD_INTAKE), job)
+    except IntakeError as error:
+        record = HandoffRecord(
+            document=DocumentInfo(
+                sha256=hashlib.sha256(folder.name.encode()).hexdigest(),
+                filename=folder.name,
+                pages=0,
+                parser="none",
+            ),
+            extractor=ExtractorInfo(backend="offline", model="failed"),
+            warnings=(f"{error.code}: {error}",),
+        )
+    scores = tuple(score_against_cuad(record, labels))
+    return Scored(folder.name, "train", "cuad", scores, error=backend_error(record))
 
 
 def _labels(path: Path) -> dict[str, Any]:

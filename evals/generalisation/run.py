@@ -10,7 +10,8 @@ families, the real corpus in its tune and report halves, and the training fit be
 - Real documents: every corpus folder with truth (truth.json or CUAD labels), split by
   evals.splits.real_purpose.
   The tune half is printed per document; the report half only in aggregate.
-- Training fit: the generator's standard layout at the gate's seeds, read by the shipped engine.
+- Training fit: the generator's standard layout at the gate's seeds, and the CUAD training contracts
+  (../shared/corpus-train, read without OCR), read by the shipped engine.
 Calibration, the selective accuracy curve and the touchless share are measured on the report data (LOFO
 held-out families + the real report half).
 """
@@ -276,14 +277,19 @@ def evaluate(
         real_docs = sliced_real(real_docs, llm_slice.real_per_group)
         fit_docs = fit_docs[: llm_slice.fit_documents]
     models = fold_models(training, workers) if engine != "llm" else {}
+    # The CUAD training contracts, by the shipped engine: a fit (rules and the date chooser were tuned on
+    # them), read only by the offline engine on its whole run.
+    contracts = [RealDoc(folder, "train") for folder in cuad_folders()] if llm_slice is None else []
     jobs = [
         *(Job(doc, engine, *_fold_parts(models.get(doc.family))) for doc in report_docs),
         *(Job(doc, engine) for doc in real_docs),
         *(Job(doc, engine) for doc in fit_docs),
+        *(Job(doc, engine) for doc in contracts),
     ]
     scored = list(parallel_map(run, jobs, workers))
     lofo = [item for item in scored if item.kind == "generated" and item.group != "fit"]
-    real = [item for item in scored if item.kind in ("truth", "cuad")]
+    real = [item for item in scored if item.kind in ("truth", "cuad") and item.group != "train"]
+    contract_fit = [item for item in scored if item.group == "train"]
     fit = [item for item in scored if item.group == "fit"]
     report_results = [r for item in [*lofo, *(i for i in real if i.group == "report")] for r in item.results]
     return {
@@ -311,6 +317,7 @@ def evaluate(
         "lofo": lofo_summary(lofo),
         "real": {purpose: real_summary(real, purpose) for purpose in ("report", "tune")},
         "training_fit": group_summary(fit),
+        "cuad_training_fit": group_summary(contract_fit) if contract_fit else None,
         "calibration_on_report_data": calibration_summary(report_results),
         "injection_outside": run_injection_set(
             engine, bases=llm_slice.injection_bases if llm_slice else None

@@ -1,8 +1,13 @@
 """The generalisation eval's measures on hand-made results, and the outside-written injection set's shape."""
 
+import json
+from pathlib import Path
+
 import pytest
 
+from evals.extraction.documents import CUAD_FILE
 from evals.extraction.scoring import FieldResult, Outcome
+from evals.generalisation.documents import Job, RealDoc, run
 from evals.generalisation.metrics import (
     ExceptionCounts,
     exception_scores,
@@ -14,7 +19,9 @@ from evals.generalisation.metrics import (
     touchless_share,
 )
 from evals.injection.documents import TECHNIQUES, cases, injected_markdown
+from evals.sow import generate_spec, render_document
 from evals.sow.injection import INJECTIONS
+from evals.splits import seed_range
 
 
 def _result(confidence: float, right: bool) -> FieldResult:
@@ -90,3 +97,25 @@ def test_an_item_without_its_key_sub_field_is_matched_on_what_it_states() -> Non
         == 0
     )
     assert f1([list_counts("milestones", truth, [])])["f1"] == 0.0
+
+
+def test_a_cuad_training_contract_is_scored_as_a_fit_and_an_unreadable_one_as_missed(tmp_path: Path) -> None:
+    spec = generate_spec(seed_range("lofo_training").seeds.start)
+    labels = {
+        "Parties": {"answer": f"{spec.client.legal_name}; {spec.provider.legal_name}"},
+        "Governing Law": {"answer": f"{spec.governing_law}"},
+    }
+    readable, unreadable = tmp_path / "001-services", tmp_path / "002-services"
+    for folder in (readable, unreadable):
+        folder.mkdir()
+        (folder / CUAD_FILE).write_text(json.dumps(labels))
+    (readable / "contract.pdf").write_bytes(render_document(spec).data)
+    (unreadable / "contract.pdf").write_bytes(b"%PDF-1.4 torn")
+    read = run(Job(RealDoc(readable, "train"), "offline"))
+    assert (read.group, read.kind, read.error) == ("train", "cuad", None)
+    outcomes = {result.field: result.outcome for result in read.results}
+    assert outcomes["client_name"] is Outcome.correct and outcomes["governing_law"] is Outcome.correct
+    failed = run(Job(RealDoc(unreadable, "train"), "offline"))
+    assert failed.error is not None
+    missed = {result.field: result.outcome for result in failed.results}
+    assert missed["client_name"] is Outcome.missed and missed["governing_law"] is Outcome.missed
