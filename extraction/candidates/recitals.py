@@ -31,7 +31,9 @@ _TERM = re.compile(
     r"\(\s*(?:[^()\"'\n]{1,40},\s*)?"
     r"(?:(?:hereinafter|herein)\s+(?:(?:referred\s+to|called|named)\s+)?(?:as\s+)?)?(?:the\s+|this\s+|each\s+a\s+)?"
     r"[\"'](?P<term>[^\"'()\n]{1,40}(?:\n[^\"'()\n]{1,40})?)[\"']"
-    r"(?:\s*(?:,|or|and)\s*(?:the\s+)?[\"'](?P<alias>[^\"'()\n]{1,40})[\"'])*\s*\)",
+    r"(?:\s*(?:,\s*)?(?:or|and)?\s*(?:the\s+)?[\"'](?P<alias>[^\"'()\n]{1,40})[\"'])*"
+    # what the bracket adds after the term: "and with NCM, each a "Party" and collectively, the "Parties""
+    r"(?:\s*,?\s*\b(?:and|together)\b[^()]{0,60}?\bpart(?:y|ies)\b[^()]{0,20})?\s*\)",
     re.IGNORECASE,
 )
 _DESCRIPTION = re.compile(
@@ -52,6 +54,8 @@ _NOT_A_NAME_AFTER = re.compile(
     r"|\b(?:located|residing)\s+(?:at|in)|\bknown\s+as)\s*$",
     re.IGNORECASE,
 )
+# A word of a name that starts lower-case: a brand with an inner capital or a web address ("iShip.com").
+BRAND = re.compile(r"[a-z]{1,12}(?:[A-Z][\w&-]*|\.(?:com|net|org|io|co)\b)")
 # How far back from a defined term a party's name may start; recitals rarely describe a party at more length.
 _REACH = 600
 # A wrapped recital line is long; a shorter line before a name is a title or letterhead, not the name's start.
@@ -150,7 +154,8 @@ def _name_token(token: str, left: str) -> bool:
         return bool(left) and _name_token(left, "") and not left.endswith((",", ")", '"'))
     if bare.lower().replace(".", "") in COMPANY_SUFFIXES:
         return True
-    return bare[0].isupper() or bare[0].isdigit()
+    # A name may start lower-case when it is a brand or a web address: "iShip.com, Inc.", "eHealth Ltd".
+    return bare[0].isupper() or bare[0].isdigit() or bool(BRAND.match(bare))
 
 
 def _wrapped(text: str, line_start: int) -> bool:

@@ -7,7 +7,7 @@ and "Acme Corporation") count as agreement, not conflict.
 import re
 
 from extraction.candidates.labels import COMPANY_SUFFIXES, LabelValue, only_legal_form
-from extraction.candidates.recitals import PartyMention, role_of
+from extraction.candidates.recitals import BRAND, PartyMention, role_of
 from extraction.candidates.signatures import SignatureBlock
 from extraction.fields.base import (
     DERIVED,
@@ -70,7 +70,8 @@ def looks_like_party(value: str) -> bool:
     ):
         return False
     significant = [w for w in words if len(w) > 3 and w.lower() not in ("and", "of", "the", "for")]
-    return bool(significant) and sum(w[0].isupper() for w in significant) >= 0.6 * len(significant)
+    capitalised = sum(w[0].isupper() or bool(BRAND.match(w)) for w in significant)
+    return bool(significant) and capitalised >= 0.6 * len(significant)
 
 
 def party_names(

@@ -3,6 +3,7 @@ from extraction.candidates.recitals import party_mentions
 from extraction.candidates.signatures import signature_blocks
 from extraction.candidates.tables import tables
 from extraction.engine import extract
+from extraction.fields.parties import looks_like_party
 from extraction.layout import Layout
 from tests.extraction.documents import document
 
@@ -338,3 +339,29 @@ def test_a_defined_term_wrapped_over_lines_is_still_known_as_no_party() -> None:
         ("Hollis Freight LLC", "client"),
         ("Brackett Systems Inc.", "provider"),
     ]
+
+
+def test_a_bracket_that_goes_on_to_define_the_parties_still_defines_its_party() -> None:
+    mentions = party_mentions(
+        Layout(
+            document(
+                "This Reseller Agreement is made by and between Quillon Media, LLC, a Delaware limited "
+                'liability company ("QM"), and Farrow Screens Corp., a Nevada corporation ("Reseller" and '
+                'with QM, each a "Party" and together, the "Parties").'
+            )
+        )
+    )
+    assert [m.name for m in mentions] == ["Quillon Media, LLC", "Farrow Screens Corp."]
+
+
+def test_a_party_named_as_a_brand_or_a_web_address_keeps_its_whole_name() -> None:
+    mentions = party_mentions(
+        Layout(
+            document(
+                "This Agreement is entered into by and between shipRight.com, Inc., a Washington corporation "
+                '(the "Company"), and eParcel Solutions, LLC, an Oregon limited liability company ("EPS").'
+            )
+        )
+    )
+    assert [m.name for m in mentions] == ["shipRight.com, Inc.", "eParcel Solutions, LLC"]
+    assert looks_like_party("eParcel Solutions, LLC")
