@@ -85,14 +85,15 @@ _PREFIXES = re.compile(
     r"^(?:the\s+)?(?:(?:state|commonwealth|province|canton|territory|district)\s+of\s+)", re.IGNORECASE
 )
 _LAWS_OF = re.compile(
-    r"\b(?i:laws?(?:,[^,;.]{1,60},)?\s+(?:of|in\s+force\s+in|applicable\s+in)\s+)"
+    r"\b(?i:laws?(?:,[^,;.]{1,60},|\s+(?:and|&)\s+[a-z]+s)?\s+(?:of|in\s+force\s+in|applicable\s+in)\s+)"
     r"(?P<place>(?i:the\s+)?(?i:(?:state|commonwealth|province)\s+of\s+)?[A-Z][^,.;:()\n]{1,80})"
     r"|\b(?P<adjective>English|Scottish|German|French|Swiss|Irish|Dutch|Spanish|Italian|Swedish)\s+law\b"
 )
 _STOP = re.compile(
     r"\s+(?:without|excluding|exclusive|notwithstanding|except|applicable|as\s+applied|in\s+force|"
     r"governs?|shall|will|and\s+(?:the\s+)?(?:courts?|federal|venue|each|any|all|both|you|its|the\s+parties)|"
-    r"and\s+the\s+United|excluding|including|for\s+|to\s+|in\s+(?:respect|connection)|that\s|which\s|regardless)\b.*$",
+    r"and\s+(?:of\s+)?the\s+United|excluding|including|for\s+|to\s+|in\s+(?:respect|connection)|that\s|which\s"
+    r"|regardless)\b.*$",
     re.IGNORECASE,
 )
 _BACK_REFERENCE = re.compile(r"\blaws?\s+of\s+(?:that|such|said)\s+(?:state|commonwealth|province)\b", re.I)

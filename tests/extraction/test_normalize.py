@@ -188,6 +188,8 @@ def test_periods_in_days_with_months_as_thirty(text: str, days: int) -> None:
         ("THE LAWS OF THE STATE OF NEW YORK", "New York"),
         ("This Agreement is governed by English law.", "England and Wales"),
         ("the laws in force in Switzerland.", "Switzerland"),
+        ("construed in accordance with the laws and regulations of the State of Oregon", "Oregon"),
+        ("the substantive laws of the state of Ohio and of the United States of America", "Ohio"),
     ],
 )
 def test_governing_law_is_the_jurisdiction_only(text: str, place: str) -> None:
