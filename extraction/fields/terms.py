@@ -31,11 +31,12 @@ _RENEWAL_WORDS = re.compile(
 # A renewal one party chooses is not automatic: "may be renewed", "has the option to extend", "if Buyer
 # notifies its intent to renew" (but "unless a party gives notice of its intent not to renew" is).
 _OPTIONAL = re.compile(
-    r"\bmay\s+(?:be\s+)?(?:renew|extend)|\boption\s+to\s+(?:renew|extend)|\belects?\s+to\s+(?:renew|extend)"
+    r"\bmay\s+(?:be\s+)?renew|\boption\s+to\s+(?:renew|extend)|\belects?\s+to\s+(?:renew|extend)"
     r"|\bintent\w*\s+to\s+(?:so\s+)?(?:renew|extend)",
     re.I,
 )
-# A sentence about renewing the contract names its term, a period or the contract.
+_RENEW = re.compile(r"\brenew", re.I)
+# A sentence that extends or continues the contract (rather than renews it) names its term, a period or it.
 _OF_THE_TERM = re.compile(r"\b(?:term|period|years?|months?|agreement|contract|sow)\b", re.I)
 _NO_RENEWAL = re.compile(
     r"\b(?:not|no|never)\s+(?:be\s+)?(?:(?:renew|extend|continu)\w*\s+automatically"
@@ -105,7 +106,7 @@ def auto_renewal(layout: Layout, values: tuple[LabelValue, ...]) -> Found[bool] 
             )
     for _, (start, end) in sentence_with(layout, _RENEWAL_WORDS):
         sentence = layout.text[start:end]
-        if not _OF_THE_TERM.search(sentence):
+        if not _RENEW.search(sentence) and not _OF_THE_TERM.search(sentence):
             continue  # "such rights do not automatically extend to other events": not the contract's term
         if _NO_RENEWAL.search(sentence):
             return found(False, PROSE, (start, end))

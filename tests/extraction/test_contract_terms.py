@@ -146,6 +146,14 @@ def test_a_document_title_or_a_fragment_of_a_sentence_names_no_party() -> None:
         ),
         # not about the contract's term
         ("Provider acknowledges that these rights do not automatically extend to other venues.", None),
+        # a document that calls itself otherwise still renews (or not) by the word
+        ("This Proposal does not renew automatically; any extension needs a signed change order.", False),
+        (
+            "This Agreement runs until the second anniversary of the Effective Date (such period, as it may "
+            "be extended by agreement, the Service Period) and shall automatically renew for successive "
+            "one-year periods unless Client gives notice.",
+            True,
+        ),
     ],
 )
 def test_automatic_continuation_of_the_term(clause: str, renews: bool | None) -> None:
