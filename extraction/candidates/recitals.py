@@ -19,7 +19,7 @@ PROVIDER_TERMS = frozenset(
      "developer", "seller", "licensor", "firm", "agency", "adviser", "advisor", "sub-advisor", "servicer",
      "manager", "administrator", "outsourcer", "agent"}
 )  # fmt: skip
-_NOT_PARTIES = frozenset(
+NOT_PARTIES = frozenset(
     {"agreement", "sow", "statement of work", "effective date", "services", "project", "change order",
      "proposal", "deliverables", "confidential information", "parties", "party", "term", "fees", "msa",
      "work", "order", "schedule", "exhibit", "territory", "products", "affiliate", "affiliates",
@@ -56,6 +56,7 @@ _NOT_A_NAME_AFTER = re.compile(
 )
 # A word of a name that starts lower-case: a brand with an inner capital or a web address ("iShip.com").
 BRAND = re.compile(r"[a-z]{1,12}(?:[A-Z][\w&-]*|\.(?:com|net|org|io|co)\b)")
+_JOINING = re.compile(r"(?:between|among|and|by)\s+(?=\S)", re.IGNORECASE)
 # How far back from a defined term a party's name may start; recitals rarely describe a party at more length.
 _REACH = 600
 # A wrapped recital line is long; a shorter line before a name is a title or letterhead, not the name's start.
@@ -90,7 +91,7 @@ def party_mentions(layout: Layout, within: int = 20000) -> tuple[PartyMention, .
     previous_end = 0
     for match in _TERM.finditer(text):
         terms = [t for t in (match.group("term"), match.group("alias")) if t]
-        if all(" ".join(t.lower().split()) in _NOT_PARTIES for t in terms):
+        if all(" ".join(t.lower().split()) in NOT_PARTIES for t in terms):
             previous_end = match.end()
             continue
         span = _name_before(text, max(previous_end, match.start() - _REACH), match.start())
@@ -134,6 +135,10 @@ def _name_ending(text: str, lower: int, end: int) -> tuple[int, int] | None:
         start = lower + tokens[position].start()
         if "\n" in gap and not _wrapped(text, lower + tokens[position].start()):
             break
+    if start is not None:
+        # "BETWEEN BURGER KING CORPORATION": the joining word, capitalised with the name, is not part of it
+        lead = _JOINING.match(text, start, end)
+        start = lead.end() if lead else start
     if start is None or not re.search(r"[A-Za-z]{2}", text[start:end]):
         return None
     if _NOT_A_NAME_AFTER.search(text[max(lower, start - 60) : start]):

@@ -7,7 +7,7 @@ and "Acme Corporation") count as agreement, not conflict.
 import re
 
 from extraction.candidates.labels import COMPANY_SUFFIXES, LabelValue, only_legal_form
-from extraction.candidates.recitals import BRAND, PartyMention, role_of
+from extraction.candidates.recitals import BRAND, NOT_PARTIES, PartyMention, role_of
 from extraction.candidates.signatures import SignatureBlock
 from extraction.fields.base import (
     DERIVED,
@@ -23,6 +23,7 @@ from extraction.fields.base import (
     labelled,
 )
 from extraction.layout import Layout
+from extraction.normalize.places import is_place
 
 # How far past the opening sentence a recital's second party may still be named.
 _RECITAL_SLACK = 300
@@ -35,9 +36,12 @@ _DOCUMENT_NAME = re.compile(
     r"|statement\s+of\s+work)$",
     re.IGNORECASE,
 )
-# Function words a name does not start with: a reading that does ("as Delta Three, Inc.") began mid-sentence.
+# A defined term for a date or a period ("Provisional Acceptance Date"), not a party.
+_DATE_TERM = re.compile(r"\b(?:date|period)$", re.IGNORECASE)
+# Words a name does not start with: a reading that does ("as Delta Three, Inc.", "WHEREAS, Seller and …")
+# began mid-sentence or at a recital's opening word.
 _NOT_A_START = frozenset(
-    {"as", "and", "or", "by", "between", "among", "of", "with", "to", "for", "from", "in"}
+    {"as", "and", "or", "by", "between", "among", "of", "with", "to", "for", "from", "in", "whereas", "now"}
 )
 
 
@@ -65,7 +69,10 @@ def looks_like_party(value: str) -> bool:
         or role_of(value)
         or re.search(r"/s/|:|\d{3}", value)
         or _DOCUMENT_NAME.search(value.rstrip(" .,;"))
-        or words[0] in _NOT_A_START
+        or _DATE_TERM.search(value.rstrip(" .,;"))
+        or words[0].lower() in _NOT_A_START
+        or value.strip(" .,;").lower() in NOT_PARTIES
+        or is_place(value)
         or value.count(")") > value.count("(")
     ):
         return False
