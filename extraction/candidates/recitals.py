@@ -25,15 +25,24 @@ NOT_PARTIES = frozenset(
      "work", "order", "schedule", "exhibit", "territory", "products", "affiliate", "affiliates",
      "commencement date"}
 )  # fmt: skip
+# A name that is a document, not a party: it ends in what contracts call themselves ("This Services
+# Agreement", "Master Terms of Service", "Data Processing Addendum").
+DOCUMENT_NAME = re.compile(
+    r"\b(?:agreement|contract|addendum|amendment|terms(?:\s+(?:and|&)\s+conditions|\s+of\s+\w+)?|policy"
+    r"|statement\s+of\s+work)$",
+    re.IGNORECASE,
+)
 # A defined term in brackets: ("Client"), (the "Provider"), (hereinafter "X" or "Y"), and a term after a short
 # qualifier ("including its Affiliates, "Customer""). A term may wrap onto the next line ("Acme\nUS").
 _TERM = re.compile(
-    r"\(\s*(?:[^()\"'\n]{1,40},\s*)?"
+    r"\(\s*(?:[^()\"'\n]{1,40},\s*|(?:together\s+with|including)\b[^()\"'\n]{1,80}?(?:,\s*|\s+))?"
     r"(?:(?:hereinafter|herein)\s+(?:(?:referred\s+to|called|named)\s+)?(?:as\s+)?)?(?:the\s+|this\s+|each\s+a\s+)?"
     r"[\"'](?P<term>[^\"'()\n]{1,40}(?:\n[^\"'()\n]{1,40})?)[\"']"
     r"(?:\s*(?:,\s*)?(?:or|and)?\s*(?:the\s+)?[\"'](?P<alias>[^\"'()\n]{1,40})[\"'])*"
     # what the bracket adds after the term: "and with NCM, each a "Party" and collectively, the "Parties""
-    r"(?:\s*,?\s*\b(?:and|together)\b[^()]{0,60}?\bpart(?:y|ies)\b[^()]{0,20})?\s*\)",
+    r"(?:\s*,?\s*\b(?:and|together)\b[^()]{0,60}?\bpart(?:y|ies)\b[^()]{0,20}"
+    # "('IMPCO', which term shall unless repugnant to the context include its successors)"
+    r"|\s*,?\s*which\s+(?:terms?|expressions?)\b[^()]{0,200})?\s*\)",
     re.IGNORECASE,
 )
 _DESCRIPTION = re.compile(
@@ -91,7 +100,7 @@ def party_mentions(layout: Layout, within: int = 20000) -> tuple[PartyMention, .
     previous_end = 0
     for match in _TERM.finditer(text):
         terms = [t for t in (match.group("term"), match.group("alias")) if t]
-        if all(" ".join(t.lower().split()) in NOT_PARTIES for t in terms):
+        if all(_names_no_party(t) for t in terms):
             previous_end = match.end()
             continue
         span = _name_before(text, max(previous_end, match.start() - _REACH), match.start())
@@ -103,6 +112,12 @@ def party_mentions(layout: Layout, within: int = 20000) -> tuple[PartyMention, .
         term = re.sub(r"\s+", " ", terms[0].strip())
         mentions.append(PartyMention(name, span[0], span[1], term, role, match.end()))
     return tuple(mentions)
+
+
+def _names_no_party(term: str) -> bool:
+    """A defined term for a thing, not a party: "Services", "Effective Date", "Non-Competition Agreement"."""
+    words = " ".join(term.split())
+    return words.lower() in NOT_PARTIES or DOCUMENT_NAME.search(words) is not None
 
 
 def _name_before(text: str, lower: int, bracket: int) -> tuple[int, int] | None:

@@ -7,7 +7,7 @@ and "Acme Corporation") count as agreement, not conflict.
 import re
 
 from extraction.candidates.labels import COMPANY_SUFFIXES, LabelValue, only_legal_form
-from extraction.candidates.recitals import BRAND, NOT_PARTIES, PartyMention, role_of
+from extraction.candidates.recitals import BRAND, DOCUMENT_NAME, NOT_PARTIES, PartyMention, role_of
 from extraction.candidates.signatures import SignatureBlock
 from extraction.fields.base import (
     DERIVED,
@@ -29,13 +29,6 @@ from extraction.normalize.places import is_place
 _RECITAL_SLACK = 300
 _VERBS = re.compile(r"\b(?:will|shall|is|are|was|has|have|may|must|agrees?|means|including|the\s+\w+ing)\b")
 _SUFFIX_ALIASES = {"corporation": "corp", "incorporated": "inc", "limited": "ltd", "company": "co"}
-# A name that is a document, not a party: it ends in what contracts call themselves ("This Services
-# Agreement", "Master Terms of Service", "Data Processing Addendum").
-_DOCUMENT_NAME = re.compile(
-    r"\b(?:agreement|contract|addendum|amendment|terms(?:\s+(?:and|&)\s+conditions|\s+of\s+\w+)?|policy"
-    r"|statement\s+of\s+work)$",
-    re.IGNORECASE,
-)
 # A defined term for a date or a period ("Provisional Acceptance Date"), not a party.
 _DATE_TERM = re.compile(r"\b(?:date|period)$", re.IGNORECASE)
 # Words a name does not start with: a reading that does ("as Delta Three, Inc.", "WHEREAS, Seller and …")
@@ -68,7 +61,7 @@ def looks_like_party(value: str) -> bool:
         or _VERBS.search(value)
         or role_of(value)
         or re.search(r"/s/|:|\d{3}", value)
-        or _DOCUMENT_NAME.search(value.rstrip(" .,;"))
+        or DOCUMENT_NAME.search(value.rstrip(" .,;"))
         or _DATE_TERM.search(value.rstrip(" .,;"))
         or words[0].lower() in _NOT_A_START
         or value.strip(" .,;").lower() in NOT_PARTIES

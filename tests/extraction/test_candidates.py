@@ -365,3 +365,19 @@ def test_a_party_named_as_a_brand_or_a_web_address_keeps_its_whole_name() -> Non
     )
     assert [m.name for m in mentions] == ["shipRight.com, Inc.", "eParcel Solutions, LLC"]
     assert looks_like_party("eParcel Solutions, LLC")
+
+
+def test_a_term_after_a_long_qualifier_or_before_a_which_term_clause_defines_its_party() -> None:
+    mentions = party_mentions(
+        Layout(
+            document(
+                "This Amendment is entered into by and between LUMEN GRID, INC., a Delaware corporation "
+                '(together with its successors and permitted assigns, "Lumen Grid"), and LUMEN HOLDINGS, '
+                'INC., a Utah corporation (hereinafter referred to as "Holdings", which term shall unless '
+                "repugnant to the context include its successors), and amends the Supply Agreement between "
+                "them "
+                '(the "Original Agreement").'
+            )
+        )
+    )
+    assert [m.name for m in mentions] == ["LUMEN GRID, INC.", "LUMEN HOLDINGS, INC."]
