@@ -14,10 +14,11 @@ from babel import Locale
 
 # "Hong Kong SAR China" is written "Hong Kong"; "Myanmar (Burma)" is written "Myanmar".
 _QUALIFIER: Final = re.compile(r"\s+(?:SAR\s+China|\([^)]*\))$")
-# The form of a state's own name: "State of Florida", "the Republic of Korea", "Kingdom of Spain".
+# A state's own formal name and nothing more: "State of Florida", "the Republic of Korea", "Kingdom of
+# Spain" (an agency named after it, "State of Colorado Office of Information Technology", is a party).
 _JURISDICTION: Final = re.compile(
-    r"^(?:the\s+)?(?:(?:federal|people'?s|united)\s+)?(?:state|states|commonwealth|province|republic|kingdom"
-    r"|emirate|principality|grand\s+duchy)\s+of\b",
+    r"(?:the\s+)?(?:(?:federal|people'?s|united)\s+)?(?:state|states|commonwealth|province|republic|kingdom"
+    r"|emirate|principality|grand\s+duchy)\s+of\s+(?:the\s+)?[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,2}",
     re.IGNORECASE,
 )
 # Postal codes: UK ("EC4A 1JP"), Canadian ("V3K 3P5"), and plain numbers of 4-6 digits (US ZIP + 4).
@@ -42,7 +43,7 @@ def countries() -> frozenset[str]:
 def is_place(name: str) -> bool:
     """A country, a state's formal name, or an address (ending in a country, or a numbered street)."""
     text = name.strip(" .,;")
-    if _JURISDICTION.match(text):
+    if _JURISDICTION.fullmatch(text):
         return True
     parts = [part.strip() for part in re.split(r"[,.;]\s+", _POSTCODE.sub("", text)) if part.strip(" .,;")]
     last = re.sub(r"^the\s+", "", parts[-1].strip(" .,;").lower()) if parts else ""

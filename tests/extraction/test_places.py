@@ -35,6 +35,7 @@ def test_a_place_is_no_party(name: str) -> None:
         "Fleet Street Partners LLP",
         "Chad Morrison",
         "The Government of Canada",
+        "State of Nevada Department of Transportation",
     ],
 )
 def test_a_name_that_merely_holds_a_place_is_a_party(name: str) -> None:
