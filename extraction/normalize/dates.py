@@ -33,17 +33,21 @@ MONTHS = {
     for name in names
 }
 _MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
-_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+# A text layer may split an ordinal's suffix ("the 1s t day of June") or set a space before the comma
+# ("July 11 , 2006", "JUNE , 2006").
+_DAY = r"(?P<day>[0-3]?\d)(?:s\s?t|n\s?d|r\s?d|t\s?h)?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
 TWO_DIGIT_PIVOT = 69
 _BLANK = r"(?:_+|\[\s*_*\s*\]|\.{3,}|__\s*_*)"
 
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("long_mdy", re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", re.IGNORECASE)),
+    ("long_mdy", re.compile(rf"\b{_MONTH}\s+{_DAY}\s*,?\s+{_YEAR}\b", re.IGNORECASE)),
     (
         "long_dmy",
         # no word boundary before the day: a text layer may glue it to the word before ("as of1 August 2019")
-        re.compile(rf"(?<!\d){_DAY}(?:\s+day\s+of|\s*[-\s])\s*{_MONTH}(?:,?\s+|-){_YEAR}\b", re.IGNORECASE),
+        re.compile(
+            rf"(?<!\d){_DAY}(?:\s+day\s+of|\s*[-\s])\s*{_MONTH}(?:\s*,?\s+|-){_YEAR}\b", re.IGNORECASE
+        ),
     ),
     ("iso", re.compile(r"\b(?P<year>(?:19|20)\d\d)[-/](?P<month>[01]?\d)[-/](?P<day>[0-3]?\d)\b")),
     ("dotted", re.compile(r"\b(?P<day>[0-3]?\d)\.(?P<month>[01]?\d)\.(?P<year>(?:19|20)\d\d)\b")),

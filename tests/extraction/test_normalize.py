@@ -112,6 +112,10 @@ def test_a_document_without_a_currency_statement() -> None:
         ("7/1/98", "mdy", date(1998, 7, 1)),
         ("31/12/68", "dmy", date(2068, 12, 31)),
         ("1/1/69", "mdy", date(1969, 1, 1)),
+        # a text layer's spacing: an ordinal's suffix split, a space before the comma
+        ("the 3r d day of May, 2021", "mdy", date(2021, 5, 3)),
+        ("the 12t h day of MARCH , 2019", "mdy", date(2019, 3, 12)),
+        ("October 9 , 2017", "mdy", date(2017, 10, 9)),
     ],
 )
 def test_dates_in_every_style(text: str, order: DateOrder, value: date) -> None:
