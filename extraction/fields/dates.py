@@ -42,24 +42,19 @@ _TERM_LEAD = re.compile(
     r"(?:\bterm\s*:"
     r"|\bterm\b(?:\s*\([^)]*\))?[^.;]{0,60}?\b(?:of|shall\s+be|will\s+be|is)(?:\s+for)?"
     r"|\b(?:continue|remain|run|last)\w*(?:\s+in\s+(?:full\s+)?(?:force(?:\s+and\s+effect)?|effect)|\s+effective)?"
-    r"\s+for(?:\s+an?(?:\s+(?:minimum|initial|fixed))?\s+(?:period|term)\s+of)?"
-    # "This Agreement shall be for a period of", "… shall expire in five (5) years from", "shall terminate on
-    # the date three (3) years from"
-    r"|\b(?:agreement|contract|sow)\s+(?:shall|will)\s+be\s+for(?:\s+an?(?:\s+initial)?\s+(?:period|term)\s+of)?"
-    r"|\b(?:expire|terminate|end)s?\s+(?:in|on\s+the\s+date)"
-    r"|\b(?:continue|remain)\w*(?:\s+in\s+(?:full\s+)?(?:force(?:\s+and\s+effect)?|effect))?\s+until)\s*$",
+    r"\s+for(?:\s+an?(?:\s+(?:minimum|initial|fixed))?\s+(?:period|term)\s+of)?)\s*$",
     re.I,
 )
 _NOT_THE_TERM = re.compile(r"\brenew\w*|\bextend\w*|\bnotice\b|\bsurviv\w*|\bsolicit\w*|\bconfidential", re.I)
 # The document's own date, however it refers to it: "the date hereof", "the date of this Agreement", "the
 # date first written above", "the date signed", "the date of execution".
 _THIS_DATE = (
-    r"date\s+(?:hereof|of\s+(?:this|the)\s+(?:Agreement|document|contract)|of\s+(?:execution|signing|signature)|signed"
+    r"date\s+(?:hereof|of\s+(?:this|the)\s+Agreement|of\s+(?:execution|signing|signature)|signed"
     r"|first\s+(?:above\s+)?(?:written|stated|set\s+forth)(?:\s+above)?)"
 )
 _TERM_FROM = re.compile(
-    r"\s*(?:\([^)]*\)\s*)?(?:(?:from(?:\s+and\s+after)?|after|following|(?:commencing|beginning|starting)"
-    r"(?:\s+(?:on|upon))?)\s+"
+    r"\s*(?:\([^)]*\)\s*)?(?:(?:from(?:\s+and\s+after)?|after|following|commencing(?:\s+on)?|beginning(?:\s+on)?"
+    r"|starting(?:\s+on)?)\s+"
     rf"(?P<effective>the\s+(?:Effective\s+Date|{_THIS_DATE}))?"
     r"|(?P<thereafter>thereafter))",
     re.I,
@@ -77,7 +72,7 @@ _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixt
 _ORDINAL_WORDS = "|".join(_ORDINALS)
 _ANNIVERSARY = re.compile(
     rf"\b(?:continue|remain\w*|expir\w*|end\w*|terminat\w*|extend)\b[^.;]{{0,40}}?\b(?:until|on|upon|at)\s+the\s+"
-    rf"(?:{NUMBER}[\s-]*(?P<unit>years?)|(?P<ordinal>{_ORDINAL_WORDS})(?:\s*\([^)]{{1,6}}\))?)[\s-]+anniversary\s+of\s+"
+    rf"(?:{NUMBER}[\s-]*(?P<unit>years?)|(?P<ordinal>{_ORDINAL_WORDS}))[\s-]+anniversary\s+of\s+"
     r"(?:the\s+)?Effective\s+Date\b",
     re.I,
 )
