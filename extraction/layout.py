@@ -136,7 +136,6 @@ class Layout:
     ) -> None:
         self.doc = doc
         self.classifier = sections
-        self.hidden = hidden
         self.text = plain_text(doc, hidden)
         self.lines = _lines(doc, self.text)
         self._starts = [line.start for line in self.lines]
