@@ -19,20 +19,22 @@ _NOT_CONVENIENCE = re.compile(r"\bbreach\w*|\bcure\b|\binsolven\w*|\bbankrupt\w*
 _RENEWS = re.compile(
     r"\b(?:(?:renew|extend|continue)(?:s|ed|al)?\s+automatically|automatic(?:ally)?\s+(?:be\s+)?(?:renew|extend|continu)\w*"
     r"|auto-?renew\w*"
+    # an evergreen term: "shall continue on a year to year basis", "renews from month to month"
+    r"|(?:continue|renew|extend)\w*\s+(?:on\s+an?\s+|from\s+)?(?:year|month)[\s-]+to[\s-]+(?:year|month)"
     r"|automatic\s+extensions?\s+for\s+(?:successive|consecutive|additional|further)"
     r"|(?:shall|will)\s+(?:be\s+)?(?:automatically\s+)?(?:extended|renewed)\s+for\s+(?:successive|additional|further))",
     re.I,
 )
 _RENEWAL_WORDS = re.compile(
     r"\brenew|\bextended\s+for|\bautomatic\s+extension|\bautomatically\s+(?:be\s+)?(?:extend|continu)"
-    r"|\b(?:extend|continue)s?\s+automatically",
+    r"|\b(?:extend|continue)s?\s+automatically|\b(?:year|month)[\s-]+to[\s-]+(?:year|month)\b",
     re.I,
 )
 # A renewal one party chooses is not automatic: "may be renewed", "has the option to extend", "if Buyer
 # notifies its intent to renew" (but "unless a party gives notice of its intent not to renew" is).
 _OPTIONAL = re.compile(
     r"\bmay\s+(?:be\s+)?renew|\boption\s+to\s+(?:renew|extend)|\belects?\s+to\s+(?:renew|extend)"
-    r"|\bintent\w*\s+to\s+(?:so\s+)?(?:renew|extend)",
+    r"|\bintent\w*\s+to\s+(?:so\s+)?(?:renew|extend)|\bprovided\b[^.;]{0,80}\bapprov\w*",
     re.I,
 )
 _RENEW = re.compile(r"\brenew", re.I)

@@ -138,6 +138,16 @@ def test_a_document_title_or_a_fragment_of_a_sentence_names_no_party() -> None:
             True,
         ),
         ("The term shall be automatically extended for one (1) year periods after the Initial Term.", True),
+        (
+            "Unless either party gives notice at least three (3) months before the end of the Initial Term, "
+            "this Agreement shall continue on a month to month basis.",
+            True,
+        ),
+        (
+            "This Agreement continues from year to year thereafter, provided such continuance is approved by "
+            "the Client's board.",
+            None,
+        ),
         # a renewal one party chooses is not automatic
         (
             "If Client notifies Provider of its intent to renew before the end of the term, the term shall "
