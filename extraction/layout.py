@@ -42,7 +42,7 @@ _LIST_START = re.compile(r"^\s*(?:[*+\-•]|\d{1,2}[.)]|\([a-z0-9]{1,3}\))\s+\S"
 _FIGURES = re.compile(r"[$£€₹¥%]|\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b|\b(?:19|20)\d\d\b|\d,\d{3}")
 
 # A heading of a form, sample or worked example appended to the contract ("Exhibit C - Form of Change Order",
-# "SAMPLE OF NON-DISCLOSURE AGREEMENT", "(FORM)", "Example Price Calculation"): what follows shows how a later
+# "SAMPLE OF CONFIDENTIALITY AGREEMENT", "(FORM)", "Example Fee Calculation"): what follows shows how a later
 # document or calculation will look, with blanks or made-up figures, and states none of this contract's terms.
 _APPENDIX_PREFIX = re.compile(
     r"^(?:(?:exhibit|schedule|appendix|annex|attachment|addendum)(?:\s+[A-Z0-9]{1,3}\b)?)?[\s\-:.]*", re.I
@@ -52,7 +52,7 @@ _NOT_OPERATIVE = re.compile(
 )
 _APPENDIX_HEADING = re.compile(r"^(?:exhibit|schedule|appendix|annex|attachment|addendum)\b", re.I)
 # Where an appended form may start: past this share of the document's lines (a form's title at the top is
-# the document itself, as filed: "FORM OF SUB-RESELLER AGREEMENT").
+# the document itself, as filed: "FORM OF RESELLER AGREEMENT").
 _APPENDED_AFTER = 0.5
 
 # Words of a passage that speaks to an extractor or model instead of stating contract terms.
@@ -354,7 +354,7 @@ class Layout:
                 or not self._captioned_form(heading)
             ):
                 continue
-            # An exhibit's caption printed right under the form's title ("FORM OF WARRANT" / "EXHIBIT B")
+            # An exhibit's caption printed right under the form's title ("FORM OF NOTICE" / "EXHIBIT B")
             # belongs to it; a later one starts the next exhibit.
             marked = heading.line.text.startswith("#")
             stop = next(

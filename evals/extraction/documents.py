@@ -139,6 +139,12 @@ def _run_generated(job: GeneratedJob, settings: IntakeSettings) -> Extraction:
     return Extraction(doc_id, "generated", record, document, truth(spec), groups, seconds)
 
 
+def cuad_pdf(folder: Path) -> Path | None:
+    """A CUAD training contract's filed PDF (the folder also holds CUAD's plain text, which is not it)."""
+    pdfs = sorted(folder.glob("*.pdf")) + sorted(folder.glob("*.PDF"))
+    return pdfs[0] if pdfs else None
+
+
 def document_file(folder: Path) -> Path:
     """The corpus document itself: source.json's `path`, read from the folder (CUAD's TXT is not it)."""
     source = json.loads((folder / "source.json").read_text(encoding="utf-8"))

@@ -26,7 +26,7 @@ import numpy as np
 import sklearn
 from sklearn.isotonic import IsotonicRegression
 
-from evals.extraction.documents import CUAD_FILE, TRUTH_FILE, document_file
+from evals.extraction.documents import CUAD_FILE, TRUTH_FILE, cuad_pdf, document_file
 from evals.extraction.evaluate import score_against_cuad, score_against_truth
 from evals.extraction.scoring import Outcome
 from evals.reporting import CORPUS, REPOSITORY
@@ -92,8 +92,12 @@ def pairs_of(source: Source) -> Pairs:
         results, _ = score_against_truth(record, truth(spec))
     else:
         path = (
-            document_file(source.folder) if (source.folder / "source.json").is_file() else _pdf(source.folder)
+            document_file(source.folder)
+            if (source.folder / "source.json").is_file()
+            else cuad_pdf(source.folder)
         )
+        if path is None:
+            raise FileNotFoundError(f"{source.folder} holds no PDF")
         try:
             record = extract(parse(path.read_bytes(), path.name, settings), RAW)
         except IntakeError:
@@ -106,10 +110,6 @@ def pairs_of(source: Source) -> Pairs:
             # from one with the roles swapped, so they are no evidence of how often a role is right
             results = [r for r in score_against_cuad(record, labels) if r.field not in ROLE_FIELDS]
     return [(r.confidence, r.outcome is Outcome.correct) for r in results if r.confidence is not None]
-
-
-def _pdf(folder: Path) -> Path:
-    return (sorted(folder.glob("*.pdf")) + sorted(folder.glob("*.PDF")))[0]
 
 
 def fit_calibration(pairs: Weighted, described: dict[str, str | int | float]) -> CalibrationModel:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Final
 
 from evals.extraction.cuad import answer_of, date_expectation
-from evals.extraction.documents import CUAD_FILE
+from evals.extraction.documents import CUAD_FILE, cuad_pdf
 from evals.extraction.scoring import Expected
 from evals.extraction.train_calibration import CORPUS_TRAIN
 from evals.parallel import parallel_map
@@ -55,12 +55,6 @@ def generated_date_document(layout: str, seed: int) -> DateTrainingDocument:
 
 # The CUAD training contracts are read from their PDF's text layer, without OCR (a few are scans).
 CUAD_INTAKE: Final = IntakeSettings(ocr_workers=1, ocr_enabled=False)
-
-
-def cuad_pdf(folder: Path) -> Path | None:
-    """A CUAD training contract's filed PDF (the folder also holds CUAD's plain text, which is not it)."""
-    pdfs = sorted(folder.glob("*.pdf")) + sorted(folder.glob("*.PDF"))
-    return pdfs[0] if pdfs else None
 
 
 def cuad_date_document(folder: Path) -> DateTrainingDocument | None:

@@ -17,11 +17,11 @@ from pydantic import ValidationError
 
 from evals.check.pairs import agreeing_crm
 from evals.check.run import RAISED_AT, gaps, record_of_truth
-from evals.extraction.documents import CUAD_FILE, TRUTH_FILE, document_file
+from evals.extraction.documents import CUAD_FILE, TRUTH_FILE, cuad_pdf, document_file
 from evals.extraction.evaluate import plain_values, score_against_cuad, score_against_truth
 from evals.extraction.scoring import FieldResult
 from evals.extraction.train import spec_training_document
-from evals.extraction.train_dates import CUAD_INTAKE, cuad_pdf
+from evals.extraction.train_dates import CUAD_INTAKE
 from evals.generalisation.metrics import F1_LISTS, ExceptionCounts, ListCounts, list_counts
 from evals.sow import generate_spec, render_document, truth
 from evals.sow.layouts import layout_spec
@@ -111,17 +111,19 @@ def _extract(parsed: ParsedDocument, job: Job) -> HandoffRecord:
         try:
             return extract_with_llm(parsed)
         except LlmError as error:
-            return HandoffRecord(
-                document=DocumentInfo(
-                    sha256=parsed.sha256,
-                    filename=parsed.filename,
-                    pages=len(parsed.pages),
-                    parser=parsed.parser,
-                ),
-                extractor=ExtractorInfo(backend="llm", model="failed"),
-                warnings=(f"{error.code}: {error}",),
+            info = DocumentInfo(
+                sha256=parsed.sha256, filename=parsed.filename, pages=len(parsed.pages), parser=parsed.parser
             )
+            return _failed(info, "llm", f"{error.code}: {error}")
     return extract(parsed, ranker=ranker, date_chooser=job.date_model)
+
+
+def _failed(document: DocumentInfo, backend: Literal["offline", "llm"], reason: str) -> HandoffRecord:
+    """An empty record of a document its backend could not read, the reason its warning: its fields count
+    as missed, so a failed document is not dropped from the figures (backend_error reads it back)."""
+    return HandoffRecord(
+        document=document, extractor=ExtractorInfo(backend=backend, model="failed"), warnings=(reason,)
+    )
 
 
 def backend_error(record: HandoffRecord) -> str | None:
@@ -208,16 +210,9 @@ def _training_contract(folder: Path, job: Job) -> Scored:
             raise IntakeError("the folder holds no PDF")
         record = _extract(parse(pdf.read_bytes(), pdf.name, CUAD_INTAKE), job)
     except IntakeError as error:
-        record = HandoffRecord(
-            document=DocumentInfo(
-                sha256=hashlib.sha256(folder.name.encode()).hexdigest(),
-                filename=folder.name,
-                pages=0,
-                parser="none",
-            ),
-            extractor=ExtractorInfo(backend="offline", model="failed"),
-            warnings=(f"{error.code}: {error}",),
-        )
+        name = hashlib.sha256(folder.name.encode()).hexdigest()
+        info = DocumentInfo(sha256=name, filename=folder.name, pages=0, parser="none")
+        record = _failed(info, "offline", f"{error.code}: {error}")
     scores = tuple(score_against_cuad(record, labels))
     return Scored(folder.name, "train", "cuad", scores, error=backend_error(record))
 

@@ -39,9 +39,9 @@ _TERM = re.compile(
     r"(?:(?:hereinafter|herein)\s+(?:(?:referred\s+to|called|named)\s+)?(?:as\s+)?)?(?:the\s+|this\s+|each\s+a\s+)?"
     r"[\"'](?P<term>[^\"'()\n]{1,40}(?:\n[^\"'()\n]{1,40})?)[\"']"
     r"(?:\s*(?:,\s*)?(?:or|and)?\s*(?:the\s+)?[\"'](?P<alias>[^\"'()\n]{1,40})[\"'])*"
-    # what the bracket adds after the term: "and with NCM, each a "Party" and collectively, the "Parties""
+    # what the bracket adds after the term: "and with Acme, each a "Party" and collectively, the "Parties""
     r"(?:\s*,?\s*\b(?:and|together)\b[^()]{0,60}?\bpart(?:y|ies)\b[^()]{0,20}"
-    # "('IMPCO', which term shall unless repugnant to the context include its successors)"
+    # "('Acme', which term shall unless repugnant to the context include its successors)"
     r"|\s*,?\s*which\s+(?:terms?|expressions?)\b[^()]{0,200})?\s*\)",
     re.IGNORECASE,
 )
@@ -54,16 +54,16 @@ _DESCRIPTION = re.compile(
 _CONNECTORS = frozenset(
     {"and", "of", "de", "der", "la", "le", "du", "des", "für", "&", "y", "et", "van", "von"}
 )
-# What a description or a place is introduced with, and a name never is: an indefinite article ("a Nevada
-# Corporation"), the law or place an entity is formed under ("organized under the laws of the People's
-# Republic of China", "incorporated in the Cayman Islands"), a street address's lead ("located at").
+# What a description or a place is introduced with, and a name never is: an indefinite article ("an Ohio
+# corporation"), the law or place an entity is formed under ("organized under the laws of the Republic of
+# Chile", "incorporated in Ireland"), a street address's lead ("located at").
 _NOT_A_NAME_AFTER = re.compile(
     r"(?:\b(?:a|an)|\blaws?\s+of(?:\s+the)?|\b(?:incorporated|organi[sz]ed|registered|formed|existing|domiciled)"
     r"\s+(?:in|under)(?:\s+the)?|\b(?:state|commonwealth|province|republic)\s+of(?:\s+the)?"
     r"|\b(?:located|residing)\s+(?:at|in)|\bknown\s+as)\s*$",
     re.IGNORECASE,
 )
-# A word of a name that starts lower-case: a brand with an inner capital or a web address ("iShip.com").
+# A word of a name that starts lower-case: a brand with an inner capital or a web address ("acme.com").
 BRAND = re.compile(r"[a-z]{1,12}(?:[A-Z][\w&-]*|\.(?:com|net|org|io|co)\b)")
 _JOINING = re.compile(r"(?:between|among|and|by)\s+(?=\S)", re.IGNORECASE)
 # How far back from a defined term a party's name may start; recitals rarely describe a party at more length.
@@ -151,7 +151,7 @@ def _name_ending(text: str, lower: int, end: int) -> tuple[int, int] | None:
         if "\n" in gap and not _wrapped(text, lower + tokens[position].start()):
             break
     if start is not None:
-        # "BETWEEN BURGER KING CORPORATION": the joining word, capitalised with the name, is not part of it
+        # "BETWEEN ACME FOODS CORPORATION": the joining word, capitalised with the name, is not part of it
         lead = _JOINING.match(text, start, end)
         start = lead.end() if lead else start
     if start is None or not re.search(r"[A-Za-z]{2}", text[start:end]):
@@ -174,7 +174,7 @@ def _name_token(token: str, left: str) -> bool:
         return bool(left) and _name_token(left, "") and not left.endswith((",", ")", '"'))
     if bare.lower().replace(".", "") in COMPANY_SUFFIXES:
         return True
-    # A name may start lower-case when it is a brand or a web address: "iShip.com, Inc.", "eHealth Ltd".
+    # A name may start lower-case when it is a brand or a web address: "acme.com, Inc.", "eAcme Ltd".
     return bare[0].isupper() or bare[0].isdigit() or bool(BRAND.match(bare))
 
 

@@ -29,9 +29,9 @@ from extraction.normalize.places import is_place
 _RECITAL_SLACK = 300
 _VERBS = re.compile(r"\b(?:will|shall|is|are|was|has|have|may|must|agrees?|means|including|the\s+\w+ing)\b")
 _SUFFIX_ALIASES = {"corporation": "corp", "incorporated": "inc", "limited": "ltd", "company": "co"}
-# A defined term for a date or a period ("Provisional Acceptance Date"), not a party.
+# A defined term for a date or a period ("Final Acceptance Date"), not a party.
 _DATE_TERM = re.compile(r"\b(?:date|period)$", re.IGNORECASE)
-# Words a name does not start with: a reading that does ("as Delta Three, Inc.", "WHEREAS, Seller and …")
+# Words a name does not start with: a reading that does ("as Acme, Inc.)", "WHEREAS, Seller and …")
 # began mid-sentence or at a recital's opening word.
 _NOT_A_START = frozenset(
     {"as", "and", "or", "by", "between", "among", "of", "with", "to", "for", "from", "in", "whereas", "now"}

@@ -109,7 +109,7 @@ def auto_renewal(layout: Layout, values: tuple[LabelValue, ...]) -> Found[bool] 
     for _, (start, end) in sentence_with(layout, _RENEWAL_WORDS):
         sentence = layout.text[start:end]
         if not _RENEW.search(sentence) and not _OF_THE_TERM.search(sentence):
-            continue  # "such rights do not automatically extend to other events": not the contract's term
+            continue  # "these rights do not automatically extend to other venues": not the contract's term
         if _NO_RENEWAL.search(sentence):
             return found(False, PROSE, (start, end))
         if _RENEWS.search(sentence) and not _OPTIONAL.search(sentence):

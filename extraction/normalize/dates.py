@@ -34,7 +34,7 @@ MONTHS = {
 }
 _MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 # A text layer may split an ordinal's suffix ("the 1s t day of June") or set a space before the comma
-# ("July 11 , 2006", "JUNE , 2006").
+# ("October 9 , 2017", "MARCH , 2019").
 _DAY = r"(?P<day>[0-3]?\d)(?:s\s?t|n\s?d|r\s?d|t\s?h)?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
 TWO_DIGIT_PIVOT = 69

@@ -1,8 +1,8 @@
 """Places: whether a name read as a party's is a country, a jurisdiction or an address.
 
 A recital or a signature block puts a party's address and the law it is formed under right beside its name
-("… organized under the laws of the People's Republic of China", "Kowloon, Hong Kong", "New Fetter Lane,
-London, United Kingdom, EC4A 1JP"); a name that is one of these names no party. Country names come from the
+("… organized under the laws of the Republic of Chile", "Mong Kok, Hong Kong", "Fleet Street, London,
+United Kingdom, EC4Y 1AA"); a name that is one of these names no party. Country names come from the
 Unicode CLDR through babel (English names of every ISO 3166 territory), not from a list of our own.
 """
 
@@ -15,13 +15,13 @@ from babel import Locale
 # "Hong Kong SAR China" is written "Hong Kong"; "Myanmar (Burma)" is written "Myanmar".
 _QUALIFIER: Final = re.compile(r"\s+(?:SAR\s+China|\([^)]*\))$")
 # A state's own formal name and nothing more: "State of Florida", "the Republic of Korea", "Kingdom of
-# Spain" (an agency named after it, "State of Colorado Office of Information Technology", is a party).
+# Spain" (an agency named after it, "State of Nevada Department of Transportation", is a party).
 _JURISDICTION: Final = re.compile(
     r"(?:the\s+)?(?:(?:federal|people'?s|united)\s+)?(?:state|states|commonwealth|province|republic|kingdom"
     r"|emirate|principality|grand\s+duchy)\s+of\s+(?:the\s+)?[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,2}",
     re.IGNORECASE,
 )
-# Postal codes: UK ("EC4A 1JP"), Canadian ("V3K 3P5"), and plain numbers of 4-6 digits (US ZIP + 4).
+# Postal codes: UK ("EC4Y 1AA"), Canadian ("V5H 2A9"), and plain numbers of 4-6 digits (US ZIP + 4).
 _POSTCODE: Final = re.compile(
     r"\b(?:[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}|[A-Z]\d[A-Z]\s*\d[A-Z]\d|\d{4,6}(?:-\d{4})?)\b"
 )
