@@ -32,6 +32,8 @@ _OCR_BULLET = re.compile(r"(?m)^[e«©°»](?=\s+[A-Z])")
 _MARKUP = re.compile(r"^\s*(?:#{1,6}\s+|>\s*)?(?:[*+\-]\s+(?=\S))?|\*\*|__|`")
 _NUMBERING = re.compile(
     r"^(?:(?P<depth>\d{1,2}(?:\.\d{1,2}){0,3})[.,]?|[A-Z]\.|[IVX]{1,5}\.|(?:section|article|clause)\s+\d+(?:\.\d+)*\.?"
+    # a lettered or Roman-numbered part of a uniform contract ("Section B — Supplies", "PART I - SCHEDULE")
+    r"|(?:section|part|article)\s+(?:[A-Z]|[IVX]{1,5})\s*[—–:-]"
     r"|(?:schedule|exhibit|appendix|annex|attachment)\s+[A-Z0-9]{1,3}[.:]?)\s+(?=\S)",
     re.IGNORECASE,
 )

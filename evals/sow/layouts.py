@@ -77,7 +77,10 @@ def _task_order_overrides(rng: random.Random) -> dict[str, Any]:
 def _agency(spec: SowSpec, rng: random.Random) -> SowSpec:
     name, domain, address = rng.choice(AGENCIES)
     agency = Party(legal_name=name, entity="a government agency", address=address, email_domain=domain)
-    return _no_lists(spec, rng).model_copy(update={"client": agency})
+    # a CLIN schedule prices each line and dates none: the order writes no milestone due dates
+    undated = tuple(item.model_copy(update={"due_date": None}) for item in spec.fees.milestones)
+    fees = spec.fees.model_copy(update={"milestones": undated})
+    return _no_lists(spec, rng).model_copy(update={"client": agency, "fees": fees})
 
 
 def _tax_overrides(rng: random.Random) -> dict[str, Any]:
@@ -260,7 +263,14 @@ def _clin_table(voice: Voice) -> Grid:
     header = ("CLIN", "Supplies / Services", "Qty", "Unit", "Amount")
     if fees.milestones:
         rows = tuple(
-            (f"{index:04d}", voice.text(item.name), "1", "Job", voice.money(item.amount or Decimal(0)))
+            # a line without a price of its own is "not separately priced" (NSP), as federal orders write it
+            (
+                f"{index:04d}",
+                voice.text(item.name),
+                "1",
+                "Job",
+                voice.money(item.amount) if item.amount else "NSP",
+            )
             for index, item in enumerate(fees.milestones, 1)
         )
     elif fees.rate_card:

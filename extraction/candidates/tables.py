@@ -15,7 +15,10 @@ from extraction.normalize.dates import find_dates
 from extraction.normalize.money import find_amounts
 
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "number": ("No.", "No", "#", "Item", "Number", "Ref.", "Ref", "ID"),
+    # a federal schedule numbers its contract line items "CLIN" / "SLIN" (FAR 4.1603)
+    "number": (
+        "No.", "No", "#", "Item", "Number", "Ref.", "Ref", "ID", "CLIN", "SLIN", "Item No.", "Line Item",
+    ),
     "date": (
         "Due Date", "Target Date", "Date", "Completion Date", "Delivery Date", "Payment Date", "Deadline",
         "Due", "Target Completion",
@@ -23,7 +26,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "money": (
         "Amount", "Rate", "Hourly Rate", "Daily Rate", "Fee", "Fees", "Price", "Extended", "Budget", "Cost",
         "Total", "Value", "Payment", "Amount Due", "Milestone Payment", "Subtotal", "Costs",
-        "Extended Amount",
+        "Extended Amount", "Unit Price", "Unit Cost", "Extended Price", "Total Price",
     ),
     "unit": ("Unit", "Per"),
     "quantity": (
@@ -36,7 +39,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "Phase", "Title", "Position", "Resource", "Activity", "Task", "Specification", "Company",
         "Organisation",
         "Organization", "Contact", "Service", "Responsibility", "Milestone Name", "Staff", "Level",
-        "Category",
+        "Category", "Supplies / Services", "Supplies/Services", "Supplies or Services", "Item Description",
     ),
 }  # fmt: skip
 _COLUMN_KIND = {name.lower(): kind for kind, names in COLUMNS.items() for name in names}
@@ -47,14 +50,22 @@ _HEADER_WORD = re.compile(
     re.IGNORECASE,
 )
 _TYPED: dict[str, re.Pattern[str]] = {
-    "number": re.compile(r"(?:\d{1,2}[a-z]?|[A-Z]\d{0,2}|[ivx]{1,4})\.?(?=\s)"),
-    "unit": re.compile(r"(?:per|/)\s*(?:hour|hr|day|week|month)s?\b|(?:hourly|daily|weekly|monthly)\b", re.I),
+    # "1", "2a", "B3", "iv"; a contract line item "0001" and its sub-line "0001AA"
+    "number": re.compile(r"(?:\d{4}(?:[A-Z]{2})?|\d{1,2}[a-z]?|[A-Z]\d{0,2}|[ivx]{1,4})\.?(?=\s)"),
+    # per unit of time, or a unit of issue as a schedule writes it ("Hour", "Job", "Lot", "Each")
+    "unit": re.compile(
+        r"(?:per|/)\s*(?:hour|hr|day|week|month)s?\b|(?:hourly|daily|weekly|monthly)\b"
+        r"|(?:hours?|hrs?|days?|weeks?|months?|jobs?|lots?|each|lump\s+sum)\b",
+        re.I,
+    ),
     "quantity": re.compile(r"\d+(?:[.,]\d+)?(?:\s*(?:hours?|hrs?|days?|weeks?|months?|FTEs?)\b)?", re.I),
     "party": re.compile(r"(?:Client|Provider|Customer|Supplier|Vendor|Consultant|Contractor)\b"),
     "email": re.compile(r"[\w+'-]+(?:\.\s?[\w+'-]+)*\s?@\s?[\w-]+(?:\.[\w-]+)+"),
 }
-# Typed columns whose cells may hold words instead ("Upon final acceptance", "Included", "TBD").
+# Typed columns whose cells may hold words instead ("Upon final acceptance", "Included", "TBD", "NSP"); an
+# amount or quantity cell so written holds no figure.
 _MAY_HOLD_WORDS = frozenset({"date", "money", "quantity"})
+_FIGURE = re.compile(r"\d")
 _WORDED_DATE = re.compile(
     r"(?:upon|on|at|after|before|within|by|following|end\s+of|tbd|tbc|n/a|ongoing|completion)\b", re.I
 )
@@ -272,8 +283,7 @@ def _match_cells(text: str, position: int, kinds: tuple[str, ...]) -> list[Cell 
         return [] if position >= len(text) else None
     kind = kinds[0]
     if kind != "text":
-        span = _typed_at(text, position, kind)
-        if span is not None:
+        for span in _typed_spans(text, position, kind):
             rest = _match_cells(text, span[1], kinds[1:])
             if rest is not None:
                 return [Cell(text[span[0] : span[1]], span[0], span[1], kind), *rest]
@@ -283,6 +293,8 @@ def _match_cells(text: str, position: int, kinds: tuple[str, ...]) -> list[Cell 
     while texts < len(kinds) and kinds[texts] == "text":
         texts += 1
     for end in _text_ends(text, position, kinds[texts:]):
+        if kind in ("money", "quantity") and _FIGURE.search(text, position, end):
+            continue  # a figure where an amount or quantity belongs is that cell's, not words
         rest = _match_cells(text, end, kinds[texts:])
         if rest is not None:
             return [*_split_text(text, position, end, kinds[:texts]), *rest]
@@ -302,6 +314,16 @@ def _text_ends(text: str, position: int, following: tuple[str, ...]) -> list[int
         ):
             ends.append(start - 1)
     return ends
+
+
+def _typed_spans(text: str, position: int, kind: str) -> list[tuple[int, int]]:
+    """The typed cell at `position`; for a quantity with its unit ("1015 Hour"), also the bare number, for a
+    unit column that follows."""
+    span = _typed_at(text, position, kind)
+    if span is None:
+        return []
+    number = re.match(r"\d+(?:[.,]\d+)?(?= )", text[span[0] : span[1]]) if kind == "quantity" else None
+    return [span, (span[0], span[0] + number.end())] if number else [span]
 
 
 def _typed_at(text: str, position: int, kind: str) -> tuple[int, int] | None:

@@ -36,7 +36,8 @@ CUES: dict[str, re.Pattern[str]] = {
     "rate": re.compile(
         r"\bper\s+(?:hour|day|week)\b|/\s*(?:hr|hour|day|week)\b|\bhourly\b|\b(?:daily|day)\s+rate\b", re.I
     ),
-    "tax": re.compile(r"\b(?:VAT|GST|HST|PST|QST|sales\s+tax|taxes|tax)\b", re.I),
+    # India's GST is levied as central, state, integrated and union-territory parts (CGST, SGST, IGST, UTGST)
+    "tax": re.compile(r"\b(?:VAT|[CSI]?GST|UTGST|HST|PST|QST|sales\s+tax|taxes|tax)\b", re.I),
     "expense": re.compile(r"\bexpenses?\b|\btravel\b|\bout[\s-]+of[\s-]+pocket\b|\bdisbursements?\b", re.I),
     "liability": re.compile(r"\bliab\w*|\bindemni\w*|\bdamages\b", re.I),
     "insurance": re.compile(

@@ -50,18 +50,23 @@ LEAD_INS: dict[str, re.Pattern[str]] = {
 
 def _introduced_group(lines: list[Line], name: str) -> list[Line]:
     """When a section holds several lists, each after a lead-in sentence ending ':', the lines of the one
-    whose lead-in speaks of `name` (up to the next lead-in); otherwise all the section's lines."""
+    whose lead-in speaks of `name` (up to the next lead-in). When none does, the list set right under the
+    heading, before the first lead-in, is the heading's own; otherwise all the section's lines."""
     leads = [
         i
         for i, line in enumerate(lines)
         if line.clean.rstrip().endswith(":") and not _BULLET.match(line.text)
     ]
-    if len(leads) < 2:
+    if not leads:
         return lines
     for position, lead in enumerate(leads):
-        if LEAD_INS[name].search(lines[lead].clean):
+        if len(leads) >= 2 and LEAD_INS[name].search(lines[lead].clean):
             end = leads[position + 1] if position + 1 < len(leads) else len(lines)
             return lines[lead:end]
+    if any(_BULLET.match(line.text) for line in lines[: leads[0]]) and not LEAD_INS[name].search(
+        lines[leads[0]].clean
+    ):
+        return lines[: leads[0]]
     return lines
 
 

@@ -136,7 +136,10 @@ def _ranked(
     ranked = sorted(groups.values(), key=support, reverse=True)
     top, agreeing = ranked[0][0], ranked[0][1:]
     rivals = [g for g in ranked[1:] if support(g) >= support(ranked[0]) - 0.5]
-    confidence = _source_confidence(top) + (0.03 if agreeing else 0.0) - (0.2 if rivals else 0.0)
+    # the amount is as well supported as its best statement: a label and a table's total row that agree are
+    # as sure as the label, whichever of the two the ranker put first
+    stated = max(_source_confidence(candidate) for candidate in ranked[0])
+    confidence = stated + (0.03 if agreeing else 0.0) - (0.2 if rivals else 0.0)
     spans = [(top.start, top.end)] + [(c.start, c.end) for c in agreeing[:1]]
     return Found(money(top.value), min(0.99, confidence), tuple(spans))
 

@@ -36,6 +36,7 @@ _UNITS = {
     "week": RateUnit.week,
     "month": RateUnit.month,
 }
+_TIME_UNIT = re.compile(r"(?:per\s+|/\s*)?(hour|hr|day|week|month)s?|(hourly|daily|weekly|monthly)", re.I)
 _UNIT_WORD = re.compile(
     r"\b(?:per\s+|/\s*)?(hour|hr|day|week|month)s?\b|\b(hourly|daily|weekly|monthly)\b", re.I
 )
@@ -57,7 +58,50 @@ def milestones(context: Context, tables: tuple[Table, ...], values: tuple[LabelV
         items = [item for item in items if item["name"] is not None]
         if items:
             return _without_numbering(items)
+    for table in tables:
+        if _is_milestone_table(context.layout, table, named=False):
+            return [_milestone_row(context, table, row) for row in _line_items(table)]
     return _milestone_headings(context, values)
+
+
+def _line_items(table: Table) -> list[Row]:
+    """The item rows of a schedule of numbered line items, each with a worded description and an amount
+    column ("0001 | Discovery | 1 | Job | $40,000.00"): with a unit of time they price a role's hours or
+    days (a rate card); without, deliverables or phases (milestones). Empty for another table."""
+    text = _worded_column(table)
+    if text is None or "number" not in table.kinds or "money" not in table.kinds:
+        return []
+    rows = [row for row in table.rows if not row.is_total and _worded(row.cell(text))]
+    return rows if len(rows) >= 2 and all(_numbered(row, table) for row in rows) else []
+
+
+def _numbered(row: Row, table: Table) -> bool:
+    cell = row.cell(table.kinds.index("number"))
+    return cell is not None and bool(cell.text.strip())
+
+
+def _worded_column(table: Table) -> int | None:
+    return next(
+        (
+            i
+            for i, kind in enumerate(table.kinds)
+            if kind == "text" and any(_worded(r.cell(i)) for r in table.rows)
+        ),
+        None,
+    )
+
+
+def _time_unit(table: Table, row: Row) -> str | None:
+    """The unit of time a line item is priced by ("Hour", "per day"), None for "Job", "Lot" or no unit."""
+    index = table.kinds.index("unit") if "unit" in table.kinds else None
+    cell = row.cell(index) if index is not None else None
+    match = _TIME_UNIT.fullmatch(cell.text.strip()) if cell else None
+    if match is None:
+        return None
+    word = (match.group(1) or match.group(2)).lower()
+    return {"hourly": "hour", "daily": "day", "weekly": "week", "monthly": "month", "hr": "hour"}.get(
+        word, word
+    )
 
 
 def _without_numbering(items: list[Item]) -> list[Item]:
@@ -78,9 +122,15 @@ def _without_numbering(items: list[Item]) -> list[Item]:
     return stripped
 
 
-def _is_milestone_table(layout: Layout, table: Table) -> bool:
-    if table.column("Milestone", "Milestone Name", "Phase") is None:
+def _is_milestone_table(layout: Layout, table: Table, named: bool = True) -> bool:
+    """A table headed "Milestone" or "Phase" (`named`), or else a schedule of line items none of which is
+    priced by time; in either case not captioned as superseded."""
+    if named and table.column("Milestone", "Milestone Name", "Phase") is None:
         return False
+    if not named:
+        rows = _line_items(table)
+        if not rows or any(_time_unit(table, row) for row in rows):
+            return False
     heading = layout.heading_before(table.header.start)
     caption = layout.lines[table.header.index - 1].text if table.header.index else ""
     return not CUES["superseded"].search(f"{heading.title if heading else ''} {caption}")
@@ -100,6 +150,7 @@ def _worded(cell: Cell | None) -> bool:
 
 def _milestone_row(context: Context, table: Table, row: Row) -> Item:
     name_index = _name_column(table)
+    name_index = _worded_column(table) if name_index is None else name_index
     name = row.cell(name_index) if name_index is not None else None
     item: Item = {"name": _text(name), "amount": None, "due_date": None}
     money_index = next((i for i, kind in enumerate(table.kinds) if kind == "money"), None)
@@ -169,7 +220,50 @@ def rate_card(context: Context, tables: tuple[Table, ...]) -> list[Item]:
         items = [item for item in items if item["role"] and item["rate"]]
         if items:
             return items
+    for table in tables:
+        rows = _line_items(table)
+        if rows and all(_time_unit(table, row) for row in rows):
+            priced = [_line_item_rate(context, table, row) for row in rows]
+            read = [item for item in priced if item is not None]
+            if len(read) == len(priced):
+                return read
     return _rate_lines(context)
+
+
+_PRICE_COLUMNS = ("Unit Price", "Unit Cost", "Rate", "Hourly Rate", "Daily Rate")
+
+
+def _line_item_rate(context: Context, table: Table, row: Row) -> Item | None:
+    """A line item priced by time as a rate-card entry: the role is its description, the rate the unit-price
+    column's, or an amount per unit written in the description ("Analyst at $120.00 per hour")."""
+    text = row.cell(_worded_column(table) or 0)
+    unit = _time_unit(table, row)
+    if text is None or unit is None:
+        return None
+    role_end, rate = text.end, None
+    price_index = next((table.column(n) for n in _PRICE_COLUMNS if table.column(n) is not None), None)
+    price = row.cell(price_index) if price_index is not None else None
+    amounts = find_amounts(price.text, context.layout.decimal_comma) if price else []
+    if price is not None and amounts:
+        rate = replace(amounts[0], start=price.start + amounts[0].start, end=price.start + amounts[0].end)
+    else:
+        for amount in find_amounts(text.text, context.layout.decimal_comma):
+            words = text.text[: amount.start].rstrip()
+            if _UNIT_AFTER.match(text.text, amount.end) and words.endswith(" at"):
+                rate = replace(amount, start=text.start + amount.start, end=text.start + amount.end)
+                role_end = text.start + len(words) - len(" at")
+                break
+    if rate is None or role_end <= text.start:
+        return None
+    unit_cell = row.cell(table.kinds.index("unit"))
+    assert unit_cell is not None  # _time_unit read it
+    code = rate.currency or context.currency
+    return {
+        "role": found(context.layout.text[text.start : role_end], TABLE, (text.start, role_end)),
+        "rate": found(money(rate.value), TABLE, (rate.start, rate.end)),
+        "unit": found(_UNITS[unit], TABLE, (unit_cell.start, unit_cell.end)),
+        "currency": found(code, TABLE, (rate.start, rate.end)) if code else None,
+    }
 
 
 _RATE_LINE = re.compile(r"^(?P<role>[A-Z][A-Za-z&/'-]*(?:\s[A-Z][A-Za-z&/'-]*){0,5})\s+(?=\S*\d)")

@@ -31,6 +31,17 @@ def test_the_task_order_is_issued_by_an_agency_and_its_truth_says_so() -> None:
     assert truth(spec)["contacts"] == []
 
 
+def test_a_task_orders_truth_holds_only_what_its_line_item_schedule_writes() -> None:
+    # a schedule of line items dates none of them, and a line without a price of its own is written "NSP"
+    specs = [layout_spec(seed, "task_order") for seed in range(50000, 50012)]
+    unpriced = [s for s in specs if s.fees.milestones and all(m.amount is None for m in s.fees.milestones)]
+    assert unpriced, "the dev seeds hold a fixed-fee order with unpriced milestones"
+    for spec in specs:
+        assert all(item["due_date"] is None for item in truth(spec)["milestones"])
+    text = text_of(render_document(unpriced[0]).data)
+    assert "NSP" in text and "$0.00" not in text
+
+
 def test_a_long_fee_table_sums_to_the_total_over_several_pages() -> None:
     spec = layout_spec(5, "long_fee_table")
     amounts = [item["amount"] for item in truth(spec)["milestones"]]

@@ -7,7 +7,8 @@ from decimal import Decimal
 import pytest
 
 from extraction.engine import MODEL, extract
-from extraction.fields.amounts import AmountCandidate
+from extraction.fields.amounts import AmountCandidate, amount_candidates
+from extraction.fields.money import _ranked as total_value_ranked
 from extraction.layout import Layout
 from extraction.settings import ExtractionSettings
 from models.document import ParseStatus
@@ -601,3 +602,37 @@ def test_only_a_form_captioned_as_an_exhibit_in_the_latter_part_is_set_aside() -
     hidden = Layout(exhibit.doc, hidden=exhibit.appended_forms)
     assert "[name]" not in hidden.text and len(hidden.text) == len(exhibit.doc.text)
     assert "EXHIBIT D" in hidden.text
+
+
+class _Prefers:
+    """A total ranker that puts amounts of one source first ("label", "table" or "prose")."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def score(self, candidate: AmountCandidate, currency: str | None) -> float:
+        return 1.0 if candidate.source == self.source else 0.0
+
+
+def _amount(start: int, source: str, total_row: bool = False) -> AmountCandidate:
+    return AmountCandidate(
+        start=start, end=start + 10, value=Decimal("96000.00"), currency="USD", source=source, label="",
+        before="", sentence="", heading="", near=frozenset({"total"}), in_sentence=frozenset(),
+        in_heading=frozenset(), total_row=total_row, column="",
+    )  # fmt: skip
+
+
+def test_an_amount_stated_by_a_label_and_a_table_footer_is_as_sure_whichever_is_ranked_first() -> None:
+    label, footer = _amount(10, "label"), _amount(90, "table", total_row=True)
+    by_label = total_value_ranked([label, footer], _Prefers("label"), "USD")
+    by_footer = total_value_ranked([label, footer], _Prefers("table"), "USD")
+    assert by_label is not None and by_footer is not None
+    assert by_footer.spans[0] == (90, 100) and by_label.spans[0] == (10, 20)
+    assert by_footer.confidence == by_label.confidence
+
+
+def test_the_parts_of_indias_gst_are_tax_not_the_fees() -> None:
+    layout = Layout(document("Fees: INR 4,00,000.00\nCGST @ 9%: INR 36,000.00\nSGST @ 9%: INR 36,000.00"))
+    candidates = amount_candidates(layout, (), (), "USD")
+    assert [c.value for c in candidates] == [Decimal("400000.00"), Decimal("36000.00"), Decimal("36000.00")]
+    assert [c.cue("tax") for c in candidates] == [False, True, True]
