@@ -38,6 +38,13 @@ _NUMBERING = re.compile(
     re.IGNORECASE,
 )
 
+# A line of prose has at least this many words; a name, a title or an address line fewer.
+_PARAGRAPH_WORDS = 6
+# The first lines of a document that hold its title, parties and reference; and a word of them.
+_TITLE_BLOCK_LINES = 10
+_WORD = re.compile(r"[A-Za-z0-9][\w&'-]*")
+# A line shorter than this share of its page's longest line ended where it did: it did not wrap.
+WRAPPED_SHARE = 0.7
 # The start of a bulleted or numbered list item.
 _LIST_START = re.compile(r"^\s*(?:[*+\-•]|\d{1,2}[.)]|\([a-z0-9]{1,3}\))\s+\S")
 # Amounts, dates and percentages do not appear in headings but do in table rows.
@@ -249,7 +256,24 @@ class Layout:
         for line in edges:
             pages_of.setdefault(_furniture_key(line), set()).add(line.page)
         needed = max(2, len(self.doc.pages) / 2)
-        return frozenset(line.index for line in edges if len(pages_of[_furniture_key(line)]) >= needed)
+        repeated = {line.index for line in edges if len(pages_of[_furniture_key(line)]) >= needed}
+        return frozenset(repeated | self._second_page_header(by_page))
+
+    def _second_page_header(self, by_page: dict[int, list[Line]]) -> set[int]:
+        """A running header printed from the second page on, in a document of two pages, shows only once: the
+        top line of page two, when it repeats words of the first page's title block ("Acme Ltd · Data
+        Platform") and is no heading."""
+        pages = sorted(by_page)
+        if len(pages) != 2 or not by_page[pages[1]]:
+            return set()
+        top = by_page[pages[1]][0]
+        title_block = {
+            w.lower() for line in by_page[pages[0]][:_TITLE_BLOCK_LINES] for w in _WORD.findall(line.text)
+        }
+        words = [w.lower() for w in _WORD.findall(top.text)]
+        if len(words) < 3 or _heading(top) is not None or top.text.rstrip().endswith((".", ":", ";", ",")):
+            return set()
+        return {top.index} if all(word in title_block for word in words) else set()
 
     @cached_property
     def heading_lines(self) -> frozenset[int]:
@@ -285,16 +309,33 @@ class Layout:
         )
         if (
             following is None
-            or not (_LIST_START.match(following.text) or lead_in)
+            or not (_LIST_START.match(following.text) or lead_in or self._opens_paragraph(line, following))
             or _LIST_START.match(line.text)
             or not re.match(r"[A-Z][a-z]", text)
             or not 1 <= len(text.split()) <= 6
             or text.endswith((".", ",", ";", ":"))
             or _FIGURES.search(text)
-            or (before is not None and not self._ends_a_block(before))
+            or (before is not None and not self._ends_a_block(before) and not self._tops_a_page(before))
         ):
             return None
         return Heading(line, text, 3)
+
+    def _opens_paragraph(self, line: Line, following: Line) -> bool:
+        """A title line of up to four words, then a paragraph: a capitalised line that fills its page's width
+        (it wraps) or ends a sentence. ("Fees and billing" / "Provider will perform the Services on …")."""
+        return (
+            len(line.clean.split()) <= 4
+            and re.match(r"[A-Z][a-z]", following.clean) is not None
+            and len(following.clean.split()) >= _PARAGRAPH_WORDS
+            and (
+                len(following.text.rstrip()) >= WRAPPED_SHARE * self.widest_line[following.page]
+                or following.clean.rstrip().endswith(".")
+            )
+        )
+
+    def _tops_a_page(self, line: Line) -> bool:
+        """The first line of a page after the first: a running header or a title; it ends what was above."""
+        return line.page > 1 and (line.index == 0 or self.lines[line.index - 1].page != line.page)
 
     def heading_before(self, offset: int) -> Heading | None:
         """The nearest heading at or before `offset`."""

@@ -133,6 +133,10 @@ def _fee_sentences(layout: Layout) -> list[tuple[int, int]]:
     with_amounts = {layout.sentence_at(amount.start) for amount in layout.amounts}
     spans = []
     for start, end in layout.sentences:
+        chunk = layout.text[start:end]
+        line = layout.line_at(start + len(chunk) - len(chunk.lstrip()))
+        if line is not None and line.index in layout.furniture and line.end >= end - 1:
+            continue  # a running header or footer ("Acme Ltd · Support Retainer") states no terms
         heading = layout.heading_before(start)
         in_fees = heading is not None and _FEE_HEADING.search(heading.title) and heading.line.end <= start
         if in_fees or ((start, end) in with_amounts and _FEE_WORD.search(layout.text, start, end)):

@@ -4,7 +4,7 @@ import re
 
 from extraction.candidates.tables import Table
 from extraction.fields.base import LABELLED, TABLE, Found, found
-from extraction.layout import Layout, Line
+from extraction.layout import WRAPPED_SHARE, Layout, Line
 
 SECTIONS: dict[str, re.Pattern[str]] = {
     "deliverables": re.compile(r"\bdeliverables?\b", re.I),
@@ -18,8 +18,6 @@ _BULLET = re.compile(r"^\s*(?:[*+\-o]|\(?[a-z]\)|\(?[ivx]{1,4}\)|\d{1,2}[.)]|\(\
 # Headings whose subject is another list even though they mention this one ("Deliverable Acceptance").
 _OTHER_SUBJECT = re.compile(r"\bacceptance\b|\bschedule\b|\bmilestones?\b|\bapproach\b|\bpricing\b", re.I)
 MAX_ITEMS = 60
-# A line shorter than this share of its page's longest line ended where it did: it did not wrap.
-WRAPPED_SHARE = 0.7
 
 
 def section_items(layout: Layout, tables: tuple[Table, ...], name: str) -> list[Found[str]]:

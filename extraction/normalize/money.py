@@ -108,7 +108,7 @@ def find_amounts(text: str, decimal_comma: bool = False) -> list[AmountMatch]:
     for match in _AMOUNT.finditer(text):
         raw = match.group("num") or match.group("num2")
         value = parse_number(raw, decimal_comma)
-        if value is None:
+        if value is None or _numbering_after_a_break(match):
             continue
         groups = match.groupdict()
         mult = groups["mult"] or groups["multword"] or groups["mult2"] or groups["multword2"]
@@ -117,6 +117,16 @@ def find_amounts(text: str, decimal_comma: bool = False) -> list[AmountMatch]:
         currency, dollar = _currency_of(tokens)
         found.append(AmountMatch(match.start(), match.end(), value, currency, dollar))
     return found
+
+
+def _numbering_after_a_break(match: re.Match[str]) -> bool:
+    """A code that ends a line and a small bare figure that starts the next: "Currency INR" / "1. Background"
+    is a label's value and a clause number, not INR 1. A wrapped amount is written as money ("USD" /
+    "34,500.00")."""
+    number = match.group("num")
+    if number is None or "\n" not in match.string[match.end("pre") : match.start("num")]:
+        return False
+    return re.fullmatch(r"\d{1,2}", number) is not None
 
 
 def _currency_of(tokens: list[str]) -> tuple[str | None, bool]:

@@ -636,3 +636,22 @@ def test_the_parts_of_indias_gst_are_tax_not_the_fees() -> None:
     candidates = amount_candidates(layout, (), (), "USD")
     assert [c.value for c in candidates] == [Decimal("400000.00"), Decimal("36000.00"), Decimal("36000.00")]
     assert [c.cue("tax") for c in candidates] == [False, True, True]
+
+
+def test_a_running_header_that_names_a_retainer_does_not_make_a_fixed_fee_one() -> None:
+    record = run(
+        """
+        Pellucid Data Ltd
+        LETTER OF ENGAGEMENT
+        Support Retainer
+        Dear Mr Haddad, this letter sets out the terms on which Pellucid Data Ltd ("Provider") will support
+        Marlow Freight plc ("Client") with its reporting from 3 March 2025 to 31 August 2025.
+        Fees and billing
+        For the Services, Client will pay Provider a fixed fee of £48,000.00, invoiced in two halves.
+        """,
+        """
+        Pellucid Data Ltd Support Retainer
+        Invoices are payable within thirty (30) days of receipt by Client, by transfer to the account named.
+        """,
+    )
+    assert record.fields.billing_model.value is BillingModel.fixed_fee

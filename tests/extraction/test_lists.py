@@ -25,10 +25,52 @@ The work will begin on 6 May 2024 and end on 28 June 2024, a period long enough 
 """
 
 
-def test_a_short_sentence_case_line_before_a_list_is_a_heading() -> None:
+def test_a_short_sentence_case_line_before_a_list_or_a_paragraph_is_a_heading() -> None:
     titles = [heading.title for heading in Layout(document(LETTER)).headings]
-    assert titles[:2] == ["Key outputs", "Assumptions and exclusions"]
-    assert "Timing" not in titles  # a paragraph follows it, not a list
+    assert titles == ["Key outputs", "Assumptions and exclusions", "Timing"]
+
+
+def test_a_short_line_before_a_short_line_that_ends_no_sentence_is_no_heading() -> None:
+    # a signature or address block: name, title, company, each on its own line
+    titles = [
+        heading.title
+        for heading in Layout(
+            document(
+                """
+                The parties sign below, each by its authorised representative, on the dates written under
+                their names.
+                Maria Lindqvist
+                Head of Procurement
+                Northgate Ports Ltd
+                """
+            )
+        ).headings
+    ]
+    assert titles == []
+
+
+def test_a_running_header_from_page_two_of_a_two_page_letter_is_furniture() -> None:
+    first = """
+        Corbel Advisory Ltd
+        LETTER OF ENGAGEMENT
+        Harbour Lighting Upgrade
+        Dear Ms Osei, this letter sets out the terms of our work on the upgrade.
+        Fees and billing
+        We will charge a retainer of £4,000.00 per month.
+        """
+    second = """
+        Corbel Advisory Ltd Harbour Lighting Upgrade
+        Invoices are payable within thirty days.
+        """
+    layout = Layout(document(first, second))
+    header = next(
+        line for line in layout.lines if line.text == "Corbel Advisory Ltd Harbour Lighting Upgrade"
+    )
+    assert header.index in layout.furniture
+    assert "Fees and billing" in [heading.title for heading in layout.headings]
+    # a second page opening with a line of its own words is not a header
+    other = Layout(document(first, "Service credits apply monthly\nInvoices are payable within thirty days."))
+    assert not other.furniture
 
 
 def test_each_list_of_a_shared_section_follows_its_own_lead_in() -> None:

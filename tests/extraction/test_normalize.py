@@ -49,6 +49,14 @@ def test_numbers_without_a_currency_are_not_amounts() -> None:
     assert find_amounts("TOP 10 risks, 30 days, 12 months, section 4.2") == []
 
 
+def test_a_code_ending_a_line_does_not_price_the_clause_number_below_it() -> None:
+    assert find_amounts("Billing currency GBP\n2. Scope of the work") == []
+    assert find_amounts("Billing currency GBP\n12) Scope of the work") == []
+    # an amount whose code wrapped to the line above is still one
+    (wrapped,) = find_amounts("fees capped at GBP\n1,250.00 in all")
+    assert (wrapped.value, wrapped.currency) == (Decimal("1250.00"), "GBP")
+
+
 def test_amount_spans_cover_the_written_amount() -> None:
     text = "The fee is USD 1,250.00 payable now."
     [amount] = find_amounts(text)
