@@ -132,16 +132,27 @@ def _fee_sentences(layout: Layout) -> list[tuple[int, int]]:
     fee word and an amount of money."""
     with_amounts = {layout.sentence_at(amount.start) for amount in layout.amounts}
     spans = []
-    for start, end in layout.sentences:
-        chunk = layout.text[start:end]
-        line = layout.line_at(start + len(chunk) - len(chunk.lstrip()))
-        if line is not None and line.index in layout.furniture and line.end >= end - 1:
-            continue  # a running header or footer ("Acme Ltd · Support Retainer") states no terms
+    for sentence in layout.sentences:
+        start, end = _past_furniture(layout, *sentence)
+        if not layout.text[start:end].strip():
+            continue
         heading = layout.heading_before(start)
         in_fees = heading is not None and _FEE_HEADING.search(heading.title) and heading.line.end <= start
         if in_fees or ((start, end) in with_amounts and _FEE_WORD.search(layout.text, start, end)):
             spans.append((start, end))
     return spans
+
+
+def _past_furniture(layout: Layout, start: int, end: int) -> tuple[int, int]:
+    """A sentence without the running headers and footers it starts with ("Acme Ltd · Support Retainer"):
+    they state no terms."""
+    while start < end:
+        chunk = layout.text[start:end]
+        line = layout.line_at(start + len(chunk) - len(chunk.lstrip()))
+        if line is None or line.index not in layout.furniture:
+            break
+        start = line.end
+    return start, end
 
 
 def _priced_milestones(

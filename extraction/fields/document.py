@@ -15,6 +15,7 @@ from extraction.fields.base import (
     labelled,
 )
 from extraction.layout import Layout, Line
+from extraction.normalize.dates import find_dates
 from models.record import DocumentType
 
 # Earlier entries win when a title names two kinds ("Change Order No. 2 to Statement of Work No. 7").
@@ -135,9 +136,22 @@ def _subtitle(layout: Layout) -> Found[str] | None:
         if _type_named(line.clean) is None or not _is_title(layout, line):
             continue
         following = layout.next_line(line)
-        if following and 3 <= len(following.clean) <= 80 and not re.search(r"\d{3}|:", following.clean):
+        if following and 3 <= len(following.clean) <= 80 and _names_a_project(following.clean):
             return found(following.clean, WEAK_LABEL - 0.1, (following.start, following.end))
     return None
+
+
+# A reference code ("SOW-2024-0211", "PS/24/0961"), or a line that starts with a figure (an address, a date).
+_CODE_OR_ADDRESS = re.compile(r"\b[A-Z0-9]+[-/.]\d{2,}|^\d")
+
+
+def _names_a_project(text: str) -> bool:
+    """A line that can be a project's name: words, figures in half of them at most ("ISO 27001
+    Readiness", "Wave 2"), not a label, a date, a reference code or an address."""
+    if ":" in text or _CODE_OR_ADDRESS.search(text) or find_dates(text):
+        return False
+    words = text.split()
+    return sum(any(c.isdigit() for c in word) for word in words) * 2 <= len(words)
 
 
 def _link_text(value: str) -> str:

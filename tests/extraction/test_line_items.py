@@ -128,3 +128,15 @@ def test_the_list_right_under_a_heading_is_its_own_before_later_lead_ins() -> No
     )
     record = extract(doc)
     assert [item.value for item in record.deliverables] == ["Flood risk map", "Survey data package"]
+
+
+def test_a_project_named_under_the_title_may_carry_a_standard_or_a_wave_number() -> None:
+    for name in ("ISO 22301 Continuity Programme", "Data Centre Exit Wave 3"):
+        record = extract(document(f"STATEMENT OF WORK\n{name}\nReference DO-77-1205 · 2 June 2025"))
+        assert record.fields.project_name.value == name
+
+
+def test_a_reference_a_date_or_an_address_under_the_title_is_no_project() -> None:
+    for line in ("DO-2025-0117", "2 June 2025", "1200 Harbour Road, Leith"):
+        record = extract(document(f"STATEMENT OF WORK\n{line}\nPrepared by: Quillfeather Surveys LLC"))
+        assert record.fields.project_name.value is None
