@@ -37,6 +37,7 @@ _UNITS = {
     "month": RateUnit.month,
 }
 _TIME_UNIT = re.compile(r"(?:per\s+|/\s*)?(hour|hr|day|week|month)s?|(hourly|daily|weekly|monthly)", re.I)
+_ADVERBS = {"hourly": "hour", "daily": "day", "weekly": "week", "monthly": "month"}
 _UNIT_WORD = re.compile(
     r"\b(?:per\s+|/\s*)?(hour|hr|day|week|month)s?\b|\b(hourly|daily|weekly|monthly)\b", re.I
 )
@@ -99,9 +100,7 @@ def _time_unit(table: Table, row: Row) -> str | None:
     if match is None:
         return None
     word = (match.group(1) or match.group(2)).lower()
-    return {"hourly": "hour", "daily": "day", "weekly": "week", "monthly": "month", "hr": "hour"}.get(
-        word, word
-    )
+    return _ADVERBS.get(word, word)
 
 
 def _without_numbering(items: list[Item]) -> list[Item]:
@@ -236,7 +235,8 @@ _PRICE_COLUMNS = ("Unit Price", "Unit Cost", "Rate", "Hourly Rate", "Daily Rate"
 def _line_item_rate(context: Context, table: Table, row: Row) -> Item | None:
     """A line item priced by time as a rate-card entry: the role is its description, the rate the unit-price
     column's, or an amount per unit written in the description ("Analyst at $120.00 per hour")."""
-    text = row.cell(_worded_column(table) or 0)
+    column = _worded_column(table)
+    text = row.cell(column) if column is not None else None
     unit = _time_unit(table, row)
     if text is None or unit is None:
         return None
@@ -319,7 +319,7 @@ def _rate_row(context: Context, table: Table, row: Row, role_index: int, rate_in
     unit = None
     if unit_match:
         word = (unit_match.group(1) or unit_match.group(2)).lower()
-        key = {"hourly": "hour", "daily": "day", "weekly": "week", "monthly": "month"}.get(word, word)
+        key = _ADVERBS.get(word, word)
         span = (unit_cell.start, unit_cell.end) if unit_cell else (table.header.start, table.header.end)
         unit = found(_UNITS[key], TABLE, span)
     amounts = find_amounts(rate_cell.text, context.layout.decimal_comma) if rate_cell else []
