@@ -74,11 +74,19 @@ def payment_days(text: str) -> tuple[int, int, int] | None:
     for period in PERIOD.finditer(text):
         tail = text[period.end() : period.end() + 80].lower()
         head = text[max(0, period.start() - 80) : period.start()].lower()
-        if re.search(r"\b(?:invoice|receipt)", tail) or re.search(r"\b(?:payable|paid|payment)\b", head):
+        if re.search(_PAYS, head) or (
+            re.search(r"\b(?:invoice|receipt)", tail) and not re.search(_OTHER_ACT, head)
+        ):
             days = period_days(period)
             if days is not None:
                 return days, period.start(), period.end()
     return None
+
+
+# Words that make a period the time to pay; and acts on an invoice that are not paying it ("will return it to
+# the contractor within seven days after … the invoice", "may dispute an invoice within ten days of receipt").
+_PAYS = r"\b(?:pays?|payable|paid|payment)\b"
+_OTHER_ACT = r"\b(?:return\w*|reject\w*|disput\w*|object\w*|notif\w*|review\w*|correct\w*|contest\w*)\b"
 
 
 _PREFIXES = re.compile(

@@ -224,3 +224,10 @@ def test_a_code_belongs_to_the_figure_it_is_written_with(
 ) -> None:
     [found] = find_amounts(text, decimal_comma)
     assert (str(found.value), found.currency) == amount
+
+
+def test_a_period_for_another_act_on_an_invoice_is_no_payment_term() -> None:
+    assert payment_days("The office will return a faulty invoice within five days of its receipt.") is None
+    assert payment_days("The buyer may contest an invoice within ten (10) days of receipt.") is None
+    paid = payment_days("The buyer will pay each invoice within twenty (20) days of receipt.")
+    assert paid is not None and paid[0] == 20
