@@ -125,6 +125,8 @@ def contract_dates(
             settled[field_name] = _first_stated(candidates, field_name)
     if kind is DocumentType.proposal:
         settled["effective_date"] = None
+    if settled["effective_date"] is None and "effective_date" not in decided_null:
+        settled["effective_date"] = _document_commences(layout)
     if settled["start_date"] is None and settled["effective_date"] is not None:
         settled["start_date"] = _start_on_effective(layout, settled["effective_date"])
     if settled["end_date"] is None and "end_date" not in decided_null:
@@ -201,6 +203,24 @@ def _prose_date(layout: Layout, key: str) -> tuple[Found[date] | None, bool]:
                 return None, True
             return found(match.value, PROSE, (match.start, match.end)), True
     return None, False
+
+
+# The document itself begins on a date: "This Agreement shall commence on 1 March 2004", "this Contract
+# becomes effective on …" — the date it takes effect, when no other effective date is written.
+_DOCUMENT_COMMENCES = re.compile(
+    r"\b(?i:this|the\s+present)\s+(?:[A-Z][\w&-]*\s+){0,4}?(?:Agreement|Contract|Order|Addendum)\s+"
+    r"(?:(?:shall|will|is\s+to)\s+)?(?:commences?|begins?|starts?|(?:becomes?|takes?)\s+effect(?:ive)?)\s+"
+    r"(?:on|as\s+of)\s+(?:the\s+)?$"
+)
+
+
+def _document_commences(layout: Layout) -> Found[date] | None:
+    for match in layout.dates:
+        sentence_start, _ = layout.sentence_at(match.start)
+        before = layout.text[max(sentence_start, match.start - BEFORE) : match.start]
+        if match.value is not None and _DOCUMENT_COMMENCES.search(before):
+            return found(match.value, PROSE, (match.start, match.end))
+    return None
 
 
 def _start_on_effective(layout: Layout, effective: Found[date]) -> Found[date] | None:

@@ -659,3 +659,26 @@ def test_a_running_header_that_names_a_retainer_does_not_make_a_fixed_fee_one(af
         "Pellucid Data Ltd Support Retainer\n" + after_the_header,
     )
     assert record.fields.billing_model.value in (BillingModel.fixed_fee, BillingModel.milestone)
+
+
+def test_an_agreement_that_commences_on_a_date_takes_effect_on_it() -> None:
+    record = run(
+        """
+        HOSTING AGREEMENT
+        between Larkspur Media Ltd and Quillon Networks Inc.
+        1. Commencement
+        This Hosting Agreement shall commence on 3 March 2003. The services run for two years.
+        """
+    )
+    assert record.fields.effective_date.value == date(2003, 3, 3)
+
+
+def test_services_that_commence_on_a_date_do_not_set_the_effective_date() -> None:
+    record = run(
+        """
+        HOSTING AGREEMENT
+        between Larkspur Media Ltd and Quillon Networks Inc.
+        The hosting services shall commence on 3 March 2003 and run for two years.
+        """
+    )
+    assert record.fields.effective_date.value is None
