@@ -90,7 +90,35 @@ def party_names(
             candidates[item.key].append(found(name, label_confidence(item), (start, start + len(name))))
     _from_recitals(layout, mentions, candidates)
     _from_signatures(blocks, candidates)
+    if not candidates["client"] and not candidates["provider"]:
+        _from_cover(layout, candidates)
     return {role: best(found_list, same_party) for role, found_list in candidates.items()}
+
+
+# A cover page that names the parties on lines of their own: "SUPPLY AGREEMENT" / ("BETWEEN:") / "ACME
+# LIMITED" / its address / "AND" / "BETA GMBH".
+_AND_LINE = re.compile(r"^[\s-]*(?:and|AND|And)\s*:?[\s-]*$")
+_COVER_LINES = 40
+
+
+def _from_cover(layout: Layout, candidates: dict[str, list[Found[str]]]) -> None:
+    """Two parties named on a cover page around a line that says only "AND", when nothing else names them:
+    the first legal name above it and the first below, placed by their order (nothing says which is which)."""
+    lines = layout.lines[:_COVER_LINES]
+    joins = [i for i, line in enumerate(lines) if _AND_LINE.match(line.clean)]
+    if not joins:
+        return
+    join = joins[0]
+    above = [line for line in reversed(lines[max(0, join - 8) : join]) if _cover_name(line.clean)]
+    below = [line for line in lines[join + 1 : join + 4] if _cover_name(line.clean)]
+    if not above or not below:
+        return
+    for role, line in zip(("client", "provider"), (above[0], below[0]), strict=True):
+        candidates[role].append(found(line.clean, ORDER_ONLY, (line.start, line.end)))
+
+
+def _cover_name(text: str) -> bool:
+    return _has_suffix(text.rstrip(",")) and looks_like_party(text.rstrip(","))
 
 
 def _credible(item: LabelValue, name: str, recited: list[str]) -> bool:

@@ -682,3 +682,35 @@ def test_services_that_commence_on_a_date_do_not_set_the_effective_date() -> Non
         """
     )
     assert record.fields.effective_date.value is None
+
+
+def test_parties_named_on_a_cover_page_around_a_line_saying_and() -> None:
+    record = run(
+        """
+        LICENCE AGREEMENT
+        BETWEEN:
+        BRACKENRIDGE OPTICS LIMITED
+        14 Quarry Lane, Dundee
+        AND
+        SOLVAY MARINE SYSTEMS GMBH
+        1. DEFINITIONS
+        In this agreement the words below have the meanings given to them.
+        """
+    )
+    names = {record.fields.client_name.value, record.fields.provider_name.value}
+    assert names == {"BRACKENRIDGE OPTICS LIMITED", "SOLVAY MARINE SYSTEMS GMBH"}
+    # nothing says which side is which: neither is sure enough to skip review
+    assert record.fields.client_name.confidence < 0.9
+
+
+def test_a_cover_line_saying_and_between_two_words_names_no_party() -> None:
+    record = run(
+        """
+        TERMS
+        Scope
+        AND
+        Services
+        1. DEFINITIONS
+        """
+    )
+    assert record.fields.client_name.value is None and record.fields.provider_name.value is None
