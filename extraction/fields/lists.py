@@ -57,10 +57,11 @@ def _introduced_group(lines: list[Line], name: str) -> list[Line]:
     ]
     if not leads:
         return lines
-    for position, lead in enumerate(leads):
-        if len(leads) >= 2 and LEAD_INS[name].search(lines[lead].clean):
-            end = leads[position + 1] if position + 1 < len(leads) else len(lines)
-            return lines[lead:end]
+    if len(leads) >= 2:
+        for position, lead in enumerate(leads):
+            if LEAD_INS[name].search(lines[lead].clean):
+                end = leads[position + 1] if position + 1 < len(leads) else len(lines)
+                return lines[lead:end]
     if any(_BULLET.match(line.text) for line in lines[: leads[0]]) and not LEAD_INS[name].search(
         lines[leads[0]].clean
     ):

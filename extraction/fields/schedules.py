@@ -60,8 +60,13 @@ def milestones(context: Context, tables: tuple[Table, ...], values: tuple[LabelV
         if items:
             return _without_numbering(items)
     for table in tables:
-        if _is_milestone_table(context.layout, table, named=False):
-            return [_milestone_row(context, table, row) for row in _line_items(table)]
+        rows = _line_items(table)
+        if (
+            rows
+            and not any(_time_unit(table, row) for row in rows)
+            and not _superseded(context.layout, table)
+        ):
+            return [_milestone_row(context, table, row) for row in rows]
     return _milestone_headings(context, values)
 
 
@@ -121,18 +126,15 @@ def _without_numbering(items: list[Item]) -> list[Item]:
     return stripped
 
 
-def _is_milestone_table(layout: Layout, table: Table, named: bool = True) -> bool:
-    """A table headed "Milestone" or "Phase" (`named`), or else a schedule of line items none of which is
-    priced by time; in either case not captioned as superseded."""
-    if named and table.column("Milestone", "Milestone Name", "Phase") is None:
-        return False
-    if not named:
-        rows = _line_items(table)
-        if not rows or any(_time_unit(table, row) for row in rows):
-            return False
+def _is_milestone_table(layout: Layout, table: Table) -> bool:
+    return table.column("Milestone", "Milestone Name", "Phase") is not None and not _superseded(layout, table)
+
+
+def _superseded(layout: Layout, table: Table) -> bool:
+    """A table whose heading or caption says it no longer holds ("Superseded draft pricing")."""
     heading = layout.heading_before(table.header.start)
     caption = layout.lines[table.header.index - 1].text if table.header.index else ""
-    return not CUES["superseded"].search(f"{heading.title if heading else ''} {caption}")
+    return CUES["superseded"].search(f"{heading.title if heading else ''} {caption}") is not None
 
 
 def _name_column(table: Table) -> int | None:
