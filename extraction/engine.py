@@ -29,7 +29,7 @@ from extraction.fields import (
     terms,
 )
 from extraction.fields.amounts import AmountCandidate, TotalRanker, amount_candidates
-from extraction.fields.base import INFERRED, Found, to_field
+from extraction.fields.base import Found, to_field
 from extraction.grounding import ground
 from extraction.layout import Layout
 from extraction.sections import default_classifier
@@ -137,18 +137,14 @@ def _contract_fields(
     blocks = signature_blocks(layout)
     names = parties.party_names(layout, values, party_mentions(layout), blocks)
     candidates = date_candidates(layout, values, blocks) if chooser is not None else ()
-    when = dates.contract_dates(layout, values, kind, candidates, chooser)
     signed_on = signatures.signature_date(blocks)
-    effective = when.effective_date
-    if effective is None and not when.effective_left_blank and signed_on is not None:
-        # a contract that states no effective date takes effect when it is signed: the last signature's date
-        effective = Found(signed_on.value, INFERRED, signed_on.spans)
+    when = dates.contract_dates(layout, values, kind, candidates, chooser, signed_on)
     return {
         "contract_number": document.contract_number(layout, values),
         "project_name": document.project_name(layout, values),
         "client_name": names["client"],
         "provider_name": names["provider"],
-        "effective_date": effective,
+        "effective_date": when.effective_date,
         "start_date": when.start_date,
         "end_date": when.end_date,
         "governing_law": terms.governing_law(layout, values),

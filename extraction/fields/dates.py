@@ -12,7 +12,7 @@ the effective date ("commence on the Effective Date") and an end date computed f
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from extraction.candidates.dates import (
     AFTER,
@@ -42,19 +42,35 @@ _TERM_LEAD = re.compile(
     r"(?:\bterm\s*:"
     r"|\bterm\b(?:\s*\([^)]*\))?[^.;]{0,60}?\b(?:of|shall\s+be|will\s+be|is)(?:\s+for)?"
     r"|\b(?:continue|remain|run|last)\w*(?:\s+in\s+(?:full\s+)?(?:force(?:\s+and\s+effect)?|effect)|\s+effective)?"
-    r"\s+for(?:\s+an?(?:\s+(?:minimum|initial|fixed))?\s+(?:period|term)\s+of)?)\s*$",
+    r"(?:\s+initially)?\s+for(?:\s+(?:an?|the)(?:\s+(?:minimum|initial|fixed))?\s+(?:period|term)\s+of|\s+the)?"
+    # "… shall expire in five (5) years from …", "terminate on the date three (3) years from …", "have a
+    # duration of two years"
+    r"|\b(?:expir\w*|terminat\w*|end)\s+(?:in|on\s+the\s+date)|\bduration\s+of)\s*$",
     re.I,
 )
-_NOT_THE_TERM = re.compile(r"\brenew\w*|\bextend\w*|\bnotice\b|\bsurviv\w*|\bsolicit\w*|\bconfidential", re.I)
+# The sentence states the term of the document itself, not of a licence, a statement of work or a period
+# inside it: "The term of this Agreement …", "This Agreement is for a term of …", "The Initial Term …".
+_AGREEMENT_TERM = re.compile(
+    r"\b(?i:this|the)\s+(?:[A-Z][\w-]*\s+){0,2}?(?:Agreement|Contract|AGREEMENT|CONTRACT|agreement|contract)\b"
+    r"(?!\s+(?:Date|Period)\b)|\b(?:The|the|Initial|initial)\s+Term\b|^\s*(?i:the\s+)?(?i:initial\s+)?term\b(?!\s+of\b)",
+)
+# "The term of each Statement of Work under this Agreement …", "the term of any licence": another term.
+_OTHER_TERM = re.compile(r"\bterm\s+of\s+(?:each|any|every|an?|such)\b", re.I)
+# A period of a renewal, notice or surviving obligation; "extend for an initial term of …" is the term.
+_NOT_THE_TERM = re.compile(
+    r"\brenew\w*|\bextend\w*(?!\s+for\s+an?\s+initial\b)|\bnotice\b|\bsurviv\w*|\bsolicit\w*|\bconfidential",
+    re.I,
+)
 # The document's own date, however it refers to it: "the date hereof", "the date of this Agreement", "the
 # date first written above", "the date signed", "the date of execution".
 _THIS_DATE = (
-    r"date\s+(?:hereof|of\s+(?:this|the)\s+Agreement|of\s+(?:execution|signing|signature)|signed"
+    r"date\s+(?:hereof|of\s+(?:this|the)\s+(?:Agreement|Contract|document)"
+    r"|of\s+(?:its\s+|the\s+)?(?:full\s+)?(?:execution|signing|signature)|signed"
     r"|first\s+(?:above\s+)?(?:written|stated|set\s+forth)(?:\s+above)?)"
 )
 _TERM_FROM = re.compile(
-    r"\s*(?:\([^)]*\)\s*)?(?:(?:from(?:\s+and\s+after)?|after|following|commencing(?:\s+on)?|beginning(?:\s+on)?"
-    r"|starting(?:\s+on)?)\s+"
+    r"\s*(?:\([^)]*\)\s*)?(?:(?:from(?:\s+and\s+after)?|after|following"
+    r"|(?:commencing|beginning|starting)(?:\s+(?:on|upon|from|as\s+of))?)\s+"
     rf"(?P<effective>the\s+(?:Effective\s+Date|{_THIS_DATE}))?"
     r"|(?P<thereafter>thereafter))",
     re.I,
@@ -66,14 +82,22 @@ _BEGINS_EFFECTIVE = re.compile(
 )
 # In the term's own section: "… shall continue for six (6) months", "for a period of two years".
 _SECTION_LEAD = re.compile(r"\b(?:for|of)\s*(?:a\s+(?:period|term)\s+of\s*)?(?:at\s+least\s+)?$", re.I)
-_COMMENCES_ON_DATE = re.compile(r"\b(?:commenc\w*|begin\w*|start\w*)\s+(?:on|upon|as\s+of)\s+", re.I)
+_COMMENCES_ON_DATE = re.compile(
+    r"\b(?:commenc\w*|begin\w*|start\w*|be(?:come)?\s+effective)\s+(?:on|upon|as\s+of)\s+", re.I
+)
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
              "eighth": 8, "ninth": 9, "tenth": 10}  # fmt: skip
 _ORDINAL_WORDS = "|".join(_ORDINALS)
+# "… shall continue until the fifth (5th) anniversary of the Effective Date", "expire upon the earlier of
+# (i) the first anniversary of the date hereof and (ii) …", "the Effective Date through the day prior to the
+# fourth anniversary of the Effective Date".
 _ANNIVERSARY = re.compile(
-    rf"\b(?:continue|remain\w*|expir\w*|end\w*|terminat\w*|extend)\b[^.;]{{0,40}}?\b(?:until|on|upon|at)\s+the\s+"
-    rf"(?:{NUMBER}[\s-]*(?P<unit>years?)|(?P<ordinal>{_ORDINAL_WORDS}))[\s-]+anniversary\s+of\s+"
-    r"(?:the\s+)?Effective\s+Date\b",
+    r"(?:\b(?:continue|remain\w*|expir\w*|end\w*|terminat\w*|extend|conclud\w*)\b[^.;]{0,40}?"
+    r"\b(?:until|on|upon|at)|\bthrough)\s+(?:the\s+earlier\s+of\s*:?\s*(?:\(\s*[a-z1]{1,3}\s*\)\s*)?)?"
+    r"(?:(?P<prior>the\s+day\s+(?:prior\s+to|before|preceding))\s+)?the\s+"
+    rf"(?:{NUMBER}[\s-]*(?P<unit>years?)(?:\(s\))?"
+    rf"|(?P<ordinal>{_ORDINAL_WORDS})(?:\s*\(\s*\d{{1,2}}[a-z ]{{1,4}}\))?)[\s-]+anniversary(?:\s+date)?"
+    rf"\s+of\s+(?:the\s+Effective\s+Date\b|(?:the\s+)?{_THIS_DATE}|this\s+Agreement\b)",
     re.I,
 )
 _COMMENCES_ON_EFFECTIVE = re.compile(
@@ -100,11 +124,14 @@ def contract_dates(
     kind: DocumentType | None,
     candidates: tuple[DateCandidate, ...],
     chooser: DateChooserModel | None,
+    signed_on: Found[date] | None = None,
 ) -> Dates:
     """Each date field: null where the document leaves it blank; else, with a `chooser`, the written date it
     rates most likely (with its confidence, extraction/date_model.Choice) or, when it takes none, the first
     date a sentence states for the field as a suggestion; without one, the rules' labelled or stated date.
-    Then a start date on the effective date and an end date computed from the term where none is read."""
+    A contract that states no effective date takes effect when it is signed (`signed_on`, the last
+    signature's date, as an inference). Then a start date on the effective date and an end date computed
+    from the term where none is read."""
     settled: dict[str, Found[date] | None] = {}
     decided_null: set[str] = set()
     for field_name in DATE_FIELDS:
@@ -125,8 +152,11 @@ def contract_dates(
             settled[field_name] = _first_stated(candidates, field_name)
     if kind is DocumentType.proposal:
         settled["effective_date"] = None
-    if settled["effective_date"] is None and "effective_date" not in decided_null:
+    open_effective = "effective_date" not in decided_null and kind is not DocumentType.proposal
+    if settled["effective_date"] is None and open_effective:
         settled["effective_date"] = _document_commences(layout)
+    if settled["effective_date"] is None and open_effective and signed_on is not None:
+        settled["effective_date"] = Found(signed_on.value, INFERRED, signed_on.spans)
     if settled["start_date"] is None and settled["effective_date"] is not None:
         settled["start_date"] = _start_on_effective(layout, settled["effective_date"])
     if settled["end_date"] is None and "end_date" not in decided_null:
@@ -228,7 +258,7 @@ def _start_on_effective(layout: Layout, effective: Found[date]) -> Found[date] |
     match = _COMMENCES_ON_EFFECTIVE.search(layout.text)
     if match is None:
         return None
-    return Found(effective.value, DERIVED, ((match.start(), match.end()), *effective.spans))
+    return Found(effective.value, _derived(effective), ((match.start(), match.end()), *effective.spans))
 
 
 def _end_of_term(layout: Layout, effective: Found[date] | None) -> Found[date] | None:
@@ -249,12 +279,18 @@ def _end_of_term(layout: Layout, effective: Found[date] | None) -> Found[date] |
             continue
         unit = period.group("unit").lower()
         months = (number_of(period) or 0) * (12 if unit.startswith("year") else 1)
-        base = _term_base(layout, tail, period.end(), effective) or _commenced(layout, head, start)
-        if base is None and _BEGINS_EFFECTIVE.search(head):
+        base, anchored = _term_base(layout, tail, period.end(), effective)
+        base = base or _commenced(layout, head, start)
+        if base is None and (
+            _BEGINS_EFFECTIVE.search(head)
+            or (not anchored and _AGREEMENT_TERM.search(head) and not _OTHER_TERM.search(head))
+        ):
+            # "This Agreement is for a term of ten (10) years": an agreement's term runs from the date it
+            # takes effect when the sentence counts it from nothing else
             base = effective
         if months and base is not None:
             ends_on = _add_months(base.value, months)
-            return Found(ends_on, DERIVED, ((start, end), *base.spans))
+            return Found(ends_on, _derived(base), ((start, end), *base.spans))
     return _anniversary(layout, effective)
 
 
@@ -279,20 +315,32 @@ def _anniversary(layout: Layout, effective: Found[date] | None) -> Found[date] |
         years = years or _ORDINALS.get((match.group("ordinal") or "").lower())
         start, end = layout.sentence_at(match.start())
         if years and not layout.addressed_to_reader(start):
-            return Found(_add_months(effective.value, 12 * years), DERIVED, ((start, end), *effective.spans))
+            ends_on = _add_months(effective.value, 12 * years)
+            if match.group("prior"):
+                ends_on -= timedelta(days=1)
+            return Found(ends_on, _derived(effective), ((start, end), *effective.spans))
     return None
 
 
-def _term_base(layout: Layout, tail: str, offset: int, effective: Found[date] | None) -> Found[date] | None:
-    """The date a term is counted from: a date written right after it, else the effective date it names."""
+def _term_base(
+    layout: Layout, tail: str, offset: int, effective: Found[date] | None
+) -> tuple[Found[date] | None, bool]:
+    """The date a term is counted from — a date written right after it, else the effective date it names —
+    and whether the words after the term count it from something ("from the Launch", "after delivery"),
+    read or not."""
     anchor = _TERM_FROM.match(tail)
     if anchor is None:
-        return None
+        return None, False
     dates = [d for d in find_dates(tail[anchor.end() : anchor.end() + 60], layout.date_order) if d.value]
     if dates and dates[0].start < 25 and dates[0].value is not None:
         begin = offset + anchor.end() + dates[0].start
-        return Found(dates[0].value, PROSE, ((begin, begin + dates[0].end - dates[0].start),))
-    return effective if anchor.group("effective") or anchor.group("thereafter") else None
+        return Found(dates[0].value, PROSE, ((begin, begin + dates[0].end - dates[0].start),)), True
+    return (effective if anchor.group("effective") or anchor.group("thereafter") else None), True
+
+
+def _derived(base: Found[date]) -> float:
+    """A date computed from another is no surer than the date it is computed from."""
+    return min(DERIVED, base.confidence)
 
 
 def _add_months(day: date, months: int) -> date:

@@ -169,3 +169,66 @@ def test_a_document_title_or_a_fragment_of_a_sentence_names_no_party() -> None:
 def test_automatic_continuation_of_the_term(clause: str, renews: bool | None) -> None:
     record = run(OPENING, f"7. GENERAL\n{clause}")
     assert record.fields.auto_renewal.value is renews
+
+
+@pytest.mark.parametrize(
+    ("clause", "ends"),
+    [
+        # a term counted from nothing else runs from the date the agreement takes effect
+        ("This Agreement is for a term of four (4) years.", date(2025, 5, 4)),
+        ("This Agreement shall extend for an initial term of three (3) years.", date(2024, 5, 4)),
+        (
+            "The Contract shall continue until the third (3rd) anniversary of the Effective Date.",
+            date(2024, 5, 4),
+        ),
+        (
+            "The Initial Term runs from the Effective Date through the day prior to the second anniversary "
+            "of the Effective Date.",
+            date(2023, 5, 3),
+        ),
+        (
+            "This Agreement shall terminate on the date two (2) years from the Effective Date.",
+            date(2023, 5, 4),
+        ),
+        (
+            "The Agreement shall expire upon the earlier of (a) the first anniversary of the date hereof and "
+            "(b) completion of the Services.",
+            date(2022, 5, 4),
+        ),
+        (
+            "It shall be effective on 1 July 2021 and have a duration of eighteen (18) months.",
+            date(2023, 1, 1),
+        ),
+    ],
+)
+def test_the_end_of_a_term_counted_from_the_agreement_taking_effect(clause: str, ends: date) -> None:
+    record = run(OPENING, f"2. TERM\n{clause}")
+    assert record.fields.end_date.value == ends
+
+
+@pytest.mark.parametrize(
+    "clause",
+    [
+        "The term of each Statement of Work under this Agreement shall be six (6) months.",
+        "The licence shall continue for twenty-four (24) months after the Launch.",
+    ],
+)
+def test_a_term_of_something_else_or_counted_from_an_event_gives_no_end_date(clause: str) -> None:
+    record = run(OPENING, f"2. TERM\n{clause}")
+    assert record.fields.end_date.value is None
+
+
+def test_a_term_runs_from_the_signature_when_no_effective_date_is_written() -> None:
+    record = run(
+        """
+        RESELLER AGREEMENT
+        Tallis Instruments Ltd appoints Meridale Systems Inc. as its reseller on the terms below.
+        1. TERM
+        The initial term of this Agreement shall be one (1) year from the Effective Date.
+        Signed: /s/ Ada Marsh, Tallis Instruments Ltd, Date: March 2, 2023
+        Signed: /s/ Lee Ortiz, Meridale Systems Inc., Date: March 9, 2023
+        """
+    )
+    assert record.fields.effective_date.value == date(2023, 3, 9)
+    assert record.fields.end_date.value == date(2024, 3, 9)
+    assert record.fields.end_date.confidence <= record.fields.effective_date.confidence
