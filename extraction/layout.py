@@ -50,14 +50,24 @@ _LIST_START = re.compile(r"^\s*(?:[*+\-•]|\d{1,2}[.)]|\([a-z0-9]{1,3}\))\s+\S"
 # Amounts, dates and percentages do not appear in headings but do in table rows.
 _FIGURES = re.compile(r"[$£€₹¥%]|\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b|\b(?:19|20)\d\d\b|\d,\d{3}")
 
-# A heading of a form, sample or worked example appended to the contract ("Exhibit C - Form of Change Order",
-# "SAMPLE OF CONFIDENTIALITY AGREEMENT", "(FORM)", "Example Fee Calculation"): what follows shows how a later
+# A heading of a form, sample or worked example appended to the contract ("Exhibit C – Form of Change Order",
+# "SAMPLE OF CONFIDENTIALITY AGREEMENT", "(FORM)", "Example Fee Calculation", "Illustrative invoice",
+# "Template purchase order", "Invoice layout (for illustration only)"): what follows shows how a later
 # document or calculation will look, with blanks or made-up figures, and states none of this contract's terms.
 _APPENDIX_PREFIX = re.compile(
-    r"^(?:(?:exhibit|schedule|appendix|annex|attachment|addendum)(?:\s+[A-Z0-9]{1,3}\b)?)?[\s\-:.]*", re.I
+    r"^(?:(?:exhibit|schedule|appendix|annex|attachment|addendum)(?:\s+[A-Z0-9]{1,3}\b)?)?[\s\-–—:.]*", re.I
 )
 _NOT_OPERATIVE = re.compile(
-    r"^(?:\(\s*form\s*\)$|(?:forms?|samples?|specimens?)\s+of\b|examples?\b|specimen\b)", re.I
+    r"^(?:\(\s*form\s*\)$|(?:forms?|samples?|specimens?|templates?|models?)\s+of\b"
+    r"|(?:examples?|specimens?|samples?|templates?|illustrat\w+|hypothetical|mock)\b)"
+    r"|\((?:for\s+)?(?:examples?|illustrat\w+|samples?|specimens?)(?:\s+(?:only|purposes(?:\s+only)?))?\)",
+    re.I,
+)
+# An appendix's caption on a line of its own, in any case: "Annex B — Illustrative invoice", "Exhibit 2:
+# Pricing", "Schedule C" (not "Schedule A sets out the fees", nor a contents line ending in its page number).
+_APPENDIX_CAPTION = re.compile(
+    r"^(?:Exhibit|Schedule|Appendix|Annex|Attachment|Addendum|EXHIBIT|SCHEDULE|APPENDIX|ANNEX|ATTACHMENT|ADDENDUM)"
+    r"\s+[A-Z0-9]{1,3}(?:$|\s*[-–—:.]\s+[^.]{1,70}?(?<![.\s]\d)(?<![.\s]\d\d)$)"
 )
 _APPENDIX_HEADING = re.compile(r"^(?:exhibit|schedule|appendix|annex|attachment|addendum)\b", re.I)
 # Where an appended form may start: past this share of the document's lines (a form's title at the top is
@@ -415,7 +425,7 @@ class Layout:
     def _captioned_form(self, heading: Heading) -> bool:
         prefix = _APPENDIX_PREFIX.match(heading.title)
         title = heading.title[prefix.end() :] if prefix else heading.title
-        if not _NOT_OPERATIVE.match(title):
+        if not _NOT_OPERATIVE.search(title):
             return False
         if prefix and _APPENDIX_HEADING.match(heading.title):
             return True
@@ -457,6 +467,8 @@ def _heading(line: Line) -> Heading | None:
     text = line.clean
     if len(text) > 80 or text.endswith((".", ",", ";")) or not re.search(r"[A-Za-z]{3}", text):
         return None
+    if _APPENDIX_CAPTION.match(text):
+        return Heading(line, text, 1)
     numbering = _NUMBERING.match(text)
     title = text[numbering.end() :] if numbering else text
     if not title or ":" in title.rstrip(":") or not _titlelike(title) or _FIGURES.search(title):

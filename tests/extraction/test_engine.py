@@ -579,6 +579,24 @@ def test_a_form_appended_as_an_exhibit_states_none_of_the_contracts_terms() -> N
     assert record.fields.signature_date.value == date(2026, 3, 3)
 
 
+@pytest.mark.parametrize(
+    "caption",
+    [
+        "SCHEDULE 4 – TEMPLATE CHANGE ORDER",
+        "Annex B — Illustrative invoice",
+        "Attachment 2: Invoice layout (for illustration only)",
+        "APPENDIX\nSAMPLE CHANGE ORDER",
+    ],
+)
+def test_an_appended_template_or_illustration_states_none_of_the_contracts_terms(caption: str) -> None:
+    illustration = FORM_EXHIBIT.replace("EXHIBIT C\n    FORM OF CHANGE ORDER", caption)
+    record = run(SOW_WITH_EXHIBIT, illustration)
+    assert record.fields.client_name.value == "Northwind Health, Inc."
+    assert record.fields.total_contract_value.value == Decimal("180000.00")
+    assert record.fields.payment_terms_days.value == 30
+    assert record.fields.governing_law.value == "New York"
+
+
 def test_a_form_heading_without_an_exhibit_caption_or_at_the_top_is_read() -> None:
     # "Form of Payment" in the body is a clause, not an appended form; a filed form of an agreement is the
     # document itself.
