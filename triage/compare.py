@@ -9,7 +9,10 @@ currency, start_date, end_date, billing_model ↔ billing_type, payment_terms_da
   differ when they are not equal.
 - A record value read below the LOW_CONFIDENCE threshold (triage/policy.py) raises LOW_CONFIDENCE and neither
   VALUE_MISMATCH nor MISSING_IN_CRM: an unsure reading alone is not a discrepancy. Once a reviewer confirms or
-  corrects it (confidence 1), the record is triaged again and a real difference is raised.
+  corrects it (confidence 1), the record is triaged again and a real difference is raised. Likewise a null
+  the rest of the record says the document states (triage/rules.unread: the client; the currency of stated
+  amounts; the billing model of stated fees) and stated in the CRM raises LOW_CONFIDENCE, not
+  MISSING_IN_DOCUMENT, until a person confirms that the document does not state it.
 Without an opportunity only the document and readiness rules (triage/rules.py) run.
 """
 
@@ -25,7 +28,7 @@ from models.record import FieldValue, HandoffRecord
 from triage.findings import document_label, finding, ordered, percent_delta, shown
 from triage.names import same_entity
 from triage.policy import Policy
-from triage.rules import document_gaps
+from triage.rules import document_gaps, unread
 
 
 @dataclass(frozen=True)
@@ -115,6 +118,20 @@ class _Context:
     def _missing_in_document(self, pair: Pair, crm: object) -> HandoffException | None:
         if not self.policy.enabled(ExceptionCode.MISSING_IN_DOCUMENT):
             return None
+        reason = unread(self.record, pair.field)
+        if (
+            reason is not None
+            and self.policy.enabled(ExceptionCode.LOW_CONFIDENCE)
+            and pair.field in self.policy.low_confidence.fields
+        ):
+            # a null the rest of the record says is a miss: a person looks for it before it is called missing
+            message = (
+                f"{self.label} {pair.document_term} was not read, though {reason}; CRM {pair.crm_term} is "
+                f"{self._crm_text(pair, crm)}: find it in the document, or confirm that it is not stated"
+            )
+            return finding(
+                self.policy, ExceptionCode.LOW_CONFIDENCE, pair.field, "missing", message, crm_value=crm
+            )
         message = (
             f"{self.label} does not state the {pair.document_term}; "
             f"CRM {pair.crm_term} is {self._crm_text(pair, crm)}"

@@ -287,3 +287,36 @@ def test_without_the_low_confidence_rule_an_unsure_value_is_compared_as_read() -
     )
     unsure = with_field(record((150000,) * 3), "total_contract_value", 450000, 0.41)
     assert codes(find_gaps(unsure, opportunity(), policy)) == [("VALUE_MISMATCH", "total_contract_value")]
+
+
+def test_a_null_the_rest_of_the_record_says_is_stated_asks_a_person_first() -> None:
+    unread_client = with_field(record(), "client_name", None, 0.0)
+    [gap] = find_gaps(unread_client, opportunity(), DEFAULT_POLICY)
+    assert (gap.code, gap.field) == ("LOW_CONFIDENCE", "client_name")
+    assert "not read" in gap.message and gap.crm_value == "Northwind Health"
+    # with no CRM value to compare there is nothing to raise
+    assert codes(find_gaps(unread_client, opportunity(account_name=None), DEFAULT_POLICY)) == []
+    # amounts are stated, so a currency must be: not read, not missing
+    unread_currency = with_field(record(), "currency", None, 0.0)
+    assert codes(find_gaps(unread_currency, opportunity(), DEFAULT_POLICY)) == [
+        ("LOW_CONFIDENCE", "currency")
+    ]
+    # once a person confirms that the document does not state it, it is missing
+    confirmed = with_field(record(), "client_name", None, 1.0)
+    assert codes(find_gaps(confirmed, opportunity(), DEFAULT_POLICY)) == [
+        ("MISSING_IN_DOCUMENT", "client_name")
+    ]
+
+
+def test_a_null_nothing_else_in_the_record_implies_is_missing_in_the_document() -> None:
+    # an end date, and a currency or billing model of a document that states no amount, may well be absent
+    no_end = with_field(record(), "end_date", None, 0.0)
+    assert codes(find_gaps(no_end, opportunity(), DEFAULT_POLICY)) == [("MISSING_IN_DOCUMENT", "end_date")]
+    unpriced = with_field(record(()), "total_contract_value", None, 1.0)
+    unpriced = with_field(unpriced, "currency", None, 0.0)
+    unpriced = with_field(unpriced, "billing_model", None, 0.0)
+    assert sorted(codes(find_gaps(unpriced, opportunity(), DEFAULT_POLICY))) == [
+        ("MISSING_IN_DOCUMENT", "billing_model"),
+        ("MISSING_IN_DOCUMENT", "currency"),
+        ("MISSING_IN_DOCUMENT", "total_contract_value"),
+    ]
