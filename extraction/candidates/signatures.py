@@ -16,6 +16,10 @@ _FIELD = re.compile(
     r"\s*:",
     re.IGNORECASE,
 )
+# Inside a block, a label may go without its colon: "Name Andrew Lee" / "Title PRESIDENT" / "Date 13/07/05".
+_BARE_FIELD = re.compile(
+    r"(?P<label>Signature|Name|Print(?:ed)?\s+Name|Title|Position|Date|Dated|Date\s+Signed)[ \t]+(?=\S)"
+)
 _FIELD_KEYS = {
     "by": "signature", "signature": "signature", "signed": "signature", "sign": "signature", "name": "name",
     "print name": "name", "printed name": "name", "title": "title", "position": "title", "date": "date",
@@ -70,6 +74,9 @@ def signature_blocks(layout: Layout) -> tuple[SignatureBlock, ...]:
     last_line = -10
     for line in layout.lines:
         fields = list(_FIELD.finditer(line.text))
+        if (not fields or fields[0].start() > 3) and len(current) == 1 and line.index - last_line <= 2:
+            bare = _BARE_FIELD.match(line.text)
+            fields = [bare] if bare else []
         if not fields or fields[0].start() > 3:
             continue
         columns = _columns(line, fields)

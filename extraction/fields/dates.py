@@ -153,6 +153,9 @@ def contract_dates(
     if kind is DocumentType.proposal:
         settled["effective_date"] = None
     open_effective = "effective_date" not in decided_null and kind is not DocumentType.proposal
+    if open_effective and not _labelled_date(layout, values, "effective_date")[1]:
+        # a document that takes effect on its last signature: that date, over any other it states
+        settled["effective_date"] = _on_signature(layout, signed_on) or settled["effective_date"]
     if settled["effective_date"] is None and open_effective:
         settled["effective_date"] = _document_commences(layout)
     if settled["effective_date"] is None and open_effective and signed_on is not None:
@@ -242,6 +245,32 @@ _DOCUMENT_COMMENCES = re.compile(
     r"(?:(?:shall|will|is\s+to)\s+)?(?:commences?|begins?|starts?|(?:becomes?|takes?)\s+effect(?:ive)?)\s+"
     r"(?:on|as\s+of)\s+(?:the\s+)?$"
 )
+
+
+# The document takes effect when the last party signs: "effective as of the last date signed below", "the
+# later of the two signature dates below", "upon the completion of the execution by both Parties", "when it
+# shall have been executed by all parties", "on the day after the date of last signature".
+_ON_SIGNATURE = re.compile(
+    r"\b(?:effective|takes?\s+effect|comes?\s+into\s+(?:force|effect))\b[^.;]{0,40}?\b(?:as\s+of|on|upon|from|when)\s+(?:the\s+)?(?P<after>day\s+after\s+the\s+)?"
+    r"(?:(?:later|last|latest)\s+of\s+the\s+(?:two\s+|(?:respective\s+)?)?(?:signature\s+dates|dates?\s+(?:of\s+)?"
+    r"(?:signature|execution))|(?:last|latest|later|final)\s+(?:date\s+)?(?:signed|signature|of\s+(?:signature|execution))"
+    r"|date\s+(?:of\s+(?:the\s+)?)?(?:last|final|latest)\s+(?:signature|execution)"
+    r"|(?:completion\s+of\s+the\s+)?execution\s+(?:hereof\s+|of\s+this\s+\w+\s+)?by\s+(?:both|all|each\s+of\s+the)\s+parties"
+    r"|(?:it|this\s+\w+)\s+(?:shall\s+have\s+been|has\s+been|is)\s+(?:signed|executed)\s+by\s+(?:both|all)\s+parties)",
+    re.I,
+)
+
+
+def _on_signature(layout: Layout, signed_on: Found[date] | None) -> Found[date] | None:
+    """The last signature's date, when the document says it takes effect on it (_ON_SIGNATURE)."""
+    if signed_on is None:
+        return None
+    match = _ON_SIGNATURE.search(layout.text)
+    if match is None or layout.addressed_to_reader(match.start()):
+        return None
+    on = signed_on.value + timedelta(days=1) if match.group("after") else signed_on.value
+    start, end = layout.sentence_at(match.start())
+    return Found(on, _derived(signed_on), ((start, end), *signed_on.spans))
 
 
 def _document_commences(layout: Layout) -> Found[date] | None:

@@ -232,3 +232,33 @@ def test_a_term_runs_from_the_signature_when_no_effective_date_is_written() -> N
     assert record.fields.effective_date.value == date(2023, 3, 9)
     assert record.fields.end_date.value == date(2024, 3, 9)
     assert record.fields.end_date.confidence <= record.fields.effective_date.confidence
+
+
+@pytest.mark.parametrize(
+    ("sentence", "effective"),
+    [
+        ("This Agreement is effective as of the last date signed below.", date(2022, 8, 19)),
+        ("This Agreement becomes effective upon the execution hereof by both parties.", date(2022, 8, 19)),
+        ("The Agreement takes effect on the day after the date of last signature.", date(2022, 8, 20)),
+    ],
+)
+def test_an_agreement_effective_on_its_last_signature(sentence: str, effective: date) -> None:
+    record = run(
+        f"""
+        LICENCE AGREEMENT
+        Orrin Labs Ltd grants Palisade Media Inc. a licence on the terms below, signed in Toronto on
+        12 August 2022 and in Boston later. {sentence}
+        ORRIN LABS LTD
+        By: /s/ Ada Marsh
+        Name Ada Marsh
+        Title Director
+        Date 12/08/22
+        PALISADE MEDIA INC.
+        By: /s/ Lee Ortiz
+        Name Lee Ortiz
+        Title President
+        Date 19/08/22
+        """
+    )
+    assert record.fields.signature_date.value == date(2022, 8, 19)
+    assert record.fields.effective_date.value == effective
