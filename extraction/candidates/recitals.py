@@ -48,17 +48,21 @@ _TERM = re.compile(
 _DESCRIPTION = re.compile(
     r",\s+(?:a|an)\s|\s+(?:a|an)\s+(?:[A-Z][\w.-]*\s+){0,3}(?:(?:limited|private|public|non-?profit)\s+)*"
     r"(?:company|corporation|partnership|association|bank|trust|entity|organi[sz]ation|society)\b|,\s+(?:with|having|whose|located|organi[sz]ed|incorporated|registered|its|of)\b"
-    r"|\s+(?:with|having)\s+(?:its\s+)?(?:offices?|principal|registered)\b|,?\s+(?:located|residing)\s+at\b",
+    r"|\s+(?:with|having)\s+(?:its\s+|an?\s+)?(?:(?:corporate|business|registered|principal)\s+)?"
+    r"(?:address|offices?|principal|registered)\b|,?\s+(?:located|residing)\s+at\b"
+    # "Acme US, LLC and its Affiliates ("ACME")": the affiliates are not part of the name
+    r"|,?\s+(?:and|together\s+with)\s+its\s+(?:affiliates|subsidiaries)\b",
     re.IGNORECASE,
 )
 _CONNECTORS = frozenset(
     {"and", "of", "de", "der", "la", "le", "du", "des", "für", "&", "y", "et", "van", "von"}
 )
+_TRADING_AS = frozenset({"d/b/a", "dba", "d.b.a.", "t/a"})
 # What a description or a place is introduced with, and a name never is: an indefinite article ("an Ohio
 # corporation"), the law or place an entity is formed under ("organized under the laws of the Republic of
 # Chile", "incorporated in Ireland"), a street address's lead ("located at").
 _NOT_A_NAME_AFTER = re.compile(
-    r"(?:\b(?:a|an)|\blaws?\s+of(?:\s+the)?|\b(?:incorporated|organi[sz]ed|registered|formed|existing|domiciled)"
+    r"(?:(?<![\w/])(?:a|an)|\blaws?\s+of(?:\s+the)?|\b(?:incorporated|organi[sz]ed|registered|formed|existing|domiciled)"
     r"\s+(?:in|under)(?:\s+the)?|\b(?:state|commonwealth|province|republic)\s+of(?:\s+the)?"
     r"|\b(?:located|residing)\s+(?:at|in)|\bknown\s+as)\s*$",
     re.IGNORECASE,
@@ -168,10 +172,16 @@ def _name_token(token: str, left: str) -> bool:
     if re.fullmatch(r"\([A-Z][\w&.'-]*\)", bare):
         # A bracketed word inside a name ("Acme Holdings (Europe) Limited"), never its start.
         return bool(left) and _name_token(left, "") and not left.endswith((",", ")", '"'))
+    if bare.isdigit() and len(bare) <= 3:
+        # a number inside a name ("Network 1 Financial, Inc."), never its start
+        return bool(left) and _name_token(left, "") and not left.endswith((",", ")", '"'))
     if not re.search(r"[A-Za-z]", bare):
         return bare == "&"
     if bare.lower() in _CONNECTORS:
         return bool(left) and _name_token(left, "") and not left.endswith((",", ")", '"'))
+    if bare.lower() in _TRADING_AS:
+        # "Acme Stores, Inc., d/b/a Acme Outdoor": the trading name belongs to the company before it
+        return bool(left) and _name_token(left.rstrip(","), "")
     if bare.lower().replace(".", "") in COMPANY_SUFFIXES:
         return True
     # A name may start lower-case when it is a brand or a web address: "acme.com, Inc.", "eAcme Ltd".

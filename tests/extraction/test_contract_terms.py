@@ -262,3 +262,35 @@ def test_an_agreement_effective_on_its_last_signature(sentence: str, effective: 
     )
     assert record.fields.signature_date.value == date(2022, 8, 19)
     assert record.fields.effective_date.value == effective
+
+
+@pytest.mark.parametrize(
+    ("recital", "client", "provider"),
+    [
+        (
+            'by and between Larkspur Outdoor, Inc., d/b/a Trailhead Supply (the "Customer"), a Nevada '
+            'corporation, and Quillon Media LLC (the "Agency"), an Oregon limited liability company.',
+            "Larkspur Outdoor, Inc., d/b/a Trailhead Supply",
+            "Quillon Media LLC",
+        ),
+        (
+            "by and between Fenwick Bio US, LLC and its Affiliates with an address at 12 Dock Road, Salem, "
+            'MA 01970 (the "Customer") and Ostara Labs, Inc., with a corporate address at 4 Elm Way, Provo, '
+            'UT 84601 (the "Developer").',
+            "Fenwick Bio US, LLC",
+            "Ostara Labs, Inc.",
+        ),
+        (
+            'by and between Harbour 9 Logistics, Inc. (the "Client") and Meridale 24 Systems Ltd '
+            '(the "Contractor").',
+            "Harbour 9 Logistics, Inc.",
+            "Meridale 24 Systems Ltd",
+        ),
+    ],
+)
+def test_recital_names_with_a_trading_name_affiliates_an_address_or_a_number(
+    recital: str, client: str, provider: str
+) -> None:
+    record = run(f"SERVICES AGREEMENT\nThis Agreement is made as of May 4, 2021 {recital}")
+    assert record.fields.client_name.value == client
+    assert record.fields.provider_name.value == provider
