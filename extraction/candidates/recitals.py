@@ -45,6 +45,14 @@ _TERM = re.compile(
     r"|\s*,?\s*which\s+(?:terms?|expressions?)\b[^()]{0,200})?\s*\)",
     re.IGNORECASE,
 )
+# A defined term without brackets: 'Acme LLC, a Texas company, referred to in this Agreement as "Company" or
+# "Acme"', 'ACME, INC., hereinafter referred to as "ACME"', 'Acme Ltd hereinafter called "the Supplier"'.
+_UNBRACKETED_TERM = re.compile(
+    r"(?:,\s*|\s+)(?:(?:and\s+)?hereinafter\s+)?(?:(?:sometimes\s+)?referred\s+to\s+(?:herein\s+|in\s+this\s+\w+\s+)?as"
+    r"|called|named)\s+(?:the\s+)?[\"“](?:the\s+)?(?P<term>[^\"“”()\n]{1,40})[\"”]"
+    r"(?:\s*(?:,\s*)?(?:or|and)\s+(?:the\s+)?[\"“](?P<alias>[^\"“”()\n]{1,40})[\"”])?",
+    re.IGNORECASE,
+)
 _DESCRIPTION = re.compile(
     r",\s+(?:a|an)\s|\s+(?:a|an)\s+(?:[A-Z][\w.-]*\s+){0,3}(?:(?:limited|private|public|non-?profit)\s+)*"
     r"(?:company|corporation|partnership|association|bank|trust|entity|organi[sz]ation|society)\b|,\s+(?:with|having|whose|located|organi[sz]ed|incorporated|registered|its|of)\b"
@@ -102,18 +110,21 @@ def party_mentions(layout: Layout, within: int = 20000) -> tuple[PartyMention, .
     text = layout.text[:within]
     mentions: list[PartyMention] = []
     previous_end = 0
-    for match in _TERM.finditer(text):
-        terms = [t for t in (match.group("term"), match.group("alias")) if t]
-        if all(_names_no_party(t) for t in terms):
+    terms = sorted((*_TERM.finditer(text), *_UNBRACKETED_TERM.finditer(text)), key=lambda m: m.start())
+    for match in terms:
+        if match.start() < previous_end:
+            continue  # a term inside one already read
+        defined = [t for t in (match.group("term"), match.group("alias")) if t]
+        if all(_names_no_party(t) for t in defined):
             previous_end = match.end()
             continue
         span = _name_before(text, max(previous_end, match.start() - _REACH), match.start())
         previous_end = match.end()
         if span is None:
             continue
-        role = next((r for r in map(role_of, terms) if r), None)
+        role = next((r for r in map(role_of, defined) if r), None)
         name = re.sub(r"\s+", " ", text[span[0] : span[1]])
-        term = re.sub(r"\s+", " ", terms[0].strip())
+        term = re.sub(r"\s+", " ", defined[0].strip())
         mentions.append(PartyMention(name, span[0], span[1], term, role, match.end()))
     return tuple(mentions)
 

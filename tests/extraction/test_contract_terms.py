@@ -294,3 +294,17 @@ def test_recital_names_with_a_trading_name_affiliates_an_address_or_a_number(
     record = run(f"SERVICES AGREEMENT\nThis Agreement is made as of May 4, 2021 {recital}")
     assert record.fields.client_name.value == client
     assert record.fields.provider_name.value == provider
+
+
+def test_parties_defined_without_brackets() -> None:
+    record = run(
+        """
+        CONSULTING AGREEMENT
+        THIS AGREEMENT made this 5th day of June, 2019, between Corvel Racing, LLC, a Texas limited liability
+        company, whose office is located at 12 Pit Lane, Austin, Texas, referred to in this Agreement as
+        "Company", and Brightwater Fuels, Inc., a Delaware corporation, hereinafter referred to as
+        "Consultant".
+        """
+    )
+    assert record.fields.client_name.value == "Corvel Racing, LLC"
+    assert record.fields.provider_name.value == "Brightwater Fuels, Inc."
