@@ -59,7 +59,11 @@ _DESCRIPTION = re.compile(
     r"|\s+(?:with|having)\s+(?:its\s+|an?\s+)?(?:(?:corporate|business|registered|principal)\s+)?"
     r"(?:address|offices?|principal|registered)\b|,?\s+(?:located|residing)\s+at\b"
     # "Acme US, LLC and its Affiliates ("ACME")": the affiliates are not part of the name
-    r"|,?\s+(?:and|together\s+with)\s+its\s+(?:affiliates|subsidiaries)\b",
+    r"|,?\s+(?:and|together\s+with)\s+its\s+(?:affiliates|subsidiaries)\b"
+    # "ACME, INC., 2450 White Road, …" (a street address), "ACME, INC. c/o …", "… Limited is a company …"
+    r"|,\s+\d{1,6}\s+(?:[A-Z][\w.'-]*\s+){1,4}(?:Road|Rd|Street|St|Avenue|Ave|Boulevard|Blvd|Drive|Dr|Lane|Ln"
+    r"|Way|Place|Pl|Court|Ct|Parkway|Pkwy|Highway|Hwy|Circle|Square|Plaza)\b"
+    r"|\s+c/o\b|\s+is\s+(?:a|an)\s",
     re.IGNORECASE,
 )
 _CONNECTORS = frozenset(

@@ -308,3 +308,29 @@ def test_parties_defined_without_brackets() -> None:
     )
     assert record.fields.client_name.value == "Corvel Racing, LLC"
     assert record.fields.provider_name.value == "Brightwater Fuels, Inc."
+
+
+@pytest.mark.parametrize(
+    ("recital", "client", "provider"),
+    [
+        (
+            'by and between HALVERSON, INC., 2450 Copper Road, 2nd Floor, Tucson, Arizona 85701 ("Client"), '
+            'and OSPREY FIELD SERVICES, INC. c/o Pell Management, 12 Bay Street, Tampa, FL ("Contractor").',
+            "HALVERSON, INC.",
+            "OSPREY FIELD SERVICES, INC.",
+        ),
+        (
+            "between the parties: (1) Wexford Analytics UK Limited is a company registered in England "
+            'whose registered office is at 3 Kings Row, London (the "Customer"); and (2) Dana Pryce '
+            '(the "Consultant").',
+            "Wexford Analytics UK Limited",
+            "Dana Pryce",
+        ),
+    ],
+)
+def test_a_name_ends_where_its_address_or_description_starts(
+    recital: str, client: str, provider: str
+) -> None:
+    record = run(f"SERVICES AGREEMENT\nThis Agreement is made as of May 4, 2021 {recital}")
+    assert record.fields.client_name.value == client
+    assert record.fields.provider_name.value == provider
