@@ -50,6 +50,8 @@ _NO_RENEWAL = re.compile(
 
 def governing_law(layout: Layout, values: tuple[LabelValue, ...]) -> Found[str] | None:
     for item in labelled(values, "governing_law"):
+        if re.match(r"(?:and|&|or)\b", item.value.strip(), re.I):
+            continue  # a heading that goes on ("Governing Law and Dispute Resolution"), not a value
         named = jurisdiction(f"the laws of {item.value}") if not re.search(r"\blaws?\b", item.value) else None
         named = named or jurisdiction(item.value)
         if named:

@@ -93,9 +93,11 @@ _PREFIXES = re.compile(
     r"^(?:the\s+)?(?:(?:state|commonwealth|province|canton|territory|district)\s+of\s+)", re.IGNORECASE
 )
 _LAWS_OF = re.compile(
-    r"\b(?i:laws?(?:,[^,;.]{1,60},|\s+(?:and|&)\s+[a-z]+s)?\s+(?:of|in\s+force\s+in|applicable\s+in)\s+)"
+    r"\b(?i:laws?(?:,[^,;.]{1,60},|\s+(?:and|&)\s+[a-z]+s)?\s+(?:of|in\s+force\s+in|applicable\s+in)\s+"
+    # "the laws in the State of Washington", "the internal laws State of New York"
+    r"|laws?\s+(?:in\s+)?(?=(?:the\s+)?(?:state|commonwealth|province)\s+of\s))"
     r"(?P<place>(?i:the\s+)?(?i:(?:state|commonwealth|province)\s+of\s+)?[A-Z][^,.;:()\n]{1,80})"
-    r"|\b(?P<adjective>English|Scottish|German|French|Swiss|Irish|Dutch|Spanish|Italian|Swedish)\s+law\b"
+    r"|\b(?P<adjective>English|Scottish|German|French|Swiss|Irish|Dutch|Spanish|Italian|Swedish|PRC)\s+(?i:laws?)\b"
 )
 _STOP = re.compile(
     r"\s+(?:without|excluding|exclusive|notwithstanding|except|applicable|as\s+applied|in\s+force|"
@@ -104,7 +106,9 @@ _STOP = re.compile(
     r"|regardless)\b.*$",
     re.IGNORECASE,
 )
-_BACK_REFERENCE = re.compile(r"\blaws?\s+of\s+(?:that|such|said)\s+(?:state|commonwealth|province)\b", re.I)
+_BACK_REFERENCE = re.compile(
+    r"\blaws?\s+(?:of\s+(?:that|such|said)\s+(?:state|commonwealth|province)\b|thereof\b)", re.I
+)
 _NAMED_STATE = re.compile(
     r"\b(?:State|Commonwealth|Province)\s+of\s+(?P<place>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)"
 )
@@ -119,6 +123,7 @@ _ADJECTIVE_PLACES = {
     "spanish": "Spain",
     "italian": "Italy",
     "swedish": "Sweden",
+    "prc": "People's Republic of China",
 }
 
 

@@ -334,3 +334,27 @@ def test_a_name_ends_where_its_address_or_description_starts(
     record = run(f"SERVICES AGREEMENT\nThis Agreement is made as of May 4, 2021 {recital}")
     assert record.fields.client_name.value == client
     assert record.fields.provider_name.value == provider
+
+
+@pytest.mark.parametrize(
+    ("clause", "law"),
+    [
+        ("9. DISPUTES\nThe validity and performance of this Agreement shall be governed by PRC Laws.",
+         "People's Republic of China"),
+        ("9. GENERAL\nThis Agreement shall be governed by the laws in the State of Oregon.",
+         "Oregon"),
+        ("9. GENERAL\nThis Agreement is governed by the internal laws State of Vermont.", "Vermont"),
+        (
+            "9. MISCELLANEOUS\nThis Agreement has been made in the State of Nevada and shall be governed by "
+            "and construed in accordance with the laws thereof.",
+            "Nevada",
+        ),
+        (
+            "9. Governing Law and Dispute Resolution\nThis Agreement shall be governed by the laws of the "
+            "State of Idaho.",
+            "Idaho",
+        ),
+    ],
+)  # fmt: skip
+def test_governing_law_written_in_other_ways(clause: str, law: str) -> None:
+    assert run(OPENING, clause).fields.governing_law.value == law
