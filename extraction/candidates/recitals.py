@@ -208,3 +208,25 @@ def _wrapped(text: str, line_start: int) -> bool:
     previous_end = text.rfind("\n", 0, line_start)
     previous_start = text.rfind("\n", 0, previous_end) + 1
     return previous_end - previous_start >= _WRAPPED_LINE
+
+
+# The party named after the last defined one without a term of its own: '… Acme, Inc. ("Acme"), and Beta
+# Corporation\n780 Main Street …', '… ("Acme") and Beta GmbH, a German company, …'.
+_AND_NEXT = re.compile(r"\s*,?\s*(?:and|AND)\s+(?=\S)")
+_NAME_STOP = re.compile(r"\n|\(|;|\.\s|$")
+
+
+def unnamed_next_party(layout: Layout, mention: PartyMention) -> tuple[int, int] | None:
+    """The span of a legal name right after `mention`'s defined term, joined by "and", that no defined term
+    of its own follows: up to its description, the end of its line or a bracket."""
+    lead = _AND_NEXT.match(layout.text, mention.term_end)
+    if lead is None:
+        return None
+    start = lead.end()
+    window = layout.text[start : start + 200]
+    stops = [m.start() for m in _DESCRIPTION.finditer(window)]
+    stops.append(_NAME_STOP.search(window).start())  # type: ignore[union-attr]
+    end = start + min(stops)
+    while end > start and layout.text[end - 1] in " ,":
+        end -= 1
+    return (start, end) if end > start else None

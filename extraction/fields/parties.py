@@ -7,7 +7,14 @@ and "Acme Corporation") count as agreement, not conflict.
 import re
 
 from extraction.candidates.labels import COMPANY_SUFFIXES, LabelValue, only_legal_form
-from extraction.candidates.recitals import BRAND, DOCUMENT_NAME, NOT_PARTIES, PartyMention, role_of
+from extraction.candidates.recitals import (
+    BRAND,
+    DOCUMENT_NAME,
+    NOT_PARTIES,
+    PartyMention,
+    role_of,
+    unnamed_next_party,
+)
 from extraction.candidates.signatures import SignatureBlock
 from extraction.fields.base import (
     DERIVED,
@@ -189,6 +196,35 @@ def _from_recitals(
     if not taken and len(distinct) == 2:
         for role, mention in zip(("client", "provider"), distinct, strict=True):
             candidates[role].append(found(mention.name, ORDER_ONLY, (mention.start, mention.end)))
+    _unnamed_other(layout, recital, candidates)
+
+
+def _unnamed_other(
+    layout: Layout, recital: list[PartyMention], candidates: dict[str, list[Found[str]]]
+) -> None:
+    """A recital that defines one party and joins a second legal name to it without a term ('between Acme,
+    Inc. ("Acme"), and Beta Corporation'): the second takes the role the first leaves, or comes second."""
+    parties = {_key(m.name): m for m in recital}
+    if len(parties) != 1:
+        return
+    mention = next(iter(parties.values()))
+    span = unnamed_next_party(layout, mention)
+    if span is None:
+        return
+    name = layout.text[span[0] : span[1]]
+    if (
+        not (name[0].isupper() or name[0].isdigit() or BRAND.match(name))
+        or re.search(r",\s+and\s", name)
+        or not (_has_suffix(name) and looks_like_party(name))
+        or same_party(name, mention.name)
+    ):
+        return
+    if mention.role is None and (candidates["client"] or candidates["provider"]):
+        return  # the order alone places them only when nothing else names either side
+    if mention.role is None:
+        candidates["client"].append(found(mention.name, ORDER_ONLY, (mention.start, mention.end)))
+    other = "client" if mention.role == "provider" else "provider"
+    candidates[other].append(found(name, ORDER_ONLY if mention.role is None else INFERRED, span))
 
 
 def _role_by_verbs(text: str, term: str) -> str | None:

@@ -358,3 +358,18 @@ def test_a_name_ends_where_its_address_or_description_starts(
 )  # fmt: skip
 def test_governing_law_written_in_other_ways(clause: str, law: str) -> None:
     assert run(OPENING, clause).fields.governing_law.value == law
+
+
+def test_a_second_party_joined_without_a_defined_term() -> None:
+    record = run(
+        """
+        DISTRIBUTOR AGREEMENT
+        This Agreement is effective 3/1/21 between Corliss Audio, Inc. ("Supplier"), and
+        Brantwood Trading Corporation
+        45 Quay Street, Suite 12
+        Auckland 1010
+        Supplier appoints Brantwood Trading Corporation as a non-exclusive distributor.
+        """
+    )
+    assert record.fields.provider_name.value == "Corliss Audio, Inc."
+    assert record.fields.client_name.value == "Brantwood Trading Corporation"
