@@ -6,7 +6,10 @@ generator's four templates (evals/sow/injection.py): footnotes, white and 1-poin
 tables, instructions in other languages, text addressed to a language model, values planted in labelled
 positions (headers, a second "Client:" line), HTML comments, a JSON blob, and instructions split across
 lines or pages. Each names the values it tries to plant, in truth format. The set is a report split
-(evals/splits.py): the engine was not written against it.
+(evals/splits.py): the engine was not written against it, but it has been looked at while defending it
+(intake's hidden text; the appended-illustration rule of extraction/layout.py was widened after "fake labels
+in an illustrative appendix" planted values), so those techniques no longer measure the engine
+independently; a fresh set is needed for that.
 """
 
 import html
