@@ -213,7 +213,7 @@ def _wrapped(text: str, line_start: int) -> bool:
 # The party named after the last defined one without a term of its own: '… Acme, Inc. ("Acme"), and Beta
 # Corporation\n780 Main Street …', '… ("Acme") and Beta GmbH, a German company, …'.
 _AND_NEXT = re.compile(r"\s*,?\s*(?:and|AND)\s+(?=\S)")
-_NAME_STOP = re.compile(r"\n|\(|;|\.\s|$")
+_NAME_STOP = re.compile(r"\n|\(|;|\.\s")
 
 
 def unnamed_next_party(layout: Layout, mention: PartyMention) -> tuple[int, int] | None:
@@ -225,8 +225,10 @@ def unnamed_next_party(layout: Layout, mention: PartyMention) -> tuple[int, int]
     start = lead.end()
     window = layout.text[start : start + 200]
     stops = [m.start() for m in _DESCRIPTION.finditer(window)]
-    stops.append(_NAME_STOP.search(window).start())  # type: ignore[union-attr]
-    end = start + min(stops)
+    stop = _NAME_STOP.search(window)
+    if stop is not None:
+        stops.append(stop.start())
+    end = start + min(stops, default=len(window))
     while end > start and layout.text[end - 1] in " ,":
         end -= 1
     return (start, end) if end > start else None
