@@ -51,6 +51,13 @@ _PROSE_NUMBER = re.compile(
     r"\b(?:Statement\s+of\s+Work|SOW|Change\s+Order|Proposal|Task\s+Order|Contract|Order)\s+"
     r"(?:No\.?|Number|#|Ref(?:erence)?\.?)\s*:?\s*(?P<id>[A-Z0-9][A-Za-z0-9]*(?:[-/_.][A-Za-z0-9]+)*)"
 )
+# A US federal award's procurement instrument identifier (FAR 4.1603): six characters of the issuing office,
+# two of the fiscal year, one of the instrument type and a serial of four to eight ("1305M223FNCNM0087").
+# Forms such as the SF-1449 print it apart from its block's label. Types that are awards, an order's own
+# first (F task or delivery order, P purchase order; then C contract, D indefinite delivery, A, G, H
+# agreements and calls); solicitations (Q, R, S, T) are no contract number.
+_PIID = re.compile(r"(?<![A-Za-z0-9-])[A-Z0-9]{6}\d{2}(?P<type>[A-Z])[A-Z0-9]{4,8}(?![A-Za-z0-9-])")
+_AWARD_TYPES = "FPCDAGH"
 _PROJECT_TERM = re.compile(
     r"\b(?:the|its)\s+(?P<name>[A-Z][^()\n\",;]{2,80}?)\s+(?:project|engagement|programme|program|initiative)\s*"
     r"\((?:the\s+|this\s+)?\"Project\"\)"
@@ -108,7 +115,17 @@ def contract_number(layout: Layout, values: tuple[LabelValue, ...]) -> Found[str
         identifier = match.group("id")
         if re.search(r"\d", identifier) and len(identifier) >= 3:
             candidates.append(found(identifier, PROSE - 0.1, (match.start("id"), match.end("id"))))
-    return best(candidates)
+    return best(candidates) if candidates else _federal_award(layout)
+
+
+def _federal_award(layout: Layout) -> Found[str] | None:
+    """A federal award identifier written anywhere (_PIID), when no labelled or stated number is read: the
+    order's own number first, as a suggestion a person confirms."""
+    awards = [m for m in _PIID.finditer(layout.text) if m.group("type") in _AWARD_TYPES]
+    if not awards:
+        return None
+    first = min(awards, key=lambda m: (_AWARD_TYPES.index(m.group("type")), m.start()))
+    return found(first.group(), INFERRED, (first.start(), first.end()))
 
 
 def project_name(layout: Layout, values: tuple[LabelValue, ...]) -> Found[str] | None:

@@ -732,3 +732,17 @@ def test_a_cover_line_saying_and_between_two_words_names_no_party() -> None:
         """
     )
     assert record.fields.client_name.value is None and record.fields.provider_name.value is None
+
+
+def test_a_federal_award_number_printed_apart_from_its_label_is_the_contract_number() -> None:
+    form = document(
+        "SOLICITATION/CONTRACT/ORDER FOR COMMERCIAL ITEMS\n2. CONTRACT NO. 3. AWARD/EFFECTIVE DATE\n"
+        "4. ORDER NUMBER 5. SOLICITATION NUMBER\n7. FOR SOLICITATION INFORMATION CALL\n"
+        "9. ISSUED BY CODE\nREGIONAL ACQUISITION DIVISION\n"
+        "NC-XY1234-25-00017 MAR 3, 2025\n4732KL25QWXRV0042 4732KL25FWXRV0107\n"
+    )
+    record = extract(form)
+    assert record.fields.contract_number.value == "4732KL25FWXRV0107"  # the order, not the quotation
+    # a solicitation's number (Q) is no contract number
+    quotation = document("Services Agreement between the parties.\nRef 4732KL25QWXRV0042")
+    assert extract(quotation).fields.contract_number.value is None
