@@ -10,7 +10,7 @@ currency, start_date, end_date, billing_model ↔ billing_type, payment_terms_da
 - A record value read below the LOW_CONFIDENCE threshold (triage/policy.py) raises LOW_CONFIDENCE and neither
   VALUE_MISMATCH nor MISSING_IN_CRM: an unsure reading alone is not a discrepancy. Once a reviewer confirms or
   corrects it (confidence 1), the record is triaged again and a real difference is raised. Likewise a null
-  the rest of the record says the document states (triage/rules.unread: the client; the currency of stated
+  the rest of the record says the document states (`unread`: the client; the currency of stated
   amounts; the billing model of stated fees) and stated in the CRM raises LOW_CONFIDENCE, not
   MISSING_IN_DOCUMENT, until a person confirms that the document does not state it.
 Without an opportunity only the document and readiness rules (triage/rules.py) run.
@@ -28,7 +28,7 @@ from models.record import FieldValue, HandoffRecord
 from triage.findings import document_label, finding, ordered, percent_delta, shown
 from triage.names import same_entity
 from triage.policy import Policy
-from triage.rules import document_gaps, unread
+from triage.rules import document_gaps
 
 
 @dataclass(frozen=True)
@@ -188,3 +188,25 @@ class _Context:
         if pair.field == "payment_terms_days" and isinstance(document, int) and isinstance(crm, int):
             return f" ({document - crm:+d} days)"
         return ""
+
+
+def unread(record: HandoffRecord, name: str) -> str | None:
+    """Why the record's null `name` is more likely a miss than a document that does not state it, from what
+    the rest of the record shows, or None: a client (a contract or proposal names the customer it is with),
+    the currency of amounts the record states, the billing model of the fees it states. A null a person
+    confirmed (confidence 1) is not unread."""
+    stated: FieldValue[object] = getattr(record.fields, name)
+    if stated.value is not None or stated.confidence >= 1.0:
+        return None
+    fields, milestones = record.fields, [item.amount.value for item in record.milestones]
+    fees = [fields.total_contract_value.value, *milestones]
+    if name == "client_name":
+        return "a contract names its client"
+    if name == "currency" and any(
+        amount is not None
+        for amount in (*fees, fields.not_to_exceed.value, *(item.rate.value for item in record.rate_card))
+    ):
+        return "the document states amounts"
+    if name == "billing_model" and (any(fee is not None for fee in fees) or record.rate_card):
+        return "the document states fees"
+    return None

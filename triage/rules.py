@@ -14,8 +14,8 @@ Readiness rules (the handoff minimum dataset):
 - MISSING_RATE_CARD: time-and-materials or mixed billing with no rate card.
 - MISSING_CONTRACT_NUMBER: no contract, SOW or PO number.
 - LOW_CONFIDENCE: a stated field of `low_confidence.fields` read with confidence below its `threshold`. (A
-  watched field read as null that the rest of the record says the document states, `unread`, raises it in
-  the CRM comparison instead of MISSING_IN_DOCUMENT: triage/compare.py.)
+  watched field read as null that the rest of the record says the document states raises it in the CRM
+  comparison instead of MISSING_IN_DOCUMENT: triage/compare.py.)
 
 Rules depend on the document type: a proposal is an offer, not a contract, so it is not checked for
 signatures or a contract number (CONTRACT_ONLY).
@@ -147,31 +147,6 @@ def missing_contract_number(record: HandoffRecord, policy: Policy, label: str) -
         return []
     message = f"{label} states no contract, SOW or PO number"
     return [finding(policy, ExceptionCode.MISSING_CONTRACT_NUMBER, "contract_number", "missing", message)]
-
-
-def unread(record: HandoffRecord, name: str) -> str | None:
-    """Why the record's null `name` is more likely a miss than a document that does not state it, from what
-    the rest of the record shows, or None: a client (a contract or proposal names the customer it is with),
-    the currency of amounts the record states, the billing model of the fees it states. A null a person
-    confirmed (confidence 1) is not unread."""
-    stated: FieldValue[object] = getattr(record.fields, name)
-    if stated.value is not None or stated.confidence >= 1.0:
-        return None
-    fields = record.fields
-    amounts = [
-        fields.total_contract_value.value,
-        fields.not_to_exceed.value,
-        *(item.amount.value for item in record.milestones),
-        *(item.rate.value for item in record.rate_card),
-    ]
-    fees = [fields.total_contract_value.value, *(item.amount.value for item in record.milestones)]
-    if name == "client_name":
-        return "a contract names its client"
-    if name == "currency" and any(amount is not None for amount in amounts):
-        return "the document states amounts"
-    if name == "billing_model" and (any(fee is not None for fee in fees) or record.rate_card):
-        return "the document states fees"
-    return None
 
 
 def low_confidence(record: HandoffRecord, policy: Policy, label: str) -> list[HandoffException]:

@@ -184,16 +184,14 @@ def _name_token(token: str, left: str) -> bool:
     if token.endswith(":"):
         return False  # a label before the name ("BETWEEN: Acme Resources Ltd."), never part of it
     bare = token.strip(",;:\"'")
-    if re.fullmatch(r"\([A-Z][\w&.'-]*\)", bare):
-        # A bracketed word inside a name ("Acme Holdings (Europe) Limited"), never its start.
-        return bool(left) and _name_token(left, "") and not left.endswith((",", ")", '"'))
-    if bare.isdigit() and len(bare) <= 3:
-        # a number inside a name ("Network 1 Financial, Inc."), never its start
-        return bool(left) and _name_token(left, "") and not left.endswith((",", ")", '"'))
+    if re.fullmatch(r"\([A-Z][\w&.'-]*\)", bare) or (bare.isdigit() and len(bare) <= 3):
+        # A bracketed word ("Acme Holdings (Europe) Limited") or a number ("Network 1 Financial, Inc.") inside
+        # a name, never its start.
+        return _inside_name(left)
     if not re.search(r"[A-Za-z]", bare):
         return bare == "&"
     if bare.lower() in _CONNECTORS:
-        return bool(left) and _name_token(left, "") and not left.endswith((",", ")", '"'))
+        return _inside_name(left)
     if bare.lower() in _TRADING_AS:
         # "Acme Stores, Inc., d/b/a Acme Outdoor": the trading name belongs to the company before it
         return bool(left) and _name_token(left.rstrip(","), "")
@@ -201,6 +199,11 @@ def _name_token(token: str, left: str) -> bool:
         return True
     # A name may start lower-case when it is a brand or a web address: "acme.com, Inc.", "eAcme Ltd".
     return bare[0].isupper() or bare[0].isdigit() or bool(BRAND.match(bare))
+
+
+def _inside_name(left: str) -> bool:
+    """Whether the token before a word that cannot start a name is part of a name the word continues."""
+    return bool(left) and _name_token(left, "") and not left.endswith((",", ")", '"'))
 
 
 def _wrapped(text: str, line_start: int) -> bool:

@@ -74,11 +74,13 @@ def signature_blocks(layout: Layout) -> tuple[SignatureBlock, ...]:
     last_line = -10
     for line in layout.lines:
         fields = list(_FIELD.finditer(line.text))
-        if (not fields or fields[0].start() > 3) and len(current) == 1 and line.index - last_line <= 2:
-            bare = _BARE_FIELD.match(line.text)
-            fields = [bare] if bare else []
         if not fields or fields[0].start() > 3:
-            continue
+            # no labelled line; inside a single block, a label without its colon still continues it
+            in_block = len(current) == 1 and line.index - last_line <= 2
+            bare = _BARE_FIELD.match(line.text) if in_block else None
+            if bare is None:
+                continue
+            fields = [bare]
         columns = _columns(line, fields)
         fresh = line.index - last_line > 3 or len(columns) != len(current)
         if not fresh:

@@ -51,7 +51,7 @@ _TERM_LEAD = re.compile(
 # The sentence states the term of the document itself, not of a licence, a statement of work or a period
 # inside it: "The term of this Agreement …", "This Agreement is for a term of …", "The Initial Term …".
 _AGREEMENT_TERM = re.compile(
-    r"\b(?i:this|the)\s+(?:[A-Z][\w-]*\s+){0,2}?(?:Agreement|Contract|AGREEMENT|CONTRACT|agreement|contract)\b"
+    r"\b(?i:this|the)\s+(?:[A-Z][\w-]*\s+){0,2}?(?i:agreement|contract)\b"
     r"(?!\s+(?:Date|Period)\b)|\b(?:The|the|Initial|initial)\s+Term\b|^\s*(?i:the\s+)?(?i:initial\s+)?term\b(?!\s+of\b)",
 )
 # "The term of each Statement of Work under this Agreement …", "the term of any licence": another term.
@@ -134,8 +134,16 @@ def contract_dates(
     from the term where none is read."""
     settled: dict[str, Found[date] | None] = {}
     decided_null: set[str] = set()
+    by_label: set[str] = set()  # fields a label settles: a date, or a blank left to be filled in
     for field_name in DATE_FIELDS:
-        by_rule, decided = _rule_date(layout, values, field_name)
+        # the field's first label, else the first sentence that states it; either settles the field with a
+        # date or a blank ("Effective Date: ____", "Upon completion", "dated as of April __, 2005"), after
+        # which no other date is taken in its place
+        by_rule, decided = _labelled_date(layout, values, field_name)
+        if decided:
+            by_label.add(field_name)
+        else:
+            by_rule, decided = _prose_date(layout, field_name)
         settled[field_name] = by_rule
         if decided and by_rule is None:
             decided_null.add(field_name)
@@ -153,7 +161,7 @@ def contract_dates(
     if kind is DocumentType.proposal:
         settled["effective_date"] = None
     open_effective = "effective_date" not in decided_null and kind is not DocumentType.proposal
-    if open_effective and not _labelled_date(layout, values, "effective_date")[1]:
+    if open_effective and "effective_date" not in by_label:
         # a document that takes effect on its last signature: that date, over any other it states
         settled["effective_date"] = _on_signature(layout, signed_on) or settled["effective_date"]
     if settled["effective_date"] is None and open_effective:
@@ -180,14 +188,6 @@ def _first_stated(candidates: tuple[DateCandidate, ...], key: str) -> Found[date
         if candidate.features[cue] and not candidate.features[foreign]:
             return found(candidate.value, INFERRED, (candidate.start, candidate.end))
     return None
-
-
-def _rule_date(layout: Layout, values: tuple[LabelValue, ...], key: str) -> tuple[Found[date] | None, bool]:
-    """The field's date by the rules — its first label, else the first sentence that states it — and
-    whether they settle it: a date, or a blank the document leaves to be filled in ("Effective Date: ____",
-    "Upon completion", "dated as of April __, 2005"), after which no other date is taken in its place."""
-    from_label, decided = _labelled_date(layout, values, key)
-    return (from_label, decided) if decided else _prose_date(layout, key)
 
 
 def _labelled_date(
@@ -251,11 +251,16 @@ _DOCUMENT_COMMENCES = re.compile(
 # later of the two signature dates below", "upon the completion of the execution by both Parties", "when it
 # shall have been executed by all parties", "on the day after the date of last signature".
 _ON_SIGNATURE = re.compile(
-    r"\b(?:effective|takes?\s+effect|comes?\s+into\s+(?:force|effect))\b[^.;]{0,40}?\b(?:as\s+of|on|upon|from|when)\s+(?:the\s+)?(?P<after>day\s+after\s+the\s+)?"
-    r"(?:(?:later|last|latest)\s+of\s+the\s+(?:two\s+|(?:respective\s+)?)?(?:signature\s+dates|dates?\s+(?:of\s+)?"
-    r"(?:signature|execution))|(?:last|latest|later|final)\s+(?:date\s+)?(?:signed|signature|of\s+(?:signature|execution))"
+    r"\b(?:effective|takes?\s+effect|comes?\s+into\s+(?:force|effect))\b[^.;]{0,40}?"
+    r"\b(?:as\s+of|on|upon|from|when)\s+(?:the\s+)?(?P<after>day\s+after\s+the\s+)?"
+    # "the later of the two signature dates", "the last date signed", "the date of last signature"
+    r"(?:(?:later|last|latest)\s+of\s+the\s+(?:two\s+|(?:respective\s+)?)?"
+    r"(?:signature\s+dates|dates?\s+(?:of\s+)?(?:signature|execution))"
+    r"|(?:last|latest|later|final)\s+(?:date\s+)?(?:signed|signature|of\s+(?:signature|execution))"
     r"|date\s+(?:of\s+(?:the\s+)?)?(?:last|final|latest)\s+(?:signature|execution)"
-    r"|(?:completion\s+of\s+the\s+)?execution\s+(?:hereof\s+|of\s+this\s+\w+\s+)?by\s+(?:both|all|each\s+of\s+the)\s+parties"
+    # "the execution hereof by both parties", "when it shall have been executed by all parties"
+    r"|(?:completion\s+of\s+the\s+)?execution\s+(?:hereof\s+|of\s+this\s+\w+\s+)?"
+    r"by\s+(?:both|all|each\s+of\s+the)\s+parties"
     r"|(?:it|this\s+\w+)\s+(?:shall\s+have\s+been|has\s+been|is)\s+(?:signed|executed)\s+by\s+(?:both|all)\s+parties)",
     re.I,
 )
