@@ -63,7 +63,11 @@ def review_and_correct(reviewer: Page, live_app: LiveApp, document_url: str) -> 
     sign_in(reviewer, live_app, "rita")
     reviewer.goto(live_app.url)
     reviewer.click(f"#queue a[href='{document_url.removeprefix(live_app.url)}']")
-    reviewer.wait_for_function("document.querySelector('.sheet.current img').complete")
+    # the click starts a navigation: wait for the document's page before asking for its image, or the
+    # predicate runs on the queue page, finds no image and throws (not retried) on a slow machine
+    reviewer.wait_for_url(document_url)
+    expect(reviewer.locator(".sheet.current img")).to_be_visible()
+    reviewer.wait_for_function("document.querySelector('.sheet.current img')?.complete === true")
     assert reviewer.locator(".sheet.current .evidence-box").count() >= 3
     correct(reviewer, "fields.project_name", "Landing Zone Build (phase 1)")
     expect(reviewer.locator('tr[data-field="fields.project_name"] .reviewed')).to_have_text(
