@@ -12,10 +12,13 @@ from extraction.layout import Layout, clean_markup
 
 # key → label phrasings; a space matches any whitespace, so a label may wrap over lines.
 VOCABULARY: dict[str, tuple[str, ...]] = {
-    "client": ("Client", "Client Name", "Customer", "Customer Name", "Buyer", "Purchaser", "Bill To"),
+    "client": (
+        "Client", "Client Name", "Customer", "Customer Name", "Buyer", "Purchaser", "Bill To", "Grantor",
+    ),
+    # a proposal, bid or grant application names who will do the work by its role in the tender
     "provider": (
         "Provider", "Service Provider", "Provider Name", "Supplier", "Vendor", "Consultant", "Contractor",
-        "Consultancy", "Legal Entity",
+        "Consultancy", "Legal Entity", "Proposer", "Offeror", "Bidder", "Applicant", "Grantee",
     ),
     "contract_number": (
         "SOW Number", "SOW No.", "SOW No", "SOW #", "SOW Reference", "SOW Ref.", "SOW ID",
@@ -100,6 +103,8 @@ COMPANY_SUFFIXES = frozenset(
 _NOISE = re.compile(
     r"(?!(?:net|due|per|upon|on|up|to|within|as|see|n/a)\b)[^\sA-Z0-9$£€₹]*[a-z]{0,8}[^\sA-Z0-9$£€₹]*[ \t]+"
 )
+# One or two capitalised words at a line's start (after list and emphasis marks) before a label.
+_QUALIFIER = re.compile(r"[\s*#>+|-]*(?:\*\*|__)?\s*(?:[A-Z][a-z]+[ \t]+){1,2}")
 _OPEN_END = re.compile(r"(?:&|,|\band|\bof|\bthe|-)\s*$")
 # How many label/value pairs in a row of lines (each within two lines of the last) make an order form.
 FORM_RUN = 3
@@ -169,6 +174,9 @@ def _read(layout: Layout, match: re.Match[str], previous: LabelValue | None) -> 
     separator = _SEPARATOR.match(text, match.end())
     value_start = separator.end() if separator else match.end()
     colon = bool(separator and separator.group("mark"))
+    key = _LABEL_KEYS[re.sub(r"\s+", " ", match.group("label").lower())]
+    if not at_line_start and _qualified_party(text[line_start : match.start()], key, separator):
+        at_line_start = True
     if not at_line_start and not _follows_value(text, match, previous, colon):
         return None
     if text[value_start : value_start + 1] == "\n" or value_start >= len(text):
@@ -180,9 +188,17 @@ def _read(layout: Layout, match: re.Match[str], previous: LabelValue | None) -> 
     if not colon and not re.match(r"[A-Z0-9$£€₹(\[/]", text[value_start]):
         return None
     value_end = _value_end(text, value_start)
-    key = _LABEL_KEYS[re.sub(r"\s+", " ", match.group("label").lower())]
     value = _cell_text(text[value_start:value_end])
     return LabelValue(key, match.group("label"), match.start(), value_start, value_end, value, colon)
+
+
+def _qualified_party(before: str, key: str, separator: re.Match[str] | None) -> bool:
+    """A party's label with a word or two before it, alone on its line up to a colon: "Registered Legal
+    Entity:", "Prime Contractor:", "End Customer:". Only for parties: a qualified amount ("Deposit
+    Amount:") or date names something else."""
+    if key not in ("client", "provider") or separator is None or separator.group("mark") != ":":
+        return False
+    return bool(_QUALIFIER.fullmatch(before))
 
 
 def only_legal_form(name: str) -> bool:

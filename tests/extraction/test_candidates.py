@@ -381,3 +381,28 @@ def test_a_term_after_a_long_qualifier_or_before_a_which_term_clause_defines_its
         )
     )
     assert [m.name for m in mentions] == ["LUMEN GRID, INC.", "LUMEN HOLDINGS, INC."]
+
+
+def test_a_tender_names_who_does_the_work_by_its_role_in_the_tender() -> None:
+    found = pairs(
+        """
+        Offeror: Quillon Systems Ltd
+        Submitted for the harbour ticketing upgrade.
+        **Bidder:** Saltmarsh Engineering LLC
+        """
+    )
+    assert ("provider", "Quillon Systems Ltd") in found
+    assert ("provider", "Saltmarsh Engineering LLC") in found
+
+
+def test_a_party_label_may_carry_a_qualifier_but_a_qualified_amount_names_something_else() -> None:
+    found = pairs(
+        """
+        - **Principal Contractor:** Brightwater Civils plc
+        Ultimate Customer: Larchfield Mutual Society
+        Deposit Amount: $5,000.00
+        """
+    )
+    assert ("provider", "Brightwater Civils plc") in found
+    assert ("client", "Larchfield Mutual Society") in found
+    assert all(key != "amount" for key, _ in found)
