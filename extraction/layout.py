@@ -88,6 +88,7 @@ INSTRUCTION = re.compile(
 _INSTRUCTED_SENTENCES = 2
 # A line shorter than this share of the longest line near it is not wrapped prose.
 _SHORT_LINE = 0.7
+_RULE_LINE = re.compile(r"\s*[-_]{3,}\s*")
 _SENTENCE_END = re.compile(r"[.!?;](?=\s+[\"(\[<A-Z0-9])")
 # A full stop inside a name or reference ("Inc.", "No.", "U.S.") does not end a sentence.
 _ABBREVIATION = re.compile(
@@ -193,6 +194,8 @@ class Layout:
         for line in self.lines:
             if line.index in self.heading_lines:
                 breaks.update((line.start, line.end))
+            elif self._blank_in_prose(line):
+                continue
             elif self._stands_alone(line):
                 breaks.add(line.end)
             if re.match(r"[*+#|>-]", line.text):
@@ -202,11 +205,24 @@ class Layout:
         ordered = sorted(breaks)
         return tuple((a, b) for a, b in itertools.pairwise(ordered) if self.text[a:b].strip())
 
+    def _blank_in_prose(self, line: Line) -> bool:
+        """A line of only dashes or underscores after a line that stops mid-sentence ("effective upon the" /
+        "-------" / "Effective Date and …"): a blank to fill in or an underline, inside the sentence."""
+        previous = self.lines[line.index - 1] if line.index > 0 else None
+        return bool(
+            _RULE_LINE.fullmatch(line.text)
+            and previous is not None
+            and previous.page == line.page
+            and re.search(r"[a-z,]\s*$", previous.text)
+        )
+
     def _stands_alone(self, line: Line) -> bool:
         """A line that ends its text: a form or table row, a title, a paragraph's last line. Wrapped prose
         fills its column, so a line well short of its neighbours and followed by a capital stands alone."""
         following = self.next_line(line)
         if following is None or not re.match(r"[A-Z0-9(\"'*#|-]", following.text):
+            return False
+        if self._blank_in_prose(following):
             return False
         near = [
             other for other in self.lines[max(0, line.index - 3) : line.index + 4] if other.page == line.page

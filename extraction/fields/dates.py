@@ -54,6 +54,10 @@ _AGREEMENT_TERM = re.compile(
     r"\b(?i:this|the)\s+(?:[A-Z][\w-]*\s+){0,2}?(?i:agreement|contract)\b"
     r"(?!\s+(?:Date|Period)\b)|\b(?:The|the|Initial|initial)\s+Term\b|^\s*(?i:the\s+)?(?i:initial\s+)?term\b(?!\s+of\b)",
 )
+# A period written as the measure of a noun: "a three (3) year period commencing on …", "an initial two-year
+# term beginning …" — the noun after the period, and the article before it.
+_PERIOD_NOUN = re.compile(r"[\s-]*(?:period|term)\b", re.I)
+_ARTICLE_END = re.compile(r"\b(?:an?|the)(?:\s+initial)?\s*$", re.I)
 # "The term of each Statement of Work under this Agreement …", "the term of any licence": another term.
 _OTHER_TERM = re.compile(r"\bterm\s+of\s+(?:each|any|every|an?|such)\b", re.I)
 # A period of a renewal, notice or surviving obligation; "extend for an initial term of …" is the term.
@@ -71,7 +75,7 @@ _THIS_DATE = (
 _TERM_FROM = re.compile(
     r"\s*(?:\([^)]*\)\s*)?(?:(?:from(?:\s+and\s+after)?|after|following"
     r"|(?:commencing|beginning|starting)(?:\s+(?:on|upon|from|as\s+of))?)\s+"
-    rf"(?P<effective>the\s+(?:Effective\s+Date|{_THIS_DATE}))?"
+    rf"(?P<effective>the\s+(?:(?:date\s+of\s+(?:the\s+)?)?Effective\s+Date|{_THIS_DATE}))?"
     r"|(?P<thereafter>thereafter))",
     re.I,
 )
@@ -93,7 +97,10 @@ _ORDINAL_WORDS = "|".join(_ORDINALS)
 # fourth anniversary of the Effective Date".
 _ANNIVERSARY = re.compile(
     r"(?:\b(?:continue|remain\w*|expir\w*|end\w*|terminat\w*|extend|conclud\w*)\b[^.;]{0,40}?"
-    r"\b(?:until|on|upon|at)|\bthrough)\s+(?:the\s+earlier\s+of\s*:?\s*(?:\(\s*[a-z1]{1,3}\s*\)\s*)?)?"
+    r"\b(?:until|on|upon|at)|\bthrough)\s+(?:the\s+earlier\s+of"
+    # "the earlier of the following events: (a) the fifth anniversary …"
+    r"(?:\s+the\s+(?:following|below)(?:\s+(?:events?|dates?))?(?:\s+(?:to\s+)?occurs?)?)?"
+    r"\s*:?\s*(?:\(\s*[a-z1]{1,3}\s*\)\s*)?)?"
     r"(?:(?P<prior>the\s+day\s+(?:prior\s+to|before|preceding))\s+)?the\s+"
     rf"(?:{NUMBER}[\s-]*(?P<unit>years?)(?:\(s\))?"
     rf"|(?P<ordinal>{_ORDINAL_WORDS})(?:\s*\(\s*\d{{1,2}}[a-z ]{{1,4}}\))?)[\s-]+anniversary(?:\s+date)?"
@@ -309,6 +316,11 @@ def _end_of_term(layout: Layout, effective: Found[date] | None) -> Found[date] |
         start, end = layout.sentence_at(period.start())
         head, tail = layout.text[start : period.start()], layout.text[period.end() : end]
         lead = _TERM_LEAD.search(head) or (period in in_term and _SECTION_LEAD.search(head))
+        adjectival = _PERIOD_NOUN.match(tail)
+        if not lead and adjectival and _ARTICLE_END.search(head) and _AGREEMENT_TERM.search(head):
+            # "the term of this Agreement … terminate at the end of … (i.e., a three (3) year period
+            # commencing on the Effective Date)": the period is a noun's measure, counted as the term
+            lead, tail = adjectival, tail[adjectival.end() :]
         if not lead or _NOT_THE_TERM.search(head):
             continue
         unit = period.group("unit").lower()

@@ -373,3 +373,39 @@ def test_a_second_party_joined_without_a_defined_term() -> None:
     )
     assert record.fields.provider_name.value == "Corliss Audio, Inc."
     assert record.fields.client_name.value == "Brantwood Trading Corporation"
+
+
+@pytest.mark.parametrize(
+    ("clause", "ends"),
+    [
+        # the term given as the measure of a period the sentence names
+        (
+            "The term of this Agreement shall begin on the Effective Date and end when the Support Window "
+            "closes (that is, a four (4) year period commencing on the Effective Date).",
+            date(2025, 5, 4),
+        ),
+        (
+            "The initial term of this Agreement expires in two (2) years from the date of Effective Date.",
+            date(2023, 5, 4),
+        ),
+        (
+            "This Agreement remains in force until the earlier of the following events: (a) the second "
+            "(2nd) anniversary of this Agreement; and (b) the sale of the Harbour business.",
+            date(2023, 5, 4),
+        ),
+    ],
+)
+def test_the_end_of_a_term_written_as_a_period_noun_a_date_of_or_a_list_of_events(
+    clause: str, ends: date
+) -> None:
+    record = run(OPENING, f"2. TERM\n{clause}")
+    assert record.fields.end_date.value == ends
+
+
+def test_a_blank_line_to_fill_in_does_not_end_the_sentence_it_stands_in() -> None:
+    record = run(
+        OPENING,
+        "2. TERM\nThis Agreement shall be effective upon the\n------------------\nEffective Date and shall "
+        "remain in force for a period of three (3) years.",
+    )
+    assert record.fields.end_date.value == date(2024, 5, 4)
