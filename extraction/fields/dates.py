@@ -62,7 +62,10 @@ _ARTICLE_END = re.compile(r"\b(?:an?|the)(?:\s+initial)?\s*$", re.I)
 _OTHER_TERM = re.compile(r"\bterm\s+of\s+(?:each|any|every|an?|such)\b", re.I)
 # A period of a renewal, notice or surviving obligation; "extend for an initial term of …" is the term.
 _NOT_THE_TERM = re.compile(
-    r"\brenew\w*|\bextend\w*(?!\s+for\s+an?\s+initial\b)|\bnotice\b|\bsurviv\w*|\bsolicit\w*|\bconfidential",
+    r"\brenew\w*|\bextend\w*(?!\s+for\s+an?\s+initial\b)|\bnotice\b|\bsurviv\w*|\bsolicit\w*|\bconfidential"
+    # a period beside or after the term: "during the Term, and for a period of one (1) year thereafter",
+    # "continue following the Initial Term, for an additional period of three (3) years"
+    r"|\b(?:during|after|following|beyond)\s+the\s+(?:initial\s+)?term\b|\badditional\b",
     re.I,
 )
 # The document's own date, however it refers to it: "the date hereof", "the date of this Agreement", "the
@@ -74,7 +77,7 @@ _THIS_DATE = (
 )
 _TERM_FROM = re.compile(
     r"\s*(?:\([^)]*\)\s*)?(?:(?:from(?:\s+and\s+after)?|after|following"
-    r"|(?:commencing|beginning|starting)(?:\s+(?:on|upon|from|as\s+of))?)\s+"
+    r"|(?:commencing|beginning|starting|to\s+(?:commence|begin|start))(?:\s+(?:on|upon|from|as\s+of))?)\s+"
     rf"(?P<effective>the\s+(?:(?:date\s+of\s+(?:the\s+)?)?Effective\s+Date|{_THIS_DATE}))?"
     r"|(?P<thereafter>thereafter))",
     re.I,

@@ -211,6 +211,10 @@ def test_the_end_of_a_term_counted_from_the_agreement_taking_effect(clause: str,
     [
         "The term of each Statement of Work under this Agreement shall be six (6) months.",
         "The licence shall continue for twenty-four (24) months after the Launch.",
+        # periods beside the term, not the term
+        "Lumen will not, during the Term, and for a period of one (1) year thereafter, hire Harbour staff.",
+        "This Agreement shall automatically continue following the Initial Term, for an additional period of "
+        "two (2) years.",
     ],
 )
 def test_a_term_of_something_else_or_counted_from_an_event_gives_no_end_date(clause: str) -> None:
@@ -409,3 +413,12 @@ def test_a_blank_line_to_fill_in_does_not_end_the_sentence_it_stands_in() -> Non
         "remain in force for a period of three (3) years.",
     )
     assert record.fields.end_date.value == date(2024, 5, 4)
+
+
+def test_a_term_to_commence_on_a_date_written_after_it() -> None:
+    record = run(
+        OPENING,
+        "2. TERM\nThe setup phase lasts four weeks. The term of this Agreement shall be for a period of "
+        "twelve (12) months to commence on 1 June 2021.",
+    )
+    assert record.fields.end_date.value == date(2022, 6, 1)
