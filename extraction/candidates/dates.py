@@ -25,7 +25,8 @@ DATE_FIELDS: Final = ("effective_date", "start_date", "end_date")
 PROSE_CUES: Final[dict[str, tuple[re.Pattern[str], ...]]] = {
     "effective_date": (
         re.compile(
-            r"\b(?:effective|entered\s+into|made|dated)\s+(?:as\s+of|on|from)?\s*(?:this\s+)?(?:the\s+)?$",
+            r"\b(?:effective|(?:entered\s+into|made)(?:\s+(?:by\s+and\s+)?between\s+the\s+parties)?"
+            r"|dated(?:\s+for\s+reference)?)\s+(?:as\s+of|as|on|from)?\s*(?:this\s+)?(?:the\s+)?$",
             re.I,
         ),
     ),

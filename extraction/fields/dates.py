@@ -243,9 +243,26 @@ def _prose_date(layout: Layout, key: str) -> tuple[Found[date] | None, bool]:
             key == "effective_date" and EFFECTIVE_TERM.match(after)
         ):
             if match.value is None:
-                return None, True
+                stated = _effective_despite_blank(layout, match) if key == "effective_date" else None
+                return stated, True
             return found(match.value, PROSE, (match.start, match.end)), True
     return None, False
+
+
+def _effective_despite_blank(layout: Layout, blank: DateMatch) -> Found[date] | None:
+    """ "dated as of this ____ day of ______, 2012, but made effective as of February 20, 2012": a date left
+    blank, then in the same sentence the date the document takes effect."""
+    _, sentence_end = layout.sentence_at(blank.start)
+    for match in layout.dates:
+        if match.value is None or not blank.end <= match.start < sentence_end:
+            continue
+        before = layout.text[blank.end : match.start]
+        after = layout.text[match.end : match.end + AFTER]
+        if re.search(r"\beffective\s+(?:as\s+of|on|from)?\s*(?:the\s+)?$", before) or EFFECTIVE_TERM.match(
+            after
+        ):
+            return found(match.value, PROSE, (match.start, match.end))
+    return None
 
 
 # The document itself begins on a date: "This Agreement shall commence on 1 March 2004", "this Contract
@@ -320,9 +337,15 @@ def _end_of_term(layout: Layout, effective: Found[date] | None) -> Found[date] |
         head, tail = layout.text[start : period.start()], layout.text[period.end() : end]
         lead = _TERM_LEAD.search(head) or (period in in_term and _SECTION_LEAD.search(head))
         adjectival = _PERIOD_NOUN.match(tail)
-        if not lead and adjectival and _ARTICLE_END.search(head) and _AGREEMENT_TERM.search(head):
+        if (
+            not lead
+            and adjectival
+            and _ARTICLE_END.search(head)
+            and _AGREEMENT_TERM.search(head)
+            and _TERM_FROM.match(tail, adjectival.end())
+        ):
             # "the term of this Agreement … terminate at the end of … (i.e., a three (3) year period
-            # commencing on the Effective Date)": the period is a noun's measure, counted as the term
+            # commencing on the Effective Date)": the period is a noun's measure, counted from a stated date
             lead, tail = adjectival, tail[adjectival.end() :]
         if not lead or _NOT_THE_TERM.search(head):
             continue

@@ -215,6 +215,8 @@ def test_the_end_of_a_term_counted_from_the_agreement_taking_effect(clause: str,
         "Lumen will not, during the Term, and for a period of one (1) year thereafter, hire Harbour staff.",
         "This Agreement shall automatically continue following the Initial Term, for an additional period of "
         "two (2) years.",
+        "Liability is limited to the fees paid under this Agreement within the six (6) month period "
+        "immediately preceding the claim.",
     ],
 )
 def test_a_term_of_something_else_or_counted_from_an_event_gives_no_end_date(clause: str) -> None:
@@ -422,3 +424,28 @@ def test_a_term_to_commence_on_a_date_written_after_it() -> None:
         "twelve (12) months to commence on 1 June 2021.",
     )
     assert record.fields.end_date.value == date(2022, 6, 1)
+
+
+@pytest.mark.parametrize(
+    ("opening", "effective"),
+    [
+        (
+            "This Consulting Agreement is dated as of this ____ day of __________, 2021, but made effective "
+            'as of March 8, 2021 ("Effective Date") between Harbour Analytics Inc. ("Client") and Lumen Data '
+            'Services LLC ("Provider").',
+            date(2021, 3, 8),
+        ),
+        (
+            "This Supply Agreement, dated as June 2, 2020, is made by and between the parties below.",
+            date(2020, 6, 2),
+        ),
+        (
+            "THIS AGREEMENT, dated for reference July 9, 2019, is made between the parties below.",
+            date(2019, 7, 9),
+        ),
+        ("THIS AGREEMENT is entered into between the parties on 3 May, 2022.", date(2022, 5, 3)),
+    ],
+)
+def test_the_date_a_document_is_dated_or_made_effective_in_its_opening(opening: str, effective: date) -> None:
+    record = run(f"CONSULTING AGREEMENT\n{opening}\n1. SERVICES\nLumen shall provide the services.")
+    assert record.fields.effective_date.value == effective
