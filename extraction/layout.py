@@ -201,9 +201,17 @@ class Layout:
             if re.match(r"[*+#|>-]", line.text):
                 breaks.add(line.start)
         for match in re.finditer(r"\n\s*\n|\f", self.text):
-            breaks.add(match.start())
+            if not self._mid_sentence(match.start(), match.end()):
+                breaks.add(match.start())
         ordered = sorted(breaks)
         return tuple((a, b) for a, b in itertools.pairwise(ordered) if self.text[a:b].strip())
+
+    def _mid_sentence(self, start: int, end: int) -> bool:
+        """A page break or blank line inside a sentence: a lower-case word or a comma before it and a
+        lower-case word after it ("governed by, the" / page break / "laws of the State of …")."""
+        before = self.text[max(0, start - 1) : start]
+        after = self.text[end : end + 40].lstrip()
+        return bool(re.fullmatch(r"[a-z,]", before) and re.match(r"[a-z]", after))
 
     def _blank_in_prose(self, line: Line) -> bool:
         """A line of only dashes or underscores after a line that stops mid-sentence ("effective upon the" /

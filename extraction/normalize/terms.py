@@ -102,7 +102,7 @@ _LAWS_OF = re.compile(
 _STOP = re.compile(
     r"\s+(?:without|excluding|exclusive|notwithstanding|except|applicable|as\s+applied|in\s+force|"
     r"governs?|shall|will|and\s+(?:the\s+)?(?:courts?|federal|venue|each|any|all|both|you|its|the\s+parties)|"
-    r"and\s+(?:of\s+)?the\s+United|excluding|including|for\s+|to\s+|in\s+(?:respect|connection)|that\s|which\s"
+    r"and\s+(?:of\s+)?the\s+United|and\s+(?:of\s+)?the\s+(?:federal\s+)?laws?\s+of|excluding|including|for\s+|to\s+|in\s+(?:respect|connection)|that\s|which\s"
     r"|regardless)\b.*$",
     re.IGNORECASE,
 )

@@ -360,6 +360,11 @@ def test_a_name_ends_where_its_address_or_description_starts(
             "State of Idaho.",
             "Idaho",
         ),
+        (
+            "9. GENERAL\nThis Agreement shall be governed by the laws of Manitoba and the laws of "
+            "Canada applicable in Manitoba.",
+            "Manitoba",
+        ),
     ],
 )  # fmt: skip
 def test_governing_law_written_in_other_ways(clause: str, law: str) -> None:
@@ -449,3 +454,11 @@ def test_a_term_to_commence_on_a_date_written_after_it() -> None:
 def test_the_date_a_document_is_dated_or_made_effective_in_its_opening(opening: str, effective: date) -> None:
     record = run(f"CONSULTING AGREEMENT\n{opening}\n1. SERVICES\nLumen shall provide the services.")
     assert record.fields.effective_date.value == effective
+
+
+def test_a_sentence_goes_on_over_a_page_break() -> None:
+    record = run(
+        OPENING + "9. GENERAL\nThis Agreement shall be construed in accordance with, and governed by, the",
+        "laws of the State of Montana, without regard to its conflict of law rules.",
+    )
+    assert record.fields.governing_law.value == "Montana"
