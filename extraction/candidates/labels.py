@@ -12,13 +12,16 @@ from extraction.layout import Layout, clean_markup
 
 # key → label phrasings; a space matches any whitespace, so a label may wrap over lines.
 VOCABULARY: dict[str, tuple[str, ...]] = {
+    # "Party A" / "Party B" (甲方 / 乙方): in contracts drafted in Chinese, the party commissioning the
+    # work and the party doing it
     "client": (
         "Client", "Client Name", "Customer", "Customer Name", "Buyer", "Purchaser", "Bill To", "Grantor",
+        "Party A",
     ),
     # a proposal, bid or grant application names who will do the work by its role in the tender
     "provider": (
         "Provider", "Service Provider", "Provider Name", "Supplier", "Vendor", "Consultant", "Contractor",
-        "Consultancy", "Legal Entity", "Proposer", "Offeror", "Bidder", "Applicant", "Grantee",
+        "Consultancy", "Legal Entity", "Proposer", "Offeror", "Bidder", "Applicant", "Grantee", "Party B",
     ),
     "contract_number": (
         "SOW Number", "SOW No.", "SOW No", "SOW #", "SOW Reference", "SOW Ref.", "SOW ID",

@@ -11,8 +11,8 @@ from extraction.candidates.labels import COMPANY_SUFFIXES
 from extraction.layout import Layout
 
 CLIENT_TERMS = frozenset(
-    {"client", "customer", "company", "buyer", "purchaser", "recipient", "licensee", "owner", "sponsor",
-     "trust", "fund", "government", "bank", "employer"}
+    {"client", "customer", "company", "buyer", "purchaser", "recipient", "service recipient", "licensee",
+     "owner", "sponsor", "trust", "fund", "government", "bank", "employer"}
 )  # fmt: skip
 PROVIDER_TERMS = frozenset(
     {"provider", "service provider", "supplier", "vendor", "consultant", "contractor", "consultancy",

@@ -94,7 +94,12 @@ def party_names(
         name = _entity_of(item)
         if name and looks_like_party(name) and _credible(item, name, recited):
             start = layout.text.find(name, item.value_start, item.value_end)
-            candidates[item.key].append(found(name, label_confidence(item), (start, start + len(name))))
+            role = _defined_role(item.value)
+            # "Party A" names a party by its place in the list; which side it is, only a role term says
+            confidence = (
+                ORDER_ONLY if role is None and _ORDINAL_LABEL.match(item.label) else label_confidence(item)
+            )
+            candidates[role or item.key].append(found(name, confidence, (start, start + len(name))))
     _from_recitals(layout, mentions, candidates)
     _from_signatures(blocks, candidates)
     if not candidates["client"] and not candidates["provider"]:
@@ -141,12 +146,22 @@ def _has_suffix(name: str) -> bool:
     return name.split()[-1].lower().replace(".", "").strip(",") in COMPANY_SUFFIXES
 
 
+_ORDINAL_LABEL = re.compile(r"party\s+[a-z]\b", re.I)
+
+
+def _defined_role(value: str) -> str | None:
+    """The role a label's value defines for its party, which outranks the label's own: 'Party A: Acme
+    Co., Ltd. ("Service Provider")'."""
+    term = re.search(r"\(\s*(?:the\s+)?[\"“'‘]([^\"”'’()]{1,40})[\"”'’]\s*\)\s*$", value)
+    return role_of(term.group(1)) if term else None
+
+
 def _entity_of(item: LabelValue) -> str:
     """The legal entity in a label's value: "Acme Ltd, 1 Main Street" → "Acme Ltd" for address labels."""
     value = _without_full_stop(re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", item.value).strip(" ;"))
     if "," in value and not looks_like_party(value):
         value = value.split(",")[0].strip()
-    return re.sub(r"\s+\(.*\)$", "", value)
+    return re.sub(r"\s+\([^()]*\)$", "", value)
 
 
 def _without_full_stop(value: str) -> str:

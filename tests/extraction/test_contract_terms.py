@@ -462,3 +462,26 @@ def test_a_sentence_goes_on_over_a_page_break() -> None:
         "laws of the State of Montana, without regard to its conflict of law rules.",
     )
     assert record.fields.governing_law.value == "Montana"
+
+
+def test_parties_listed_as_party_a_and_party_b() -> None:
+    record = run(
+        "TECHNICAL SERVICES CONTRACT\nParty A: Qingshan Orchard Logistics Co., Ltd.\n"
+        "Address: 8 Riverside Road\nParty B: Lanxi (Hangzhou) Software Engineering Co., Ltd.\n"
+        "Address: 12 Garden Street\n"
+        "1. Party B shall provide the services to Party A.",
+    )
+    assert record.fields.client_name.value == "Qingshan Orchard Logistics Co., Ltd."
+    assert record.fields.provider_name.value == "Lanxi (Hangzhou) Software Engineering Co., Ltd."
+    assert record.fields.client_name.confidence < 0.9  # the order alone says which side is which
+
+
+def test_a_role_defined_after_a_listed_party_outranks_its_place_in_the_list() -> None:
+    record = run(
+        "SERVICE AGREEMENT\nThis Agreement is made in Suzhou by and between:\n"
+        'Party A: Lanxi (Hangzhou) Software Engineering Co., Ltd. ("Service Provider")\n'
+        "Party B: Qingshan Orchard Logistics Co., Ltd.\n"
+        "1. The Service Provider shall provide the services.",
+    )
+    assert record.fields.provider_name.value == "Lanxi (Hangzhou) Software Engineering Co., Ltd."
+    assert record.fields.client_name.value != record.fields.provider_name.value  # not both sides
