@@ -63,9 +63,14 @@ _DESCRIPTION = re.compile(
     # "ACME, INC., 2450 White Road, …" (a street address), "ACME, INC. c/o …", "… Limited is a company …"
     r"|,\s+\d{1,6}\s+(?:[A-Z][\w.'-]*\s+){1,4}(?:Road|Rd|Street|St|Avenue|Ave|Boulevard|Blvd|Drive|Dr|Lane|Ln"
     r"|Way|Place|Pl|Court|Ct|Parkway|Pkwy|Highway|Hwy|Circle|Square|Plaza)\b"
-    r"|\s+c/o\b|\s+is\s+(?:a|an)\s",
+    r"|\s+c/o\b|\s+is\s+(?:a|an)\s"
+    # "Acme Register Ltd, acting through its office in Dubai (\"Acme\")"
+    r"|,\s+acting\s+(?:through|by|as)\b",
     re.IGNORECASE,
 )
+# The next item of a list of parties: a semicolon (U+037E in some PDFs), "and", then an enumerator or a
+# capital ("…, PRC; and (e) Acme Limited", "…; Beta GmbH").
+_NEXT_ITEM = re.compile(r"[;\u037e]\s*(?:and\s+)?(?:\(?[a-z0-9]{1,4}[.)]\s*)?(?=[A-Z])")
 _CONNECTORS = frozenset(
     {"and", "of", "de", "der", "la", "le", "du", "des", "für", "&", "y", "et", "van", "von"}
 )
@@ -145,6 +150,10 @@ def _name_before(text: str, lower: int, bracket: int) -> tuple[int, int] | None:
     The name ends where its description starts; a description found before any name belongs to the party
     before, so each place a description starts is tried in turn, then the bracket itself."""
     segment = text[lower:bracket]
+    items = list(_NEXT_ITEM.finditer(segment))
+    if items:
+        # "…, whose address is at …; and (e) Acme Limited ("Company")": a list of parties, one per item
+        lower, segment = lower + items[-1].end(), segment[items[-1].end() :]
     ends = [lower + m.start() for m in _DESCRIPTION.finditer(segment)]
     ends.append(lower + len(segment.rstrip(" ,\n")))
     for end in ends:
@@ -156,8 +165,7 @@ def _name_before(text: str, lower: int, bracket: int) -> tuple[int, int] | None:
 
 def _name_ending(text: str, lower: int, end: int) -> tuple[int, int] | None:
     """The run of name-like words that ends at `end`, walking back no further than `lower`."""
-    while end > lower and text[end - 1] in " ,\n":
-        end -= 1
+    end = _trimmed_end(text, lower, end)
     tokens = list(re.finditer(r"\S+", text[lower:end]))
     start = None
     for position in range(len(tokens) - 1, -1, -1):
@@ -231,7 +239,13 @@ def unnamed_next_party(layout: Layout, mention: PartyMention) -> tuple[int, int]
     stop = _NAME_STOP.search(window)
     if stop is not None:
         stops.append(stop.start())
-    end = start + min(stops, default=len(window))
-    while end > start and layout.text[end - 1] in " ,":
-        end -= 1
+    end = _trimmed_end(layout.text, start, start + min(stops, default=len(window)))
     return (start, end) if end > start else None
+
+
+def _trimmed_end(text: str, start: int, end: int) -> int:
+    """A name's end without the spaces and commas after it, nor a doubled full stop ("Acme Inc.." keeps the
+    abbreviation's)."""
+    while end > start and (text[end - 1] in " ,\n" or text[end - 2 : end] == ".."):
+        end -= 1
+    return end

@@ -332,6 +332,25 @@ def test_parties_defined_without_brackets() -> None:
             "Wexford Analytics UK Limited",
             "Dana Pryce",
         ),
+        (
+            'among (a) Kestrel Mapping Inc. ("Consultant"), a company listed on the Growth Board of The '
+            "Alder Exchange Limited, whose address is at 4 Mill Road, Leeds; and (b) Fernhill Rail Limited "
+            '("Client").',
+            "Fernhill Rail Limited",
+            "Kestrel Mapping Inc.",
+        ),
+        (
+            'between Tamsin Survey Bureau Ltd, acting through its office in Valletta ("Contractor"), and '
+            'Orwell Ports Inc.., a Maine corporation ("Client").',
+            "Orwell Ports Inc.",
+            "Tamsin Survey Bureau Ltd",
+        ),
+        (
+            "between Pellucid Web, Inc., a New York corporation; with its office at 9 Elm Road, Albany, NY "
+            '("Provider") and Harrow Farms LLC ("Client").',
+            "Harrow Farms LLC",
+            "Pellucid Web, Inc.",
+        ),
     ],
 )
 def test_a_name_ends_where_its_address_or_description_starts(
