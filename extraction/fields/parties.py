@@ -204,9 +204,12 @@ def _from_recitals(
     # Two parties and one role left: the party not yet placed is the other side of the contract. Nothing
     # but elimination says so, so it is inferred, not derived.
     distinct = list({_key(m.name): m for m in undecided}.values())
-    if len(taken) == 1 and len(distinct) == 1:
+    if len(taken) == 1 and distinct:
+        # several parties on the other side ("Beta Ltd … and Gamma A/S (together, the "Publishers")"): the
+        # first named stands for them, by order only
         role, mention = ("provider" if taken == {"client"} else "client"), distinct[0]
-        candidates[role].append(found(mention.name, INFERRED, (mention.start, mention.end)))
+        confidence = INFERRED if len(distinct) == 1 else ORDER_ONLY
+        candidates[role].append(found(mention.name, confidence, (mention.start, mention.end)))
     # Two parties and no role word or verb for either: the order they are named in is all there is.
     if not taken and len(distinct) == 2:
         for role, mention in zip(("client", "provider"), distinct, strict=True):
