@@ -65,7 +65,9 @@ _DESCRIPTION = re.compile(
     r"|Way|Place|Pl|Court|Ct|Parkway|Pkwy|Highway|Hwy|Circle|Square|Plaza)\b"
     r"|\s+c/o\b|\s+is\s+(?:a|an)\s"
     # "Acme Register Ltd, acting through its office in Dubai (\"Acme\")"
-    r"|,\s+acting\s+(?:through|by|as)\b",
+    r"|,\s+acting\s+(?:through|by|as)\b"
+    # "acme.com, Inc. (formerly known as Acme, Inc.), a Delaware corporation": an earlier name, not this one
+    r"|\s+\((?:formerly|f/k/a|previously|prior\s+to)\b",
     re.IGNORECASE,
 )
 # The next item of a list of parties: a semicolon (U+037E in some PDFs), "and", then an enumerator or a

@@ -351,6 +351,12 @@ def test_parties_defined_without_brackets() -> None:
             "Harrow Farms LLC",
             "Pellucid Web, Inc.",
         ),
+        (
+            'between Quillfeather Tools, Inc., a Delaware corporation ("Client"), and brightloom.io, Inc. '
+            '(formerly known as Bright Loom, Inc.), a Delaware corporation ("Provider").',
+            "Quillfeather Tools, Inc.",
+            "brightloom.io, Inc.",
+        ),
     ],
 )
 def test_a_name_ends_where_its_address_or_description_starts(
