@@ -36,7 +36,7 @@ PROSE_CUES: Final[dict[str, tuple[re.Pattern[str], ...]]] = {
     ),
     "end_date": (
         re.compile(
-            r"\b(?:completed\s+(?:by|on)|end(?:s|ing)?\s+on|expir\w*(?:\s+on)?|terminat\w*\s+on|extended\s+(?:to|until)"
+            r"\b(?:completed\s+(?:by|on)|end(?:s|ing)?\s+on|conclud\w*\s+on|expir\w*(?:\s+on)?|terminat\w*\s+on|extended\s+(?:to|until)"
             r"|continu\w*\s+(?:until|through)|through|until|up\s+to\s+and\s+including)\s+$",
             re.I,
         ),

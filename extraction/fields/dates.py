@@ -45,7 +45,8 @@ _TERM_LEAD = re.compile(
     r"(?:\s+initially)?\s+for(?:\s+(?:an?|the)(?:\s+(?:minimum|initial|fixed))?\s+(?:period|term)\s+of|\s+the)?"
     # "… shall expire in five (5) years from …", "terminate on the date three (3) years from …", "have a
     # duration of two years"
-    r"|\b(?:expir\w*|terminat\w*|end)\s+(?:in|on\s+the\s+date)|\bduration\s+of)\s*$",
+    r"|\b(?:expir\w*|terminat\w*|end)\s+(?:in|on\s+the\s+date)|\bduration\s+of"
+    r"|\b(?:continue|remain)\w*\s+in\s+(?:full\s+)?(?:force|effect)(?:\s+and\s+effect)?\s+until)\s*$",
     re.I,
 )
 # The sentence states the term of the document itself, not of a licence, a statement of work or a period
@@ -79,7 +80,9 @@ _TERM_FROM = re.compile(
     r"\s*(?:\([^)]*\)\s*)?(?:(?:from(?:\s+and\s+after)?|after|following"
     r"|(?:commencing|beginning|starting|to\s+(?:commence|begin|start))(?:\s+(?:on|upon|from|as\s+of))?)\s+"
     rf"(?P<effective>the\s+(?:(?:date\s+of\s+(?:the\s+)?)?Effective\s+Date|{_THIS_DATE}))?"
-    r"|(?P<thereafter>thereafter))",
+    r"|(?P<thereafter>thereafter))"
+    # "commences on the Effective Date and will continue in effect until five (5) year(s) from such date"
+    r"(?:(?<=from\s)(?P<such>such\s+date)\b)?",
     re.I,
 )
 _BEGINS_EFFECTIVE = re.compile(
@@ -407,7 +410,10 @@ def _term_base(
     if dates and dates[0].start < 25 and dates[0].value is not None:
         begin = offset + anchor.end() + dates[0].start
         return Found(dates[0].value, PROSE, ((begin, begin + dates[0].end - dates[0].start),)), True
-    return (effective if anchor.group("effective") or anchor.group("thereafter") else None), True
+    counted_from_effective = anchor.group("effective") or anchor.group("thereafter")
+    if anchor.group("such") and _BEGINS_EFFECTIVE.search(layout.text[:offset][-300:]):
+        counted_from_effective = anchor.group("such")
+    return (effective if counted_from_effective else None), True
 
 
 def _derived(base: Found[date]) -> float:

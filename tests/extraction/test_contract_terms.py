@@ -429,6 +429,15 @@ def test_a_second_party_joined_without_a_defined_term() -> None:
             "(2nd) anniversary of this Agreement; and (b) the sale of the Harbour business.",
             date(2023, 5, 4),
         ),
+        (
+            "The initial term of this Agreement commences on the Effective Date and will continue in effect "
+            "until three (3) year(s) from such date.",
+            date(2024, 5, 4),
+        ),
+        (
+            "The term of this Agreement shall commence on the Effective Date and conclude on June 30, 2022.",
+            date(2022, 6, 30),
+        ),
     ],
 )
 def test_the_end_of_a_term_written_as_a_period_noun_a_date_of_or_a_list_of_events(
