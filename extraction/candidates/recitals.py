@@ -12,12 +12,14 @@ from extraction.layout import Layout
 
 CLIENT_TERMS = frozenset(
     {"client", "customer", "company", "buyer", "purchaser", "recipient", "service recipient", "licensee",
-     "owner", "sponsor", "trust", "fund", "government", "bank", "employer"}
+     "owner", "sponsor", "trust", "fund", "government", "bank", "employer", "you"}
 )  # fmt: skip
 PROVIDER_TERMS = frozenset(
     {"provider", "service provider", "supplier", "vendor", "consultant", "contractor", "consultancy",
      "developer", "seller", "licensor", "firm", "agency", "adviser", "advisor", "sub-advisor", "servicer",
-     "manager", "administrator", "outsourcer", "agent"}
+     "manager", "administrator", "outsourcer", "agent",
+     # a document written by the provider to its customer: "Acme Ltd ("we," "us" or "our") … ("you")"
+     "we", "us"}
 )  # fmt: skip
 NOT_PARTIES = frozenset(
     {"agreement", "sow", "statement of work", "effective date", "services", "project", "change order",
@@ -108,7 +110,7 @@ class PartyMention:
 
 
 def role_of(term: str) -> str | None:
-    key = term.strip().lower()
+    key = term.strip(" ,;").lower()
     if key in CLIENT_TERMS:
         return "client"
     if key in PROVIDER_TERMS:

@@ -532,3 +532,13 @@ def test_several_parties_on_the_other_side_are_stood_for_by_the_first() -> None:
     assert record.fields.provider_name.value == "Larkspur Hosting Inc."
     assert record.fields.client_name.value == "Quayside Press Limited"
     assert record.fields.client_name.confidence < record.fields.provider_name.confidence
+
+
+def test_a_party_defined_as_we_writes_the_document_and_provides() -> None:
+    record = run(
+        "FRANCHISE AGREEMENT\nThis Agreement is made on 4 May 2021 by and between:\n"
+        "Marlow Bakehouse Systems, LLC, a Texas limited liability company (“we,” “us,” or “our”); and\n"
+        "the person named on the signature page (“you”).\n1. GRANT\nWe grant you the right to operate.",
+    )
+    assert record.fields.provider_name.value == "Marlow Bakehouse Systems, LLC"
+    assert record.fields.client_name.value is None
