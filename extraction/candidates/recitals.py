@@ -66,8 +66,9 @@ _DESCRIPTION = re.compile(
     r"|,\s+\d{1,6}\s+(?:[A-Z][\w.'-]*\s+){1,4}(?:Road|Rd|Street|St|Avenue|Ave|Boulevard|Blvd|Drive|Dr|Lane|Ln"
     r"|Way|Place|Pl|Court|Ct|Parkway|Pkwy|Highway|Hwy|Circle|Square|Plaza)\b"
     r"|\s+c/o\b|\s+is\s+(?:a|an)\s"
-    # "Acme Register Ltd, acting through its office in Dubai (\"Acme\")"
-    r"|,\s+acting\s+(?:through|by|as)\b"
+    # "Acme Register Ltd, acting through its office in Dubai (\"Acme\")" (a named division it acts through
+    # is the party the term defines, and is kept)
+    r"|,\s+acting\s+(?:through|by|from)\s+its\s+(?:\w+\s+)?(?:office|offices|branch)\b"
     # "acme.com, Inc. (formerly known as Acme, Inc.), a Delaware corporation": an earlier name, not this one
     r"|\s+\((?:formerly|f/k/a|previously|prior\s+to)\b",
     re.IGNORECASE,

@@ -205,7 +205,7 @@ def _from_recitals(
     # but elimination says so, so it is inferred, not derived.
     distinct = list({_key(m.name): m for m in undecided}.values())
     if len(taken) == 1 and distinct:
-        # several parties on the other side ("Beta Ltd … and Gamma A/S (together, the "Publishers")"): the
+        # several parties on the other side ("Beta Ltd … and Gamma A/S (together, the "Lessors")"): the
         # first named stands for them, by order only
         role, mention = ("provider" if taken == {"client"} else "client"), distinct[0]
         confidence = INFERRED if len(distinct) == 1 else ORDER_ONLY

@@ -526,8 +526,8 @@ def test_several_parties_on_the_other_side_are_stood_for_by_the_first() -> None:
         "HOSTING AGREEMENT\nThis AGREEMENT is made on 4 May 2021 BETWEEN\n"
         '1. Larkspur Hosting Inc., a Delaware corporation ("Larkspur"), and\n'
         '2. Quayside Press Limited, a company registered in England ("Quayside"), and Nordlys Forlag A/S, '
-        'a company registered in Norway ("Nordlys") (together, the "Publishers").\n'
-        "The Publishers wish to retain Larkspur to host their journals.",
+        'a company registered in Norway ("Nordlys") (together, the "Lessors").\n'
+        "The Lessors wish to retain Larkspur to host their journals.",
     )
     assert record.fields.provider_name.value == "Larkspur Hosting Inc."
     assert record.fields.client_name.value == "Quayside Press Limited"
