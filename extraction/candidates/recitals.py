@@ -110,6 +110,12 @@ class PartyMention:
     term_end: int
 
 
+def term_defined_at_end(text: str) -> str | None:
+    """The term a bracket at the very end of `text` defines ('Acme Co., Ltd. ("Service Provider")')."""
+    last = next(reversed(list(_TERM.finditer(text))), None)
+    return last.group("term") if last and not text[last.end() :].strip() else None
+
+
 def role_of(term: str) -> str | None:
     key = term.strip(" ,;").lower()
     if key in CLIENT_TERMS:

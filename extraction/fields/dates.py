@@ -411,7 +411,7 @@ def _term_base(
         begin = offset + anchor.end() + dates[0].start
         return Found(dates[0].value, PROSE, ((begin, begin + dates[0].end - dates[0].start),)), True
     counted_from_effective = anchor.group("effective") or anchor.group("thereafter")
-    if anchor.group("such") and _BEGINS_EFFECTIVE.search(layout.text[:offset][-300:]):
+    if anchor.group("such") and _BEGINS_EFFECTIVE.search(layout.text[max(0, offset - 300) : offset]):
         counted_from_effective = anchor.group("such")
     return (effective if counted_from_effective else None), True
 

@@ -13,6 +13,7 @@ from extraction.candidates.recitals import (
     NOT_PARTIES,
     PartyMention,
     role_of,
+    term_defined_at_end,
     unnamed_next_party,
 )
 from extraction.candidates.signatures import SignatureBlock
@@ -152,8 +153,8 @@ _ORDINAL_LABEL = re.compile(r"party\s+[a-z]\b", re.I)
 def _defined_role(value: str) -> str | None:
     """The role a label's value defines for its party, which outranks the label's own: 'Party A: Acme
     Co., Ltd. ("Service Provider")'."""
-    term = re.search(r"\(\s*(?:the\s+)?[\"“'‘]([^\"”'’()]{1,40})[\"”'’]\s*\)\s*$", value)
-    return role_of(term.group(1)) if term else None
+    term = term_defined_at_end(value)
+    return role_of(term) if term else None
 
 
 def _entity_of(item: LabelValue) -> str:
