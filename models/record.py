@@ -18,6 +18,8 @@ from models.document import ParseStatus
 SCHEMA_VERSION: Final = "1"
 
 Money = Annotated[Decimal, PlainSerializer(float, return_type=float, when_used="json")]
+# An ISO 4217 code (spec §1). The contract is extended, not re-typed, for a currency that has none (a digital
+# currency such as BTC): its three-letter code as the document writes it, which the same pattern holds.
 CurrencyCode = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
 
 T = TypeVar("T")

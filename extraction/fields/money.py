@@ -39,6 +39,8 @@ _NOT_FEES = (
     "instruction",
     "rate",
 )
+# A code written after a figure on its line: three capitals that are a word of their own.
+_TICKER_AFTER = re.compile(r"[ \t\u00a0]+([A-Z]{3})(?![\w.'’-])")
 _TERM_MONTHS = re.compile(
     r"\b(?:initial\s+)?term\s+of\b|\bfor\s+(?:a\s+period\s+of\s+)?\b|[-\s]month\s+(?:initial\s+)?term", re.I
 )
@@ -62,11 +64,25 @@ def currency(
         return found(stated[0], PROSE, (stated[1], stated[2]))
     fees = [c for c in candidates if c.currency and not any(c.cue(cue) for cue in _NOT_FEES)]
     if not fees:
-        return None
+        return _written_unit(layout, candidates)
     counts = Counter(candidate.currency or "" for candidate in fees)
     code = counts.most_common(1)[0][0]
     first = next(c for c in fees if c.currency == code)
     return found(code, INFERRED + 0.15 * (counts[code] / len(fees)), (first.start, first.end))
+
+
+def _written_unit(layout: Layout, candidates: tuple[AmountCandidate, ...]) -> Found[str] | None:
+    """A currency without an ISO 4217 code — a digital currency or stablecoin ("Total: 1.5 BTC") — when the
+    document writes no ISO currency at all: the one three-letter code written right after every labelled
+    figure, when there are at least two of them."""
+    labelled_figures = [c for c in candidates if c.source == "label" and c.currency is None]
+    units = [_TICKER_AFTER.match(layout.text, c.end) for c in labelled_figures]
+    codes = {unit.group(1) for unit in units if unit}
+    if len(labelled_figures) < 2 or len(codes) != 1 or not all(units):
+        return None
+    code = codes.pop()
+    first = next(unit for unit in units if unit)
+    return found(code, INFERRED, (first.start(1), first.end(1)))
 
 
 def fee_pool(candidates: tuple[AmountCandidate, ...], code: str | None) -> list[AmountCandidate]:

@@ -18,7 +18,8 @@ ISO_CODES = frozenset(
         "ZWL",
     )
 )  # fmt: skip
-# The record's currency is an ISO 4217 code (spec §1); other tickers are not currencies of the record.
+# The record's currency is an ISO 4217 code (spec §1). A currency without one (a digital currency) is read
+# only as the three-letter code a document writes after its labelled figures (extraction/fields/money.py).
 CODES = ISO_CODES
 
 # Symbols that name one currency without help from the document.

@@ -215,6 +215,36 @@ def test_a_bare_dollar_is_the_dollar_the_document_names() -> None:
     assert record.fields.total_contract_value.value == Decimal("50000.00")
 
 
+def test_a_currency_without_an_iso_code_is_the_code_written_after_every_labelled_figure() -> None:
+    record = run(
+        """
+        Total Price: 3.75 ETH (excluding VAT)
+
+        Phase one
+        Price: 1.25 ETH
+
+        Phase two
+        Price: 2.50 ETH
+        """
+    )
+    assert record.fields.currency.value == "ETH"
+    assert record.fields.total_contract_value.value == Decimal("3.75")
+
+
+@pytest.mark.parametrize(
+    "figures",
+    [
+        "Total Price: 3.75 ETH",  # one figure is not a pattern
+        "Total Price: 3.75 ETH\nPrice: 1.25\nPrice: 2.50 ETH",  # not after every figure
+        "Total Price: 3.75 ETH\nPrice: 1.25 SOL",  # two different codes
+        "Total Price: 3.75 ETH\nPrice: 1.25 ETH\nHosting fee: EUR 500.00",  # an ISO currency is written
+    ],
+)
+def test_no_currency_is_made_of_a_code_that_is_not_a_pattern(figures: str) -> None:
+    currency = run(figures).fields.currency.value
+    assert currency is None or currency == "EUR"
+
+
 def test_the_dollar_setting_applies_when_the_document_is_silent() -> None:
     doc = document("Total Fees: $50,000.00")
     assert extract(doc).fields.currency.value == "USD"
