@@ -293,6 +293,23 @@ class Layout:
         repeated = {line.index for line in edges if len(pages_of[_furniture_key(line)]) >= needed}
         return frozenset(repeated | self._second_page_header(by_page))
 
+    @cached_property
+    def _repeated_lines(self) -> frozenset[int]:
+        """Indexes of lines that begin the same way (digits aside) on half the pages or more, and on three at
+        least, anywhere on the page: furniture the text layer printed mid-page ("Source: Acme Inc., 10-K")."""
+        if len(self.doc.pages) < 2:
+            return frozenset()
+        pages_of: dict[str, set[int]] = {}
+        for line in self.lines:
+            pages_of.setdefault(_furniture_key(line), set()).add(line.page)
+        needed = max(3, len(self.doc.pages) / 2)
+        return frozenset(line.index for line in self.lines if len(pages_of[_furniture_key(line)]) >= needed)
+
+    def repeated_line(self, offset: int) -> bool:
+        """Whether the line at `offset` is furniture, or printed on half the pages or more."""
+        line = self.line_at(offset)
+        return line is not None and (line.index in self._repeated_lines or line.index in self.furniture)
+
     def _second_page_header(self, by_page: dict[int, list[Line]]) -> set[int]:
         """A running header printed from the second page on, in a document of two pages, shows only once: the
         top line of page two, when it repeats words of the first page's title block ("Acme Ltd · Data

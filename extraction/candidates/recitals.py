@@ -260,3 +260,72 @@ def _trimmed_end(text: str, start: int, end: int) -> int:
     while end > start and (text[end - 1] in " ,\n" or text[end - 2 : end] == ".."):
         end -= 1
     return end
+
+
+# A legal form written as the last word of a name, capitalised ("Inc.", "LIMITED", "GmbH").
+_LEGAL_FORM = re.compile(
+    r"(?<![\w.&-])(?:"
+    + "|".join(sorted((re.escape(s) for s in COMPANY_SUFFIXES if len(s) > 1), key=len, reverse=True))
+    + r")\.?(?![\w&-])",
+    re.IGNORECASE,
+)
+# Words that start a phrase, not a name: "The Company", "This Co", "Each Partners".
+_ARTICLES = frozenset({"the", "this", "that", "such", "each", "any", "other", "said", "a", "an"})
+# A sentence break inside a run of capitalised words ("Definitions. As …", "The Offering. The Company").
+_SENTENCE_BREAK = re.compile(r"[a-z]{2}\.\s+[A-Z]")
+_NAME_REACH = 150
+_AND = re.compile(r"\s+and\s+")
+# The last closing quote in a run of words: one right after a word or a full stop, not before one.
+_CLOSING_QUOTE = re.compile(r"(?<=[\w.!?])[\"”](?!.*(?<=[\w.!?])[\"”])", re.DOTALL)
+_MORE_FORMS = re.compile(
+    r"(?:,|\s*&)?[ \t]+(?:Co\.?[ \t]+)?(?-i:(?=[A-Z]))" + _LEGAL_FORM.pattern, re.IGNORECASE
+)
+
+
+def legal_names(layout: Layout, within: int = 3000) -> tuple[tuple[str, int, int], ...]:
+    """Every company name that ends in a legal form in the first `within` characters, in order of writing,
+    each spelling once: (name, start, end). No role is read here; the name alone says none."""
+    text = layout.text[:within]
+    names: list[tuple[str, int, int]] = []
+    previous_end = 0
+    for match in _LEGAL_FORM.finditer(text):
+        if not match.group()[0].isupper() or match.start() < previous_end:
+            continue
+        end = match.end()
+        # "Co., Ltd.", "GmbH & Co. KG": one name with several legal forms
+        while more := _MORE_FORMS.match(text, end):
+            end = more.end()
+        span = _name_ending(text, max(previous_end, match.start() - _NAME_REACH), end)
+        if span is None:
+            continue
+        start = span[0]
+        first = text.find(", ", start, span[1])
+        if first > 0 and DOCUMENT_NAME.search(text[start:first]):
+            start = first + 2  # "… this Agreement, Acme Systems, Inc. grants …"
+        closing = _CLOSING_QUOTE.search(text, start, span[1])
+        if closing:
+            start = closing.end()  # '"RESELLER" Acme Corporation': a caption in quotes before the name
+            start += len(text[start : span[1]]) - len(text[start : span[1]].lstrip())
+        joined = [
+            m for m in _AND.finditer(text, start, span[1]) if re.search(r"[,\d]", text[start : m.start()])
+        ]
+        if joined:
+            start = joined[
+                -1
+            ].end()  # "… 38, Bratislava and Acme Ltd": an address before "and", then the name
+        name = re.sub(r"\s+", " ", text[start : span[1]])
+        words = re.findall(r"[\w&'-]+", name)
+        lead = [w for w in words[:-1] if w.lower() not in _ARTICLES]
+        form = match.group()
+        if (
+            not lead
+            or re.search(r"[\"“”]", name)
+            or _SENTENCE_BREAK.search(name)
+            # "EFFECTIVE AS OF", "DENVER, CO": in capitals, a two-letter form is a word unless abbreviated
+            or (len(form) == 2 and name.isupper())
+            or layout.repeated_line(start)
+        ):
+            continue
+        previous_end = span[1]
+        names.append((name, start, span[1]))
+    return tuple(names)

@@ -12,6 +12,7 @@ from extraction.candidates.recitals import (
     DOCUMENT_NAME,
     NOT_PARTIES,
     PartyMention,
+    legal_names,
     role_of,
     term_defined_at_end,
     unnamed_next_party,
@@ -105,7 +106,29 @@ def party_names(
     _from_signatures(blocks, candidates)
     if not candidates["client"] and not candidates["provider"]:
         _from_cover(layout, candidates)
+    if not candidates["client"] or not candidates["provider"]:
+        _from_legal_names(layout, candidates)
     return {role: best(found_list, same_party) for role, found_list in candidates.items()}
+
+
+def _from_legal_names(layout: Layout, candidates: dict[str, list[Found[str]]]) -> None:
+    """A side nothing else names: the first company name with a legal form in the document's opening that
+    is not the other side, by order only ("… between Acme Corporation, … and Beta Ltd, …" with neither
+    named by a role); a lone name stands first."""
+    placed = [item.value for items in candidates.values() for item in items if item.value]
+    names: list[tuple[str, int, int]] = []
+    for name, start, end in legal_names(layout):
+        # a name read twice, once without its first word ("(Acme Life Company was …" → "Life Company")
+        written = [*placed, *(earlier for earlier, _, _ in names)]
+        if looks_like_party(name) and not any(
+            same_party(name, other) or other.lower().endswith(name.lower()) for other in written
+        ):
+            names.append((name, start, end))
+    for role in ("client", "provider"):
+        if candidates[role] or not names:
+            continue
+        name, start, end = names.pop(0)
+        candidates[role].append(found(name, ORDER_ONLY, (start, end)))
 
 
 # A cover page that names the parties on lines of their own: "SUPPLY AGREEMENT" / ("BETWEEN:") / "ACME

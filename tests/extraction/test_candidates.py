@@ -1,5 +1,5 @@
 from extraction.candidates.labels import label_values
-from extraction.candidates.recitals import party_mentions
+from extraction.candidates.recitals import legal_names, party_mentions
 from extraction.candidates.signatures import signature_blocks
 from extraction.candidates.tables import tables
 from extraction.engine import extract
@@ -406,3 +406,57 @@ def test_a_party_label_may_carry_a_qualifier_but_a_qualified_amount_names_someth
     assert ("provider", "Brightwater Civils plc") in found
     assert ("client", "Larchfield Mutual Society") in found
     assert all(key != "amount" for key, _ in found)
+
+
+def names_in(*pages: str) -> list[str]:
+    return [name for name, _, _ in legal_names(Layout(document(*pages)))]
+
+
+def test_company_names_are_read_up_to_their_legal_form() -> None:
+    found = names_in(
+        """
+        SUPPLY TERMS
+        "BUYER" Quillon Shipping Corporation
+        Harbour Road 4, 9000 Ostend, Belgium and
+        Tessaly Chemical Trading Co., Ltd., and Varga Mills GmbH & Co. KG
+        EFFECTIVE AS OF the date below, the parties agree as follows.
+        """
+    )
+    assert found == [
+        "Quillon Shipping Corporation",
+        "Tessaly Chemical Trading Co., Ltd.",
+        "Varga Mills GmbH & Co. KG",
+    ]
+
+
+def test_a_legal_form_alone_or_after_an_article_or_a_term_is_no_name() -> None:
+    assert (
+        names_in('The Company and this Co. agree. Definitions. As used herein, the "Company shall pay') == []
+    )
+
+
+def test_a_name_on_a_line_printed_on_every_page_is_not_read() -> None:
+    footer = "Filed by: Orlen Mining Inc., form 10-Q, 3/3/2021"
+    found = names_in(
+        f"Cooperation between Pellar Foods Ltd and its distributor.\n{footer}\nPage text one.",
+        f"More text.\n{footer}\nPage text two.",
+        f"Even more text.\n{footer}\nPage text three.",
+    )
+    assert found == ["Pellar Foods Ltd"]
+
+
+def test_parties_no_role_names_are_placed_by_order_of_their_legal_names() -> None:
+    record = extract(
+        document(
+            """
+            DISTRIBUTION AGREEMENT
+            This agreement is entered into by and between Alder Freight Inc. ("ALDER"), a Nevada corporation
+            with offices at 1 Dock Street, and, for its business in the region, Birchwood Analytics GmbH of
+            9 Ring Road, Hamburg.
+            The parties agree as follows.
+            """
+        )
+    )
+    assert record.fields.client_name.value == "Alder Freight Inc."
+    assert record.fields.provider_name.value == "Birchwood Analytics GmbH"
+    assert record.fields.provider_name.confidence < 0.9
