@@ -438,6 +438,15 @@ def test_a_second_party_joined_without_a_defined_term() -> None:
             "The term of this Agreement shall commence on the Effective Date and conclude on June 30, 2022.",
             date(2022, 6, 30),
         ),
+        (
+            '"Service Period" means the period commencing on March 1, 2021 and concluding February 28, 2023.',
+            date(2023, 2, 28),
+        ),
+        (
+            "The cooperation is for a fixed term beginning May 3, 2021 and ending April 30th, 2022.",
+            date(2022, 4, 30),
+        ),
+        ("This Agreement shall be in force through and including October 31, 2025.", date(2025, 10, 31)),
     ],
 )
 def test_the_end_of_a_term_written_as_a_period_noun_a_date_of_or_a_list_of_events(
@@ -483,6 +492,7 @@ def test_a_term_to_commence_on_a_date_written_after_it() -> None:
             date(2019, 7, 9),
         ),
         ("THIS AGREEMENT is entered into between the parties on 3 May, 2022.", date(2022, 5, 3)),
+        ("This Referral Agreement is executed as of the 8th day of March, 2021.", date(2021, 3, 8)),
     ],
 )
 def test_the_date_a_document_is_dated_or_made_effective_in_its_opening(opening: str, effective: date) -> None:
