@@ -22,11 +22,13 @@ _RENEWS = re.compile(
     # an evergreen term: "shall continue on a year to year basis", "renews from month to month"
     r"|(?:continue|renew|extend)\w*\s+(?:on\s+an?\s+|from\s+)?(?:year|month)[\s-]+to[\s-]+(?:year|month)"
     r"|automatic\s+extensions?\s+for\s+(?:successive|consecutive|additional|further)"
+    # "… 3 years from the Effective Date with an automatic 2 year term extension unless …"
+    r"|\bwith\s+(?:an?\s+)?automatic\s+(?:[\w-]+\s+){0,3}?(?:renewals?|extensions?)\b"
     r"|(?:shall|will)\s+(?:be\s+)?(?:automatically\s+)?(?:extended|renewed)\s+for\s+(?:successive|additional|further))",
     re.I,
 )
 _RENEWAL_WORDS = re.compile(
-    r"\brenew|\bextended\s+for|\bautomatic\s+extension|\bautomatically\s+(?:be\s+)?(?:extend|continu)"
+    r"\brenew|\bextended\s+for|\bautomatic\s+(?:[\w-]+\s+){0,3}?extension|\bautomatically\s+(?:be\s+)?(?:extend|continu)"
     r"|\b(?:extend|continue)s?\s+automatically|\b(?:year|month)[\s-]+to[\s-]+(?:year|month)\b",
     re.I,
 )
@@ -57,11 +59,17 @@ def governing_law(layout: Layout, values: tuple[LabelValue, ...]) -> Found[str] 
         if named:
             return found(named[0], label_confidence(item), (item.value_start, item.value_end))
     candidates: list[Found[str]] = []
+    in_its_section: list[Found[str]] = []
     for _, (start, end) in sentence_with(layout, _GOVERNED):
         sentence = layout.text[start:end]
         named = jurisdiction(sentence)
         if named and re.search(r"\bgovern|\bconstrued|\binterpreted|\bapplicable\s+law", sentence, re.I):
             candidates.append(found(named[0], PROSE, (start, end)))
+            if "governing_law" in layout.kinds_at(start):
+                in_its_section.append(candidates[-1])
+    # the sentence in the section about the governing law (by its heading's meaning) before any other: a
+    # legal opinion "limited to matters governed by the laws of Ohio" comes earlier in some documents
+    candidates = in_its_section + [c for c in candidates if c not in in_its_section]
     if not candidates:
         candidates = _law_in_its_section(layout)
     return best(candidates[:1]) if candidates else None

@@ -129,7 +129,8 @@ _ADJECTIVE_PLACES = {
 
 def jurisdiction(text: str) -> tuple[str, int, int] | None:
     """The governing-law jurisdiction named in `text` (name only) with the span of the phrase naming it."""
-    text = text.replace("\n", " ")
+    # some PDFs write a semicolon as U+037E, the Greek question mark: the name stops there too
+    text = text.replace("\n", " ").replace("\u037e", ";")
     back = _BACK_REFERENCE.search(text)
     if back:
         # "entered into in the State of New Jersey, and … construed in accordance with the laws of that State"

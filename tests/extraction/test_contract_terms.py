@@ -79,6 +79,17 @@ def test_governing_law_named_by_back_reference() -> None:
     assert record.fields.governing_law.value == "New Jersey"
 
 
+def test_governing_law_is_read_in_its_section_before_a_mention_elsewhere() -> None:
+    record = run(
+        OPENING,
+        "4. OPINION OF COUNSEL\nThe opinion of counsel shall be limited to matters governed by the laws of "
+        "the State of Idaho.",
+        "11. GOVERNING LAW\nThis Agreement shall be construed in accordance with the laws of the State of "
+        "Vermont, without regard to its conflict of laws principles.",
+    )
+    assert record.fields.governing_law.value == "Vermont"
+
+
 def test_governing_law_in_its_section_without_the_word_governed() -> None:
     record = run(
         OPENING, "9. APPLICABLE LAW\nThis Agreement is subject to the laws of the Province of Ontario."
@@ -162,6 +173,11 @@ def test_a_document_title_or_a_fragment_of_a_sentence_names_no_party() -> None:
             "This Agreement runs until the second anniversary of the Effective Date (such period, as it may "
             "be extended by agreement, the Service Period) and shall automatically renew for successive "
             "one-year periods unless Client gives notice.",
+            True,
+        ),
+        (
+            "The Term is 2 years from the Effective Date with automatic one year term extensions unless "
+            "either party objects in writing.",
             True,
         ),
     ],

@@ -202,6 +202,8 @@ def test_periods_in_days_with_months_as_thirty(text: str, days: int) -> None:
         ("the laws in force in Switzerland.", "Switzerland"),
         ("construed in accordance with the laws and regulations of the State of Oregon", "Oregon"),
         ("the substantive laws of the state of Ohio and of the United States of America", "Ohio"),
+        # a text layer that writes the semicolon as U+037E (the Greek question mark)
+        ("construed under the laws of the State of Idaho\u037e U.S.A.\u037e provided that", "Idaho"),
     ],
 )
 def test_governing_law_is_the_jurisdiction_only(text: str, place: str) -> None:
