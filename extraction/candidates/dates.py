@@ -26,7 +26,8 @@ PROSE_CUES: Final[dict[str, tuple[re.Pattern[str], ...]]] = {
     "effective_date": (
         re.compile(
             r"\b(?:effective|executed(?=\s+as\s+of)|(?:entered\s+into|made)(?:\s+(?:by\s+and\s+)?between\s+the\s+parties)?"
-            r"|dated(?:\s+for\s+reference)?)\s+(?:as\s+of|as|on|from)?\s*(?:this\s+)?(?:the\s+)?$",
+            r"|dated(?:\s+for\s+reference)?)\s+(?:as\s+of|as|on|from)?\s*(?:this\s+)?(?:the\s+)?$"
+            r'|["“]effective\s+date["”]\s+(?:shall\s+)?means?\s+$',
             re.I,
         ),
     ),
@@ -36,10 +37,12 @@ PROSE_CUES: Final[dict[str, tuple[re.Pattern[str], ...]]] = {
     ),
     "end_date": (
         re.compile(
-            r"\b(?:completed\s+(?:by|on)|end(?:s|ing)?\s+on|conclud\w*\s+on|expir\w*(?:\s+on)?|terminat\w*\s+on|extended\s+(?:to|until)"
+            r"(?:\b(?:completed\s+(?:by|on)|end(?:s|ing)?\s+on|conclud\w*\s+on|expir\w*(?:\s+on)?|terminat\w*\s+on|extended\s+(?:to|until)"
             r"|continu\w*\s+(?:until|through)|through(?:\s+and\s+including)?|until|up\s+to\s+and\s+including"
             # "commencing on January 1, 2020 and concluding December 31, 2022", "… and ending June 30, 2021"
-            r"|and\s+(?:conclud|end)ing)\s+$",
+            r"|and\s+(?:conclud|end)ing)"
+            # a definition: '"Expiration Date" means March 31, 2020'
+            r"|[\"“](?:[\w-]+\s+){0,2}(?:expiration|termination|end)\s+date[\"”]\s+(?:shall\s+)?means?)\s+$",
             re.I,
         ),
         re.compile(r"\b(?:\d{1,2}|[A-Za-z]+\s+\d{1,2},)\s*\d{4}\s*(?:to|through|until|-)\s*$", re.I),

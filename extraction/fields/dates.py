@@ -240,7 +240,9 @@ def _prose_date(layout: Layout, key: str) -> tuple[Found[date] | None, bool]:
         sentence_start, _ = layout.sentence_at(match.start)
         before = layout.text[max(sentence_start, match.start - BEFORE) : match.start]
         after = layout.text[match.end : match.end + AFTER]
-        if FOREIGN.search(before):
+        if FOREIGN.search(before) or (
+            key != "effective_date" and _defines_another_period(layout, sentence_start)
+        ):
             continue
         if any(p.search(before) for p in PROSE_CUES[key]) or (
             key == "effective_date" and EFFECTIVE_TERM.match(after)
@@ -250,6 +252,21 @@ def _prose_date(layout: Layout, key: str) -> tuple[Found[date] | None, bool]:
                 return stated, True
             return found(match.value, PROSE, (match.start, match.end)), True
     return None, False
+
+
+# A sentence that defines a term: '“Calendar Quarter” means …', '1.4 "Detailing Period" shall mean …'.
+_DEFINITION = re.compile(
+    r'\s*(?:\d+(?:\.\d+)*\.?\s+)?["“](?P<term>[^"”\n]{1,40})["”]\s+(?:shall\s+)?means?\b'
+)
+# What the document's own period is called: "Term", "Contract Period", "Service Period", "Expiration Date".
+_OWN_PERIOD = re.compile(r"\b(?:term|agreement|contract|engagement|services?|performance|expir\w*)\b", re.I)
+
+
+def _defines_another_period(layout: Layout, sentence_start: int) -> bool:
+    """The sentence defines a period other than the document's own ('“Calendar Quarter” means … except
+    that the first Calendar Quarter … shall end on June 30, 2019'): its dates are not the term's."""
+    definition = _DEFINITION.match(layout.text, sentence_start)
+    return definition is not None and not _OWN_PERIOD.search(definition.group("term"))
 
 
 def _effective_despite_blank(layout: Layout, blank: DateMatch) -> Found[date] | None:

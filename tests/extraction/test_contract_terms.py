@@ -472,6 +472,28 @@ def test_the_end_of_a_term_written_as_a_period_noun_a_date_of_or_a_list_of_event
     assert record.fields.end_date.value == ends
 
 
+def test_a_date_in_the_definition_of_another_period_is_not_the_end_of_the_term() -> None:
+    record = run(
+        OPENING,
+        '1. DEFINITIONS\n1.2 "Reporting Quarter" means three consecutive months, except that the first '
+        "Reporting Quarter shall commence on the Effective Date and end on June 30, 2026.\n"
+        "2. TERM\nThis Agreement shall continue until the third anniversary of the Effective Date.",
+    )
+    assert record.fields.end_date.value == date(2024, 5, 4)
+
+
+@pytest.mark.parametrize(
+    ("definition", "field", "value"),
+    [
+        ('1.9 "Expiration Date" means October 31, 2027.', "end_date", date(2027, 10, 31)),
+        ('"Effective Date" means 4 June 2026.', "effective_date", date(2026, 6, 4)),
+    ],
+)
+def test_a_date_a_definition_gives_its_field(definition: str, field: str, value: date) -> None:
+    record = run(f"LICENCE AGREEMENT\n1. DEFINITIONS\n{definition}\n2. GRANT\nLumen grants a licence.")
+    assert getattr(record.fields, field).value == value
+
+
 def test_a_blank_line_to_fill_in_does_not_end_the_sentence_it_stands_in() -> None:
     record = run(
         OPENING,
