@@ -51,7 +51,9 @@ PROSE_CUES: Final[dict[str, tuple[re.Pattern[str], ...]]] = {
 # Dates after these words are another document's or a proposal's validity, not this document's dates.
 FOREIGN: Final = re.compile(
     r"(?:\b(?:valid|validity|previously|original|offer)\b[^.]{0,60}"
-    r"|\b(?:under|amends|to)\s+(?:the\s+)?[^.()]{0,70}\bdated\s+(?:as\s+of\s+)?)$",
+    r"|\b(?:under|amends|to)\s+(?:the\s+)?[^.()]{0,70}\bdated\s+(?:as\s+of\s+)?"
+    # "that certain Mutual Non-Disclosure Agreement between them dated …", "the letter agreements, dated …"
+    r"|\bthat\s+certain\b[^.()]{0,100}\bdated\s+(?:as\s+of\s+)?|\bagreements,?\s+dated\s+(?:as\s+of\s+)?)$",
     re.I,
 )
 EFFECTIVE_TERM: Final = re.compile(r'^\s*\((?:the\s+)?"Effective\s+Date"\)', re.I)

@@ -494,6 +494,18 @@ def test_a_date_a_definition_gives_its_field(definition: str, field: str, value:
     assert getattr(record.fields, field).value == value
 
 
+@pytest.mark.parametrize(
+    "reference",
+    [
+        "the terms of that certain Mutual Confidentiality Agreement between them dated March 3, 2019",
+        "the matters set out in the engagement letter agreements, dated March 3, 2019",
+    ],
+)
+def test_the_date_of_another_agreement_is_not_the_effective_date(reference: str) -> None:
+    record = run(f"REFERRAL AGREEMENT\n1. CONFIDENTIALITY\nThe parties shall observe {reference}.")
+    assert record.fields.effective_date.value is None
+
+
 def test_a_blank_line_to_fill_in_does_not_end_the_sentence_it_stands_in() -> None:
     record = run(
         OPENING,
