@@ -53,8 +53,9 @@ _LAW_NOISE = re.compile(r"\b(?:the )?(?:state|commonwealth|province|laws?) of\b"
 
 
 def words(text: str) -> str:
-    """Case-folded, punctuation replaced by spaces, whitespace squashed."""
-    return " ".join(_NOT_WORD.sub(" ", text.casefold()).split())
+    """Case-folded, "&" read as "and" (as triage/names.py reads a name), other punctuation replaced by spaces,
+    whitespace squashed."""
+    return " ".join(_NOT_WORD.sub(" ", text.casefold().replace("&", " and ")).split())
 
 
 def parties(answer: str) -> tuple[str, ...]:

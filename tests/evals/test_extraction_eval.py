@@ -140,6 +140,8 @@ def test_cuad_parties_dates_law_and_renewal() -> None:
     assert cuad.parties(answer) == ("Global Technologies, Ltd", "Priya Lindholm")
     assert cuad.same_party("Quillhaven Corporation", "Quilhaven Corporation")
     assert not cuad.same_party("Limited", "Fernbrook Capital Management (International) Limited")
+    # "&" is "and", as triage reads a name
+    assert cuad.same_party("The Pellow & Strand Company", "The Pellow and Strand Company")
     assert cuad.cuad_date("6/1/20") is not None and str(cuad.cuad_date("6/1/20")) == "2020-06-01"
     assert str(cuad.cuad_date("31/01/2025")) == "2025-01-31" and str(cuad.cuad_date("1/1/98")) == "1998-01-01"
     assert cuad.date_expectation("[]/[]/2020") == Expected((None,))
