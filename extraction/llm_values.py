@@ -120,7 +120,9 @@ def _currency(text: str, reading: Reading) -> str | None:
         return text.upper()
     if text == DOLLAR:
         return reading.dollar
-    return code_of(text)
+    # a code without ISO 4217 (a digital currency: "BTC"), kept only where its quote writes it after a
+    # figure (_support), as the offline engine reads it
+    return code_of(text) or (text if re.fullmatch(r"[A-Z]{3}", text) else None)
 
 
 def _support(kind: Kind, value: Value, quote: str, reading: Reading) -> Support | None:
@@ -130,6 +132,8 @@ def _support(kind: Kind, value: Value, quote: str, reading: Reading) -> Support 
         return "literal" if str(value).casefold() in said.casefold() else None
     if kind == "jurisdiction":
         return "literal" if str(value).casefold() in said.casefold() else "derived"
+    if kind == "currency" and str(value) not in CODES:
+        return "literal" if re.search(rf"\d[ \u00a0]*{re.escape(str(value))}(?!\w)", said) else None
     literal = {
         "date": lambda: value in {found.value for found in find_dates(said, reading.date_order)},
         "amount": lambda: value in _amounts_in(said, reading),

@@ -19,7 +19,7 @@ from evals.check.pairs import agreeing_crm
 from evals.check.run import RAISED_AT, gaps, record_of_truth
 from evals.extraction.documents import CUAD_FILE, TRUTH_FILE, cuad_pdf, document_file
 from evals.extraction.evaluate import plain_values, score_against_cuad, score_against_truth
-from evals.extraction.scoring import FieldResult
+from evals.extraction.scoring import FieldResult, Outcome
 from evals.extraction.train import spec_training_document
 from evals.extraction.train_dates import CUAD_INTAKE
 from evals.generalisation.metrics import F1_LISTS, ExceptionCounts, ListCounts, list_counts
@@ -153,7 +153,9 @@ def _triage() -> tuple[Policy, RankerModel]:
     return load_policy(), load_ranker()
 
 
-def exception_counts(doc_id: str, record: HandoffRecord, values: dict[str, Any]) -> ExceptionCounts | None:
+def exception_counts(
+    doc_id: str, record: HandoffRecord, values: dict[str, Any], misread: frozenset[str] = frozenset()
+) -> ExceptionCounts | None:
     """Exceptions raised on the record against those raised on the truth values, over the same CRM view.
     Half the documents (by a hash of the id) get a CRM amount 10 % off, so that mismatches are expected."""
     discrepancy = hashlib.sha256(doc_id.encode()).digest()[0] % 2 == 1
@@ -165,7 +167,7 @@ def exception_counts(doc_id: str, record: HandoffRecord, values: dict[str, Any])
     policy, model = _triage()
     raised = gaps(checked_exceptions(record, opportunity, policy, model, RAISED_AT))
     expected = gaps(checked_exceptions(perfect, opportunity, policy, model, RAISED_AT))
-    return ExceptionCounts(raised, expected)
+    return ExceptionCounts(raised, expected, misread)
 
 
 def _truth_scored(
@@ -175,7 +177,8 @@ def _truth_scored(
     error = backend_error(record)
     extracted = plain_values(record)  # truth.json format: ISO dates, numbers, text lists
     lists = {name: list_counts(name, values[name], extracted[name]) for name in F1_LISTS if values.get(name)}
-    exceptions = exception_counts(doc_id, record, values)
+    misread = frozenset(r.field for r in results if "." not in r.field and r.outcome is not Outcome.correct)
+    exceptions = exception_counts(doc_id, record, values, misread)
     return Scored(doc_id, group, kind, tuple(results), lists, exceptions, error)
 
 

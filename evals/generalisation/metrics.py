@@ -9,6 +9,8 @@
 - Exceptions: (code, field) pairs raised by the pipeline against those the same triage raises on the truth
   values (a perfect reading), over the same CRM opportunity. An *impossible* exception is a raised one that
   the perfect reading does not raise and that is not LOW_CONFIDENCE: no correct reading could produce it.
+  Of the false ones, those that are LOW_CONFIDENCE flags on a field the reading got wrong or missed are
+  counted apart (the engine flagging its own miss); they still count against precision.
 - Calibration over emitted scalar values: ten equal-width confidence bins; ECE is the count-weighted mean
   |accuracy - mean confidence|.
 - Selective accuracy: for each threshold t, the accuracy of the emitted values with confidence ≥ t and
@@ -95,10 +97,21 @@ def f1(counts: Iterable[ListCounts]) -> dict[str, Any]:
 class ExceptionCounts:
     raised: frozenset[Gap]
     expected: frozenset[Gap]
+    misread: frozenset[str] = frozenset()  # the scalar fields the reading got wrong or missed
 
     @property
     def impossible(self) -> frozenset[Gap]:
         return frozenset(gap for gap in self.raised - self.expected if gap[0] != "LOW_CONFIDENCE")
+
+    @property
+    def flagged_misreads(self) -> frozenset[Gap]:
+        """False exceptions that are review flags on a value read wrong or missed: the engine saying it is
+        unsure of a value it did get wrong (still false: a perfect reading raises none)."""
+        return frozenset(
+            gap
+            for gap in self.raised - self.expected
+            if gap[0] == "LOW_CONFIDENCE" and gap[1] in self.misread
+        )
 
 
 def exception_scores(counts: Iterable[ExceptionCounts]) -> dict[str, Any]:
@@ -113,6 +126,8 @@ def exception_scores(counts: Iterable[ExceptionCounts]) -> dict[str, Any]:
         "precision": _round(right / raised if raised else None),
         "recall": _round(right / expected if expected else None),
         "impossible": sum(len(c.impossible) for c in members),
+        "false": raised - right,
+        "false_flags_on_misreads": sum(len(c.flagged_misreads) for c in members),
     }
 
 

@@ -66,7 +66,24 @@ def headline_rows(summary: dict[str, Any]) -> list[tuple[str, str, str, str, str
                 exceptions(fit, key),
             )
         )
+    rows.append(
+        (
+            "false exceptions: review flags on misread values",
+            flags(lofo["all"]),
+            flags(real["report"]["truth"]),
+            flags(real["tune"]["truth"]),
+            flags(fit),
+        )
+    )
     return rows
+
+
+def flags(group: dict[str, Any]) -> str:
+    """ "2 of 5": false exceptions that flag a value read wrong or missed, of all false exceptions."""
+    scores = group.get("exceptions") or {}
+    if scores.get("false") is None:
+        return "–"
+    return f"{scores.get('false_flags_on_misreads', 0)} of {scores['false']}"
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:

@@ -52,6 +52,18 @@ def test_impossible_exceptions_are_false_ones_other_than_low_confidence() -> Non
     assert scores["impossible"] == 1
 
 
+def test_review_flags_on_misread_values_are_counted_apart_among_the_false_exceptions() -> None:
+    counts = ExceptionCounts(
+        raised=frozenset({("LOW_CONFIDENCE", "end_date"), ("LOW_CONFIDENCE", "currency"),
+                          ("UNSIGNED", "signed")}),
+        expected=frozenset(),
+        misread=frozenset({"end_date", "project_name"}),
+    )  # fmt: skip
+    scores = exception_scores([counts])
+    assert scores["precision"] == 0.0
+    assert (scores["false"], scores["false_flags_on_misreads"], scores["impossible"]) == (3, 1, 1)
+
+
 def test_calibration_error_and_the_touchless_share() -> None:
     results = [_result(0.95, True)] * 9 + [_result(0.95, False)] + [_result(0.55, True)] * 5
     bins = reliability(results)

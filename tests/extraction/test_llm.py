@@ -354,6 +354,14 @@ def test_values_are_normalised_and_scored_by_what_their_quote_states() -> None:
     assert record.status == ParseStatus.ok
 
 
+def test_a_currency_without_an_iso_code_is_kept_only_where_its_quote_writes_it_after_a_figure() -> None:
+    grant = document("GRANT PROPOSAL\nTotal Costs: 3.75 ETH\nThe ETH network fee is paid by the grantee.")
+    kept = merged(answer(currency=quoted("ETH", "Total Costs: 3.75 ETH")), doc=grant)
+    assert kept.fields.currency.value == "ETH"
+    dropped = merged(answer(currency=quoted("ETH", "The ETH network fee")), doc=grant)
+    assert dropped.fields.currency.value is None
+
+
 def test_a_quote_on_another_page_than_the_model_said_is_found_there() -> None:
     doc = document("Cover page", "Client: Northwind Health, Inc.")
     record = merged(
