@@ -66,6 +66,9 @@ _DESCRIPTION = re.compile(
     r"|,\s+\d{1,6}\s+(?:[A-Z][\w.'-]*\s+){1,4}(?:Road|Rd|Street|St|Avenue|Ave|Boulevard|Blvd|Drive|Dr|Lane|Ln"
     r"|Way|Place|Pl|Court|Ct|Parkway|Pkwy|Highway|Hwy|Circle|Square|Plaza)\b"
     r"|\s+c/o\b|\s+is\s+(?:a|an)\s"
+    # "Acme Data Systems, Inc., the Regional Office (\"REGIONAL\")": after a legal form, what the party is
+    # called right before its term, not its name
+    r"|(?<=[\w.]),\s+the\s+(?-i:(?:[A-Z][\w-]*\s+){1,3})(?=\(\s*[\"“]|$)"
     # "Acme Register Ltd, acting through its office in Dubai (\"Acme\")" (a named division it acts through
     # is the party the term defines, and is kept)
     r"|,\s+acting\s+(?:through|by|from)\s+its\s+(?:\w+\s+)?(?:office|offices|branch)\b"

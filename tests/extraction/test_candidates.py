@@ -460,3 +460,18 @@ def test_parties_no_role_names_are_placed_by_order_of_their_legal_names() -> Non
     assert record.fields.client_name.value == "Alder Freight Inc."
     assert record.fields.provider_name.value == "Birchwood Analytics GmbH"
     assert record.fields.provider_name.confidence < 0.9
+
+
+def test_what_a_party_is_called_between_its_legal_name_and_its_term_is_not_its_name() -> None:
+    mentions = party_mentions(
+        Layout(
+            document(
+                'This agreement is made between Alder Freight Inc. ("ALDER"), a Nevada corporation, and '
+                'Birchwood Analytics GmbH, the Regional Partner ("PARTNER"), a German company.'
+            )
+        )
+    )
+    assert [(m.name, m.term) for m in mentions] == [
+        ("Alder Freight Inc.", "ALDER"),
+        ("Birchwood Analytics GmbH", "PARTNER"),
+    ]
