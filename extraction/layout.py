@@ -9,6 +9,7 @@ document, and evidence is always cut from the document's own text.
 import bisect
 import itertools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -286,11 +287,7 @@ class Layout:
         for line in self.lines:
             by_page.setdefault(line.page, []).append(line)
         edges = [line for lines in by_page.values() for line in (*lines[:2], *lines[-2:])]
-        pages_of: dict[str, set[int]] = {}
-        for line in edges:
-            pages_of.setdefault(_furniture_key(line), set()).add(line.page)
-        needed = max(2, len(self.doc.pages) / 2)
-        repeated = {line.index for line in edges if len(pages_of[_furniture_key(line)]) >= needed}
+        repeated = _on_many_pages(edges, max(2, len(self.doc.pages) / 2))
         return frozenset(repeated | self._second_page_header(by_page))
 
     @cached_property
@@ -299,11 +296,7 @@ class Layout:
         least, anywhere on the page: furniture the text layer printed mid-page ("Source: Acme Inc., 10-K")."""
         if len(self.doc.pages) < 2:
             return frozenset()
-        pages_of: dict[str, set[int]] = {}
-        for line in self.lines:
-            pages_of.setdefault(_furniture_key(line), set()).add(line.page)
-        needed = max(3, len(self.doc.pages) / 2)
-        return frozenset(line.index for line in self.lines if len(pages_of[_furniture_key(line)]) >= needed)
+        return frozenset(_on_many_pages(self.lines, max(3, len(self.doc.pages) / 2)))
 
     def repeated_line(self, offset: int) -> bool:
         """Whether the line at `offset` is furniture, or printed on half the pages or more."""
@@ -478,6 +471,14 @@ class Layout:
         following = [h for h in self.headings if h.line.index > heading.line.index]
         stop = next((h.line.index for h in following if h.level <= heading.level), len(self.lines))
         return self.lines[heading.line.index + 1 : stop]
+
+
+def _on_many_pages(lines: Sequence[Line], needed: float) -> set[int]:
+    """Indexes of the lines whose beginning (_furniture_key) is printed on `needed` pages or more."""
+    pages_of: dict[str, set[int]] = {}
+    for line in lines:
+        pages_of.setdefault(_furniture_key(line), set()).add(line.page)
+    return {line.index for line in lines if len(pages_of[_furniture_key(line)]) >= needed}
 
 
 def _furniture_key(line: Line) -> str:

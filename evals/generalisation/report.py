@@ -69,16 +69,16 @@ def headline_rows(summary: dict[str, Any]) -> list[tuple[str, str, str, str, str
     rows.append(
         (
             "false exceptions: review flags on misread values",
-            flags(lofo["all"]),
-            flags(real["report"]["truth"]),
-            flags(real["tune"]["truth"]),
-            flags(fit),
+            _false_flags(lofo["all"]),
+            _false_flags(real["report"]["truth"]),
+            _false_flags(real["tune"]["truth"]),
+            _false_flags(fit),
         )
     )
     return rows
 
 
-def flags(group: dict[str, Any]) -> str:
+def _false_flags(group: dict[str, Any]) -> str:
     """ "2 of 5": false exceptions that flag a value read wrong or missed, of all false exceptions."""
     scores = group.get("exceptions") or {}
     if scores.get("false") is None:

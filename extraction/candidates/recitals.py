@@ -307,15 +307,16 @@ def legal_names(layout: Layout, within: int = 3000) -> tuple[tuple[str, int, int
             start = first + 2  # "… this Agreement, Acme Systems, Inc. grants …"
         closing = _CLOSING_QUOTE.search(text, start, span[1])
         if closing:
-            start = closing.end()  # '"RESELLER" Acme Corporation': a caption in quotes before the name
-            start += len(text[start : span[1]]) - len(text[start : span[1]].lstrip())
+            # '"RESELLER" Acme Corporation': a caption in quotes before the name, and the space after it
+            start = closing.end()
+            while start < span[1] and text[start].isspace():
+                start += 1
+        # "… 38, Bratislava and Acme Ltd": an address before "and", then the name
         joined = [
             m for m in _AND.finditer(text, start, span[1]) if re.search(r"[,\d]", text[start : m.start()])
         ]
         if joined:
-            start = joined[
-                -1
-            ].end()  # "… 38, Bratislava and Acme Ltd": an address before "and", then the name
+            start = joined[-1].end()
         name = re.sub(r"\s+", " ", text[start : span[1]])
         words = re.findall(r"[\w&'-]+", name)
         lead = [w for w in words[:-1] if w.lower() not in _ARTICLES]

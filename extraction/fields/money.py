@@ -76,13 +76,11 @@ def _written_unit(layout: Layout, candidates: tuple[AmountCandidate, ...]) -> Fo
     document writes no ISO currency at all: the one three-letter code written right after every labelled
     figure, when there are at least two of them."""
     labelled_figures = [c for c in candidates if c.source == "label" and c.currency is None]
-    units = [_TICKER_AFTER.match(layout.text, c.end) for c in labelled_figures]
-    codes = {unit.group(1) for unit in units if unit}
-    if len(labelled_figures) < 2 or len(codes) != 1 or not all(units):
+    units = [unit for c in labelled_figures if (unit := _TICKER_AFTER.match(layout.text, c.end))]
+    codes = {unit.group(1) for unit in units}
+    if len(labelled_figures) < 2 or len(units) != len(labelled_figures) or len(codes) != 1:
         return None
-    code = codes.pop()
-    first = next(unit for unit in units if unit)
-    return found(code, INFERRED, (first.start(1), first.end(1)))
+    return found(codes.pop(), INFERRED, (units[0].start(1), units[0].end(1)))
 
 
 def fee_pool(candidates: tuple[AmountCandidate, ...], code: str | None) -> list[AmountCandidate]:

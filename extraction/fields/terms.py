@@ -59,17 +59,14 @@ def governing_law(layout: Layout, values: tuple[LabelValue, ...]) -> Found[str] 
         if named:
             return found(named[0], label_confidence(item), (item.value_start, item.value_end))
     candidates: list[Found[str]] = []
-    in_its_section: list[Found[str]] = []
     for _, (start, end) in sentence_with(layout, _GOVERNED):
         sentence = layout.text[start:end]
         named = jurisdiction(sentence)
         if named and re.search(r"\bgovern|\bconstrued|\binterpreted|\bapplicable\s+law", sentence, re.I):
             candidates.append(found(named[0], PROSE, (start, end)))
-            if "governing_law" in layout.kinds_at(start):
-                in_its_section.append(candidates[-1])
-    # the sentence in the section about the governing law (by its heading's meaning) before any other: a
-    # legal opinion "limited to matters governed by the laws of Ohio" comes earlier in some documents
-    candidates = in_its_section + [c for c in candidates if c not in in_its_section]
+    # the sentence in the section about the governing law (by its heading's meaning) before any other, in
+    # order (a stable sort): a legal opinion "limited to matters governed by the laws of Ohio" comes earlier
+    candidates.sort(key=lambda c: "governing_law" not in layout.kinds_at(c.spans[0][0]))
     if not candidates:
         candidates = _law_in_its_section(layout)
     return best(candidates[:1]) if candidates else None
