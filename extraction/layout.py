@@ -16,7 +16,7 @@ from functools import cached_property
 from extraction.normalize.dates import DateMatch, DateOrder, find_dates, infer_order
 from extraction.normalize.money import AmountMatch, find_amounts, uses_decimal_comma
 from extraction.sections import SectionClassifier
-from models.document import ParsedDocument
+from models.document import FORM_LAYERS, ParsedDocument
 
 _PLAIN = str.maketrans(
     {
@@ -164,6 +164,11 @@ class Layout:
         self.date_order: DateOrder = date_order or infer_order(
             self.text, "dmy" if self.decimal_comma else None
         )
+
+    @cached_property
+    def form_pages(self) -> frozenset[int]:
+        """The pages intake read as a filled form saved flat (each value on the lines after its label)."""
+        return frozenset(w.page for w in self.doc.warnings if w.code == FORM_LAYERS and w.page is not None)
 
     @cached_property
     def dates(self) -> tuple[DateMatch, ...]:

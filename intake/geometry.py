@@ -24,6 +24,8 @@ from sqlalchemy.orm import Session
 
 from intake.boxes import Box, Corners, PageGeometry, RawSpan, Span
 from intake.errors import NoPageImage, ObjectNotFound, PageNotFound, RangeOutsidePage
+from intake.form_layers import form_order, ordered_chars
+from intake.hidden import visible_text
 from intake.ocr_words import OcrWord, ocr_words
 from intake.render import PDFIUM_LOCK, open_pdf
 from intake.service import get_document
@@ -32,7 +34,7 @@ from intake.sniff import PDF
 from intake.storage import Storage
 from models.document import PageText, ParsedDocument
 
-GEOMETRY_VERSION = 2  # 2: columns (PageGeometry.to_json); 1 (a span object each) is recomputed
+GEOMETRY_VERSION = 3  # 3: a flattened form's characters in intake's order; 2: columns; older is recomputed
 # PDFium's page-to-device transform answers in integer pixels: map onto a large virtual bitmap
 _DEVICE = 100_000
 _STX = "\x02"
@@ -124,12 +126,17 @@ def _text_spans(pdf: bytes, page: PageText) -> tuple[Span, ...]:
 def _char_spans(pdf_page: pdfium.PdfPage, page_text: str) -> tuple[Span, ...]:
     """One span per aligned character (call with PDFIUM_LOCK held)."""
     textpage = pdf_page.get_textpage()
+    # the characters in the order intake read them: a flattened form's values after their labels
+    pieces = None if visible_text(pdf_page, textpage) else form_order(pdf_page, textpage)
+    order = ordered_chars(pieces) if pieces else list(range(textpage.count_chars()))
     chars = [
-        _printed(pdfium_c.FPDFText_GetUnicode(textpage, index)) for index in range(textpage.count_chars())
+        "\n" if index is None else _printed(pdfium_c.FPDFText_GetUnicode(textpage, index)) for index in order
     ]
     to_device = _device_transform(pdf_page)
     spans = []
-    for offset, index in sorted(align(page_text, chars).items()):
+    for offset, position in sorted(align(page_text, chars).items()):
+        index = order[position]
+        assert index is not None  # separators are whitespace, which align leaves out
         left, bottom, right, top = textpage.get_charbox(index, loose=True)
         spans.append(Span(start=offset, end=offset + 1, box=_box(to_device, left, bottom, right, top)))
     return tuple(spans)

@@ -48,11 +48,11 @@ def _fill(handle: object) -> tuple[int, int, int, int] | None:
     return (r.value, g.value, b.value, a.value) if ok else None
 
 
-def _address(handle: Any) -> int:
+def address(handle: Any) -> int:
     return ctypes.cast(handle, ctypes.c_void_p).value or 0
 
 
-def _objects(page: pdfium.PdfPage) -> list[tuple[object, int]]:
+def page_objects(page: pdfium.PdfPage) -> list[tuple[object, int]]:
     """The page's own objects with their types (raw handles: no wrapper per object)."""
     found = []
     for index in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
@@ -74,7 +74,7 @@ def _form_texts(form: object) -> list[object]:
     return texts
 
 
-def _bounds(handle: object) -> Box:
+def bounds(handle: object) -> Box:
     left, bottom, right, top = (ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float())
     pdfium_c.FPDFPageObj_GetBounds(handle, *(ctypes.byref(c) for c in (left, bottom, right, top)))
     return (left.value, bottom.value, right.value, top.value)
@@ -112,7 +112,7 @@ def _backgrounds(objects: list[tuple[object, int]]) -> list[Box] | None:
                 continue
         elif kind != pdfium_c.FPDF_PAGEOBJ_IMAGE:
             continue
-        boxes.append(_bounds(handle))
+        boxes.append(bounds(handle))
     return boxes
 
 
@@ -126,23 +126,23 @@ def _hidden_objects(page: pdfium.PdfPage) -> set[int]:
     """The addresses of the page's text objects that do not show. Size and colour are judged only on the
     page's own objects: inside a form XObject the form's matrix (which PDFium does not apply to an object's
     size or bounds) may scale or place the text, so such text is judged by its render mode and alpha only."""
-    objects = _objects(page)
+    objects = page_objects(page)
     hidden: set[int] = set()
     backgrounds: list[Box] | None = None
     for handle, kind in objects:
         if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
-            hidden |= {_address(text) for text in _form_texts(handle) if _invisible(text, _fill(text))}
+            hidden |= {address(text) for text in _form_texts(handle) if _invisible(text, _fill(text))}
         if kind != pdfium_c.FPDF_PAGEOBJ_TEXT:
             continue
         colour = _fill(handle)
         if _invisible(handle, colour) or _points(handle) < MIN_POINTS:
-            hidden.add(_address(handle))
+            hidden.add(address(handle))
         elif colour is not None and min(colour[:3]) >= WHITE:
             if backgrounds is None:
                 found = _backgrounds(objects)
                 backgrounds = found if found is not None else [(-math.inf, -math.inf, math.inf, math.inf)]
-            if not any(_inside(_bounds(handle), background) for background in backgrounds):
-                hidden.add(_address(handle))
+            if not any(_inside(bounds(handle), background) for background in backgrounds):
+                hidden.add(address(handle))
     return hidden
 
 
@@ -159,7 +159,7 @@ def visible_text(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> HiddenTe
             keep.append(True)
             continue
         obj = pdfium_c.FPDFText_GetTextObject(textpage.raw, index)
-        if obj and _address(obj) in hidden_objects:
+        if obj and address(obj) in hidden_objects:
             keep.append(False)
             hidden_chars += 1
             continue

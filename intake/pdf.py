@@ -6,6 +6,8 @@ chunks, counting and discarding the output: memory stays at one chunk per layer 
 as the document is over budget. PDFium then reads the text: it keeps two-column pages in reading order and
 reads ~6x faster than pypdf. A page with next to no text but an image on it is a scan: it is rendered and
 read by tesseract. Text the page holds but does not show (intake/hidden.py) is left out, with a warning.
+A filled form saved flat, whose values the stream prints after all of the form's labels, is read label by
+label with each value after its label (intake/form_layers.py), with a warning.
 A page PDFium cannot load keeps empty text and a warning, so that one damaged page does not cost the rest
 of the document.
 """
@@ -24,11 +26,12 @@ from pypdf.filters import ASCII85Decode, ASCIIHexDecode
 from pypdf.generic import ArrayObject, IndirectObject, NameObject, PdfObject, StreamObject
 
 from intake.errors import CorruptFile, DecompressionBomb, EncryptedPdf, IntakeError, NoText, TooManyPages
+from intake.form_layers import form_order, ordered_text
 from intake.hidden import HIDDEN_TEXT, MIN_POINTS, visible_text
 from intake.ocr import OCR_FAILED, OCR_UNAVAILABLE, PageImage, PageImageError, ocr_pages
 from intake.render import PDFIUM_LOCK, bomb_pixels, fit_dpi, open_pdf, render_page
 from intake.settings import MB, IntakeSettings
-from models.document import ParsedDocument, ParseStatus, ParseWarning, join_pages
+from models.document import FORM_LAYERS, ParsedDocument, ParseStatus, ParseWarning, join_pages
 
 PAGE_UNREADABLE = "page_unreadable"
 OCR_DISABLED = "ocr_disabled"
@@ -111,7 +114,21 @@ def _read_page(
         try:  # closing the page closes its text page too
             textpage = page.get_textpage()
             visible = visible_text(page, textpage)
-            text = normalise_text(visible.text if visible else textpage.get_text_bounded())
+            order = None if visible else form_order(page, textpage)
+            if visible:
+                text = normalise_text(visible.text)
+            elif order:
+                text = normalise_text(ordered_text(textpage, order))
+                warnings.append(
+                    ParseWarning(
+                        code=FORM_LAYERS,
+                        message="the page is a filled form saved flat: each filled value is read after the "
+                        "label it sits under",
+                        page=index + 1,
+                    )
+                )
+            else:
+                text = normalise_text(textpage.get_text_bounded())
             if visible:
                 warnings.append(
                     ParseWarning(

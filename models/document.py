@@ -14,6 +14,9 @@ from pydantic import Field, model_validator
 from models.base import FrozenModel
 
 PAGE_SEPARATOR = "\n\f\n"
+# the ParseWarning code of a page intake read as a filled form saved flat: each filled value right after
+# the label it sits under (intake.form_layers), one label and its values per line
+FORM_LAYERS = "form_layers"
 
 MediaType = Literal[
     "application/pdf",

@@ -88,6 +88,15 @@ _LABEL = re.compile(
     r"(?<![\w-])(?P<label>" + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in _PHRASES) + r")(?![\w-])",
     re.IGNORECASE,
 )
+# A form's numbered block, its label alone on its line: "3. AWARD/EFFECTIVE DATE", "17a CONTRACTOR/ OFFEROR."
+_BLOCK = re.compile(r"[ \t]*\d{1,2}[a-z]?\.?[ \t]+(?P<label>[A-Za-z(].*?)[ \t]*$")
+# A label phrase that ends a block's label, after a slash or a space.
+_LABEL_ENDING = re.compile(
+    r"(?:^|(?<=[\s/]))(?P<label>"
+    + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in _PHRASES)
+    + r")\.?$",
+    re.IGNORECASE,
+)
 # What may stand between a label and its value: emphasis, a colon, dot leaders, a dash.
 _SEPARATOR = re.compile(
     r"(?:\*\*|__)?[ \t]*(?P<mark>:|\.{2,}[ \t.]*|-{1,2}(?=\s)|\|)?[ \t]*(?:\*\*|__)?[ \t]*"
@@ -137,8 +146,10 @@ def label_values(layout: Layout) -> tuple[LabelValue, ...]:
     text = layout.text
     found: list[LabelValue] = []
     previous_end = -1
+    blocks = _form_blocks(layout)
+    taken = [(item.label_start, item.value_end) for item in blocks]
     for match in _LABEL.finditer(text):
-        if match.start() < previous_end:
+        if match.start() < previous_end or any(start <= match.start() < end for start, end in taken):
             continue
         candidate = _read(layout, match, found[-1] if found else None)
         if candidate is None:
@@ -147,7 +158,41 @@ def label_values(layout: Layout) -> tuple[LabelValue, ...]:
             found[-1] = _cut(text, found[-1], match.start())
         found.append(candidate)
         previous_end = candidate.value_start
-    return _mark_forms(layout, [item for item in found if item.value])
+    marked = _mark_forms(layout, [item for item in found if item.value])
+    return tuple(sorted((*marked, *blocks), key=lambda item: item.label_start))
+
+
+def _form_blocks(layout: Layout) -> list[LabelValue]:
+    """The numbered blocks of a filled form saved flat, which intake reads as the block's label on its line
+    and the values filled in under it on the lines after ("3. AWARD/EFFECTIVE DATE" / "FEB 21, 2023"). A
+    block's key is the label phrase its label ends in, a bracketed note and alternatives before a slash
+    aside ("AWARD/EFFECTIVE DATE" → effective date, "17a CONTRACTOR/ OFFEROR." → provider); its value is
+    the next line, unless that is another block. An amount block is left to the total chooser: a form's
+    "TOTAL AWARD AMOUNT" is what is obligated over every line item, reimbursable travel included, which
+    the contract's total leaves out."""
+    if not layout.form_pages:
+        return []
+    found: list[LabelValue] = []
+    lines = layout.lines
+    for position, line in enumerate(lines[:-1]):
+        block = _BLOCK.match(line.text) if line.page in layout.form_pages else None
+        following = lines[position + 1]
+        if block is None or following.page != line.page or _BLOCK.match(following.text):
+            continue
+        label = re.sub(r"\([^)]*\)", " ", block.group("label")).rstrip(" :")
+        phrase = _LABEL_ENDING.search(label)
+        if phrase is None:
+            continue
+        key = _LABEL_KEYS[re.sub(r"\s+", " ", phrase.group("label").lower())]
+        if key == "amount":
+            continue  # a form's amount block (total award, unit price) counts every line, travel included
+        value = _cell_text(layout.text[following.start : following.end])
+        found.append(
+            LabelValue(
+                key, phrase.group("label"), line.start, following.start, following.end, value, False, True
+            )
+        )
+    return found
 
 
 def _mark_forms(layout: Layout, items: list[LabelValue]) -> tuple[LabelValue, ...]:

@@ -1,3 +1,5 @@
+from datetime import date
+
 from extraction.candidates.labels import label_values
 from extraction.candidates.recitals import legal_names, party_mentions
 from extraction.candidates.signatures import signature_blocks
@@ -5,6 +7,7 @@ from extraction.candidates.tables import tables
 from extraction.engine import extract
 from extraction.fields.parties import looks_like_party
 from extraction.layout import Layout
+from models.document import FORM_LAYERS, ParsedDocument, ParseWarning
 from tests.extraction.documents import document
 
 
@@ -475,3 +478,43 @@ def test_what_a_party_is_called_between_its_legal_name_and_its_term_is_not_its_n
         ("Alder Freight Inc.", "ALDER"),
         ("Birchwood Analytics GmbH", "PARTNER"),
     ]
+
+
+FLAT_FORM_PAGE = """
+    ORDER FOR SERVICES
+    2. CONTRACT NO.
+    QX-7731-B
+    3. AWARD/EFFECTIVE DATE
+    MAR 3, 2026
+    9. ISSUED BY
+    HARBOUR WORKS DEPARTMENT
+    17a CONTRACTOR/ OFFEROR.
+    BRIGHTWATER SYSTEMS LLC
+    12 QUAY STREET
+    26. TOTAL AWARD AMOUNT (For Office Use)
+    $48,000.00
+"""
+
+
+def _flat_form(pages_read_as_forms: tuple[int, ...]) -> ParsedDocument:
+    plain = document(FLAT_FORM_PAGE)
+    warnings = tuple(
+        ParseWarning(code=FORM_LAYERS, message="form", page=page) for page in pages_read_as_forms
+    )
+    return plain.model_copy(update={"warnings": warnings})
+
+
+def test_the_numbered_blocks_of_a_flattened_form_are_labels_of_the_line_below() -> None:
+    found = {item.key: item.value for item in label_values(Layout(_flat_form((1,))))}
+    assert found["contract_number"] == "QX-7731-B"
+    assert found["effective_date"] == "MAR 3, 2026"  # the alternative before the slash set aside
+    assert found["provider"] == "BRIGHTWATER SYSTEMS LLC"
+    assert "amount" not in found  # an award amount counts travel: left to the total chooser
+    record = extract(_flat_form((1,)))
+    assert record.fields.effective_date.value == date(2026, 3, 3)
+    assert record.fields.provider_name.value == "BRIGHTWATER SYSTEMS LLC"
+
+
+def test_numbered_lines_are_not_form_blocks_on_a_page_intake_did_not_read_as_a_form() -> None:
+    found = {item.key for item in label_values(Layout(_flat_form(())))}
+    assert "effective_date" not in found and "provider" not in found
