@@ -8,6 +8,7 @@ whitespace between their words, at the start of a line or after a complete value
 import re
 from dataclasses import dataclass, replace
 
+from extraction.candidates.form_blocks import form_blocks
 from extraction.layout import Layout, clean_markup
 
 # key → label phrasings; a space matches any whitespace, so a label may wrap over lines.
@@ -88,8 +89,6 @@ _LABEL = re.compile(
     r"(?<![\w-])(?P<label>" + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in _PHRASES) + r")(?![\w-])",
     re.IGNORECASE,
 )
-# A form's numbered block, its label alone on its line: "3. AWARD/EFFECTIVE DATE", "17a CONTRACTOR/ OFFEROR."
-_BLOCK = re.compile(r"[ \t]*\d{1,2}[a-z]?\.?[ \t]+(?P<label>[A-Za-z(].*?)[ \t]*$")
 # A label phrase that ends a block's label, after a slash or a space.
 _LABEL_ENDING = re.compile(
     r"(?:^|(?<=[\s/]))(?P<label>"
@@ -163,33 +162,24 @@ def label_values(layout: Layout) -> tuple[LabelValue, ...]:
 
 
 def _form_blocks(layout: Layout) -> list[LabelValue]:
-    """The numbered blocks of a filled form saved flat, which intake reads as the block's label on its line
-    and the values filled in under it on the lines after ("3. AWARD/EFFECTIVE DATE" / "FEB 21, 2023"). A
-    block's key is the label phrase its label ends in, a bracketed note and alternatives before a slash
-    aside ("AWARD/EFFECTIVE DATE" → effective date, "17a CONTRACTOR/ OFFEROR." → provider); its value is
-    the next line, unless that is another block. An amount block is left to the total chooser: a form's
-    "TOTAL AWARD AMOUNT" is what is obligated over every line item, reimbursable travel included, which
-    the contract's total leaves out."""
-    if not layout.form_pages:
-        return []
+    """The labelled values of a flattened form's numbered blocks (extraction.candidates.form_blocks). A
+    block's key is the label phrase its label ends in, alternatives before a slash aside ("AWARD/EFFECTIVE
+    DATE" → effective date, "CONTRACTOR/ OFFEROR." → provider). An amount block is left to the total
+    chooser: a form's "TOTAL AWARD AMOUNT" is what is obligated over every line item, reimbursable travel
+    included, which the contract's total leaves out."""
     found: list[LabelValue] = []
-    lines = layout.lines
-    for position, line in enumerate(lines[:-1]):
-        block = _BLOCK.match(line.text) if line.page in layout.form_pages else None
-        following = lines[position + 1]
-        if block is None or following.page != line.page or _BLOCK.match(following.text):
-            continue
-        label = re.sub(r"\([^)]*\)", " ", block.group("label")).rstrip(" :")
-        phrase = _LABEL_ENDING.search(label)
-        if phrase is None:
+    for block in form_blocks(layout):
+        phrase = _LABEL_ENDING.search(block.label)
+        if phrase is None or block.value is None:
             continue
         key = _LABEL_KEYS[re.sub(r"\s+", " ", phrase.group("label").lower())]
         if key == "amount":
-            continue  # a form's amount block (total award, unit price) counts every line, travel included
-        value = _cell_text(layout.text[following.start : following.end])
+            continue
+        value = block.value
+        text = _cell_text(layout.text[value.start : value.end])
         found.append(
             LabelValue(
-                key, phrase.group("label"), line.start, following.start, following.end, value, False, True
+                key, phrase.group("label"), block.line.start, value.start, value.end, text, False, True
             )
         )
     return found

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from extraction.candidates.form_blocks import form_blocks
 from extraction.layout import Layout, Line
 from extraction.normalize.dates import find_dates
 
@@ -93,9 +94,41 @@ def signature_blocks(layout: Layout) -> tuple[SignatureBlock, ...]:
         for block, column in zip(current, columns, strict=True):
             block.entries.update(column)
         last_line = line.index
+    blocks += _form_signatures(layout)
     for block in blocks:
         block.signed_on = _date_of(block, layout)
-    return tuple(block for block in blocks if "signature" in block.entries or "name" in block.entries)
+    kept = [block for block in blocks if "signature" in block.entries or "name" in block.entries]
+    return tuple(sorted(kept, key=lambda block: block.start))
+
+
+def _form_signatures(layout: Layout) -> list[SignatureBlock]:
+    """A flattened form's signature blocks: the lettered parts of one numbered block that asks for a
+    signature, a signer's name or the date signed ("30a. SIGNATURE OF OFFEROR", "30b. NAME AND TITLE OF
+    SIGNER", "30c. DATE SIGNED"), each with what is filled in under it or blank."""
+    parts: dict[str, dict[str, Entry]] = {}
+    for block in form_blocks(layout):
+        key = _form_key(block.label)
+        if key is None or not block.number[-1].isalpha():
+            continue
+        line = block.line
+        value = block.value
+        entry = (
+            Entry(value.text, value.start, value.end, (line.start, value.end))
+            if value
+            else Entry("", line.end, line.end, (line.start, line.end))
+        )
+        parts.setdefault(block.number[:-1], {}).setdefault(key, entry)
+    return [SignatureBlock(entries=entries) for entries in parts.values()]
+
+
+def _form_key(label: str) -> str | None:
+    if re.search(r"\bDATE\s+SIGNED\b", label, re.I):
+        return "date"
+    if re.search(r"\bNAME\b", label, re.I):
+        return "name"
+    if re.search(r"\bSIGNATURE\b", label, re.I):
+        return "signature"
+    return None
 
 
 def _columns(line: Line, fields: list[re.Match[str]]) -> list[dict[str, Entry]]:

@@ -493,6 +493,16 @@ FLAT_FORM_PAGE = """
     12 QUAY STREET
     26. TOTAL AWARD AMOUNT (For Office Use)
     $48,000.00
+    30a. SIGNATURE OF OFFEROR/CONTRACTOR
+    30b. NAME AND TITLE OF SIGNER
+    (Type or print)
+    30c. DATE SIGNED
+    31a. SIGNATURE OF ORDERING OFFICER
+    31b. NAME OF ORDERING OFFICER
+    (Type or print)
+    MARGARET OYELARAN
+    31c. DATE SIGNED
+    MAR 4, 2026
 """
 
 
@@ -513,6 +523,14 @@ def test_the_numbered_blocks_of_a_flattened_form_are_labels_of_the_line_below() 
     record = extract(_flat_form((1,)))
     assert record.fields.effective_date.value == date(2026, 3, 3)
     assert record.fields.provider_name.value == "BRIGHTWATER SYSTEMS LLC"
+    # the contractor's block 30 is empty (a bracketed note is no signer), the officer's block 31 is filled
+    blocks = signature_blocks(Layout(_flat_form((1,))))
+    assert [(b.signer.text if b.signer else None, b.signed_on) for b in blocks] == [
+        (None, None),
+        ("MARGARET OYELARAN", date(2026, 3, 4)),
+    ]
+    assert record.fields.signed.value is False
+    assert record.fields.signature_date.value == date(2026, 3, 4)
 
 
 def test_numbered_lines_are_not_form_blocks_on_a_page_intake_did_not_read_as_a_form() -> None:
