@@ -25,7 +25,8 @@ DATE_FIELDS: Final = ("effective_date", "start_date", "end_date")
 PROSE_CUES: Final[dict[str, tuple[re.Pattern[str], ...]]] = {
     "effective_date": (
         re.compile(
-            r"\b(?:effective|executed(?=\s+as\s+of)|(?:entered\s+into|made)(?:\s+(?:by\s+and\s+)?between\s+the\s+parties)?"
+            # "executed as of", "hereby execute this Agreement as of"
+            r"\b(?:effective|execut(?:ed|es?)(?:\s+this\s+(?:Agreement|Contract))?(?=\s+as\s+of)|(?:entered\s+into|made)(?:\s+(?:by\s+and\s+)?between\s+the\s+parties)?"
             r"|dated(?:\s+for\s+reference)?)\s+(?:as\s+of|as|on|from)?\s*(?:this\s+)?(?:the\s+)?$"
             r'|["“]effective\s+date["”]\s+(?:shall\s+)?means?\s+$',
             re.I,

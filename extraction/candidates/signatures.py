@@ -21,10 +21,12 @@ _FIELD = re.compile(
 _BARE_FIELD = re.compile(
     r"(?P<label>Signature|Name|Print(?:ed)?\s+Name|Title|Position|Date|Dated|Date\s+Signed)[ \t]+(?=\S)"
 )
+# A conformed signature on a line of its own: "/s/ Jane Doe".
+_CONFORMED = re.compile(r"[ \t]*(?P<label>/s/)[ \t]*(?=\S)", re.IGNORECASE)
 _FIELD_KEYS = {
-    "by": "signature", "signature": "signature", "signed": "signature", "sign": "signature", "name": "name",
-    "print name": "name", "printed name": "name", "title": "title", "position": "title", "date": "date",
-    "dated": "date", "date signed": "date",
+    "/s/": "signature", "by": "signature", "signature": "signature", "signed": "signature",
+    "sign": "signature", "name": "name", "print name": "name", "printed name": "name", "title": "title",
+    "position": "title", "date": "date", "dated": "date", "date signed": "date",
 }  # fmt: skip
 _BLANK = re.compile(r"^[\s_.\-\[\]●•*]*$")
 
@@ -75,7 +77,16 @@ def signature_blocks(layout: Layout) -> tuple[SignatureBlock, ...]:
     last_line = -10
     for line in layout.lines:
         fields = list(_FIELD.finditer(line.text))
-        if not fields or fields[0].start() > 3:
+        conformed = _CONFORMED.match(line.text) if not fields else None
+        if conformed:
+            # "/s/ Jane Doe" with no label: a signature line, or the signature of the block just above
+            near = current and line.index - last_line <= 3
+            if near and all(block.signer is None for block in current) and len(current) == 1:
+                current[0].entries.update(_columns(line, [conformed])[0])
+                last_line = line.index
+                continue
+            fields = [conformed]
+        elif not fields or fields[0].start() > 3:
             # no labelled line; inside a single block, a label without its colon still continues it
             in_block = len(current) == 1 and line.index - last_line <= 2
             bare = _BARE_FIELD.match(line.text) if in_block else None
@@ -83,7 +94,11 @@ def signature_blocks(layout: Layout) -> tuple[SignatureBlock, ...]:
                 continue
             fields = [bare]
         columns = _columns(line, fields)
-        fresh = line.index - last_line > 3 or len(columns) != len(current)
+        # a block's lines sit within three of each other; its date line may come one further, under the
+        # signer's name, title and company
+        dates_only = all(column.keys() == {"date"} for column in columns)
+        reach = 4 if dates_only and not any("date" in block.entries for block in current) else 3
+        fresh = line.index - last_line > reach or len(columns) != len(current)
         if not fresh:
             fresh = any(
                 block.entries.keys() & column.keys() for block, column in zip(current, columns, strict=True)
@@ -155,8 +170,16 @@ def _heading_lines(layout: Layout, first: Line) -> list[Line]:
 
 
 def _date_of(block: SignatureBlock, layout: Layout) -> date | None:
+    """The block's date line's date; else a date written after the signature on its line ("/s/ Jane Doe
+    5/17/12")."""
     entry = block.entries.get("date")
     if entry is None or entry.blank:
-        return None
+        entry = block.entries.get("signature")
+        if entry is None or entry.blank:
+            return None
+        written = [m for m in find_dates(entry.text, layout.date_order) if m.value is not None]
+        if not written or entry.text[written[-1].end :].strip():
+            return None
+        return written[-1].value
     dates = [m.value for m in find_dates(entry.text, layout.date_order) if m.value is not None]
     return dates[0] if dates else None

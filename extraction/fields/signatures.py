@@ -24,7 +24,12 @@ def signed(layout: Layout, blocks: tuple[SignatureBlock, ...]) -> Found[bool]:
 
 
 def signature_date(blocks: tuple[SignatureBlock, ...]) -> Found[date] | None:
-    dated = [(block.signed_on, block.entries["date"]) for block in blocks if block.signed_on is not None]
+    # the date line, or the signature line a date is written on ("/s/ Jane Doe 5/17/12")
+    dated = [
+        (block.signed_on, block.entries.get("date") or block.entries["signature"])
+        for block in blocks
+        if block.signed_on is not None
+    ]
     if not dated:
         return None
     latest, entry = max(dated, key=lambda pair: pair[0])

@@ -543,6 +543,10 @@ def test_a_term_to_commence_on_a_date_written_after_it() -> None:
         ),
         ("THIS AGREEMENT is entered into between the parties on 3 May, 2022.", date(2022, 5, 3)),
         ("This Referral Agreement is executed as of the 8th day of March, 2021.", date(2021, 3, 8)),
+        (
+            "IN WITNESS WHEREOF, the parties hereby execute this Agreement as of 14 June 2022.",
+            date(2022, 6, 14),
+        ),
     ],
 )
 def test_the_date_a_document_is_dated_or_made_effective_in_its_opening(opening: str, effective: date) -> None:

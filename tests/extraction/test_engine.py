@@ -533,6 +533,28 @@ def test_a_contract_without_an_effective_date_takes_effect_when_signed() -> None
     assert record.fields.effective_date.confidence < record.fields.signature_date.confidence
 
 
+def test_conformed_signatures_on_lines_of_their_own_date_the_contract() -> None:
+    # "/s/ Name" with no label is a signature line; its date is written beside it, or on the block's date
+    # line under the signer's name, title and company
+    record = run(
+        """
+        REFERRAL AGREEMENT
+        Tallow Street Bakery refers customers to Orchid Lane Events on the terms below.
+        /s/ Priya Danvers 8/11/21
+        PRIYA DANVERS Date
+        Signed for Orchid Lane Events:
+        /s/ Tomas Reyes
+        Tomas Reyes
+        Managing Partner
+        Orchid Lane Events LLC
+        Date: August 19, 2021
+        """
+    )
+    assert record.fields.signature_date.value == date(2021, 8, 19)
+    assert record.fields.effective_date.value == date(2021, 8, 19)
+    assert record.fields.signed.value is True
+
+
 def test_a_blank_effective_date_stays_null_even_when_signed() -> None:
     record = run(
         """
