@@ -118,6 +118,10 @@ _COMMENCES_ON_EFFECTIVE = re.compile(
 )
 
 
+# A date line among the first lines of a document, with nothing else on it but a place and punctuation
+_DATELINE_LINES = 8
+_DATELINE_REST = re.compile(r"[\s,.:;()-]*(?:Dated?\s*:?)?[\s,.:;()-]*")
+
 # The chooser's confidence of the date it picks, kept at most that of a labelled value (LABELLED): the
 # calibration then pools its surest picks with labelled values instead of the rules' agreeing ones.
 MAX_CONFIDENCE = 0.95
@@ -178,7 +182,7 @@ def contract_dates(
         # a document that takes effect on its last signature: that date, over any other it states
         settled["effective_date"] = _on_signature(layout, signed_on) or settled["effective_date"]
     if settled["effective_date"] is None and open_effective:
-        settled["effective_date"] = _document_commences(layout)
+        settled["effective_date"] = _document_commences(layout) or _dateline(layout)
     if settled["effective_date"] is None and open_effective and signed_on is not None:
         settled["effective_date"] = Found(signed_on.value, INFERRED, signed_on.spans)
     if settled["start_date"] is None and settled["effective_date"] is not None:
@@ -331,6 +335,21 @@ def _document_commences(layout: Layout) -> Found[date] | None:
         before = layout.text[max(sentence_start, match.start - BEFORE) : match.start]
         if match.value is not None and _DOCUMENT_COMMENCES.search(before):
             return found(match.value, PROSE, (match.start, match.end))
+    return None
+
+
+def _dateline(layout: Layout) -> Found[date] | None:
+    """A letter's or memorandum's date line: a date alone on its line among the first lines of the first
+    page ("AGENCY AGREEMENT" / "May 21, 2015" / the addressee), the date the document bears — inferred."""
+    for line in layout.lines[:_DATELINE_LINES]:
+        if line.page != 1:
+            break
+        written = find_dates(line.text, layout.date_order)
+        if len(written) != 1:
+            continue
+        match, value = written[0], written[0].value
+        if value is not None and _DATELINE_REST.fullmatch(line.text[: match.start] + line.text[match.end :]):
+            return found(value, INFERRED, (line.start + match.start, line.start + match.end))
     return None
 
 

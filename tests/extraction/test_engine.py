@@ -555,6 +555,20 @@ def test_conformed_signatures_on_lines_of_their_own_date_the_contract() -> None:
     assert record.fields.signed.value is True
 
 
+def test_a_letter_agreement_bears_the_date_of_its_date_line() -> None:
+    record = run(
+        """
+        MARKETING SERVICES LETTER AGREEMENT
+        October 7, 2019
+        Quarry Hill Cider Company
+        4 Mill Lane
+        Dear Ms. Abernethy:
+        This letter sets out the terms on which Fennick Media will market your products.
+        """
+    )
+    assert record.fields.effective_date.value == date(2019, 10, 7)
+
+
 def test_a_blank_effective_date_stays_null_even_when_signed() -> None:
     record = run(
         """
