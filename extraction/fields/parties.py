@@ -78,7 +78,13 @@ def looks_like_party(value: str) -> bool:
         or value.count(")") > value.count("(")
     ):
         return False
-    significant = [w for w in words if len(w) > 3 and w.lower() not in ("and", "of", "the", "for")]
+    # a brand written in lower case keeps its legal form in lower case too: "acme.com, inc."
+    brand = bool(BRAND.fullmatch(words[0]))
+    significant = [
+        w
+        for w in words
+        if len(w) > 3 and w.lower() not in ("and", "of", "the", "for") and not (brand and only_legal_form(w))
+    ]
     capitalised = sum(w[0].isupper() or bool(BRAND.match(w)) for w in significant)
     return bool(significant) and capitalised >= 0.6 * len(significant)
 

@@ -536,3 +536,9 @@ def test_the_numbered_blocks_of_a_flattened_form_are_labels_of_the_line_below() 
 def test_numbered_lines_are_not_form_blocks_on_a_page_intake_did_not_read_as_a_form() -> None:
     found = {item.key for item in label_values(Layout(_flat_form(())))}
     assert "effective_date" not in found and "provider" not in found
+
+
+def test_a_lower_case_brand_keeps_its_lower_case_legal_form() -> None:
+    assert looks_like_party("brightmeal.com, inc.")
+    assert looks_like_party("Brightmeal.com, Inc.")
+    assert not looks_like_party("services, inc.")
