@@ -217,6 +217,7 @@ def _from_recitals(
         if mention.role:
             confidence = RECITAL if mention in recital else PROSE
             candidates[mention.role].append(found(mention.name, confidence, (mention.start, mention.end)))
+    _one_role_for_two(recital, candidates)
     unknown = [
         m for m in recital if m.role is None and _key(m.term) not in {_key(n.name) for n in named if n.role}
     ]
@@ -245,6 +246,31 @@ def _from_recitals(
         for role, mention in zip(("client", "provider"), distinct, strict=True):
             candidates[role].append(found(mention.name, ORDER_ONLY, (mention.start, mention.end)))
     _unnamed_other(layout, recital, candidates)
+
+
+# Role words that name a party by what it is rather than by its side: "the Company" is the customer in an
+# engagement but the seller in a sponsorship.
+_GENERIC_TERMS = frozenset({"company", "owner", "trust", "fund", "bank"})
+
+
+def _one_role_for_two(recital: list[PartyMention], candidates: dict[str, list[Found[str]]]) -> None:
+    """Two parties of the recital whose terms both give one side, the other side unnamed ("Boyd …
+    ("Company") and Cano … ("Sponsor")"): the one called by a generic word ("Company") is the other side,
+    inferred."""
+    by_name = {_key(m.name): m for m in recital if m.role}
+    if len(by_name) != 2:
+        return
+    first, second = by_name.values()
+    role = first.role
+    if role is None or second.role != role:
+        return
+    other = "provider" if role == "client" else "client"
+    generic = [m for m in (first, second) if m.term.strip().lower() in _GENERIC_TERMS]
+    if candidates[other] or len(generic) != 1:
+        return
+    moved = generic[0]
+    candidates[role] = [item for item in candidates[role] if not same_party(item.value or "", moved.name)]
+    candidates[other].append(found(moved.name, INFERRED, (moved.start, moved.end)))
 
 
 def _unnamed_other(

@@ -812,3 +812,16 @@ def test_a_federal_award_number_printed_apart_from_its_label_is_the_contract_num
     # a solicitation's number (Q) is no contract number
     quotation = document("Services Agreement between the parties.\nRef 4732KL25QWXRV0042")
     assert extract(quotation).fields.contract_number.value is None
+
+
+def test_two_parties_named_for_one_side_the_generic_one_is_the_other_side() -> None:
+    record = run(
+        """
+        SPONSORSHIP AGREEMENT
+        THIS AGREEMENT is made between Pellham Rowing Club, LLC, an Oregon limited liability company
+        ("Company"), and Larchmont Outfitters, Inc., a Delaware corporation ("Sponsor").
+        1. Sponsor shall pay the fees below for the season.
+        """
+    )
+    assert record.fields.client_name.value == "Larchmont Outfitters, Inc."
+    assert record.fields.provider_name.value == "Pellham Rowing Club, LLC"
