@@ -170,15 +170,15 @@ def _heading_lines(layout: Layout, first: Line) -> list[Line]:
 
 
 def _date_of(block: SignatureBlock, layout: Layout) -> date | None:
-    """The block's date line's date; else a date written after the signature on its line ("/s/ Jane Doe
-    5/17/12")."""
+    """The block's date line's date; else a date that ends the signature's line ("/s/ Jane Doe 5/17/12",
+    "/s/ Acme Ltd. [signed electronically on May 2, 2019]")."""
     entry = block.entries.get("date")
     if entry is None or entry.blank:
         entry = block.entries.get("signature")
         if entry is None or entry.blank:
             return None
         written = [m for m in find_dates(entry.text, layout.date_order) if m.value is not None]
-        if not written or entry.text[written[-1].end :].strip():
+        if not written or entry.text[written[-1].end :].strip(" \t.,;)]"):
             return None
         return written[-1].value
     dates = [m.value for m in find_dates(entry.text, layout.date_order) if m.value is not None]

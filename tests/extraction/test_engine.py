@@ -825,3 +825,15 @@ def test_two_parties_named_for_one_side_the_generic_one_is_the_other_side() -> N
     )
     assert record.fields.client_name.value == "Larchmont Outfitters, Inc."
     assert record.fields.provider_name.value == "Pellham Rowing Club, LLC"
+
+
+def test_a_signature_dated_in_a_bracket_after_it() -> None:
+    record = run(
+        """
+        SUPPLY AGREEMENT
+        Korrin Mills Co., Ltd. supplies flour to Aster Bakeries Ltd. on the terms below.
+        /s/ Korrin Mills Co., Ltd. [signed electronically on 3 May 2020]
+        /s/ Aster Bakeries Ltd. [signed electronically on 5 May 2020]
+        """
+    )
+    assert record.fields.signature_date.value == date(2020, 5, 5)
