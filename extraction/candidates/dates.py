@@ -27,7 +27,7 @@ PROSE_CUES: Final[dict[str, tuple[re.Pattern[str], ...]]] = {
         re.compile(
             # "executed as of", "hereby execute this Agreement as of"
             r"\b(?:effective|execut(?:ed|es?)(?:\s+this\s+(?:Agreement|Contract))?(?=\s+as\s+of)|(?:entered\s+into|made)(?:\s+(?:by\s+and\s+)?between\s+the\s+parties)?"
-            r"|dated(?:\s+for\s+reference)?)\s+(?:as\s+of|as|on|from)?\s*(?:this\s+)?(?:the\s+)?$"
+            r"|dated(?:\s+for\s+reference)?)\s+(?:as\s+of|as|on|from)?\s*(?:this\s+)?(?:the\s+)?(?:day\s+of\s+)?$"
             r'|["“]effective\s+date["”]\s+(?:shall\s+)?means?\s+$',
             re.I,
         ),

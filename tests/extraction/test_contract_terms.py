@@ -547,6 +547,8 @@ def test_a_term_to_commence_on_a_date_written_after_it() -> None:
             "IN WITNESS WHEREOF, the parties hereby execute this Agreement as of 14 June 2022.",
             date(2022, 6, 14),
         ),
+        # a template's "the ___ day of" left in front of a full date
+        ("This Agreement is effective on the day of October 3, 2017.", date(2017, 10, 3)),
     ],
 )
 def test_the_date_a_document_is_dated_or_made_effective_in_its_opening(opening: str, effective: date) -> None:
