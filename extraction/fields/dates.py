@@ -122,6 +122,13 @@ _COMMENCES_ON_EFFECTIVE = re.compile(
 _DATELINE_LINES = 8
 _DATELINE_REST = re.compile(r"[\s,.:;()-]*(?:Dated?\s*:?)?[\s,.:;()-]*")
 
+# The words right before the date a document was executed on (its testimonium clause).
+_EXECUTED_ON = re.compile(
+    r"\b(?:executed|signed)\b(?:\s+(?:this|the)\s+\w+)?(?:\s+on\s+(?:their|its)\s+behalf)?"
+    r"\s+(?:on|this|as\s+of)\s+(?:the\s+)?$",
+    re.I,
+)
+
 # The chooser's confidence of the date it picks, kept at most that of a labelled value (LABELLED): the
 # calibration then pools its surest picks with labelled values instead of the rules' agreeing ones.
 MAX_CONFIDENCE = 0.95
@@ -182,7 +189,7 @@ def contract_dates(
         # a document that takes effect on its last signature: that date, over any other it states
         settled["effective_date"] = _on_signature(layout, signed_on) or settled["effective_date"]
     if settled["effective_date"] is None and open_effective:
-        settled["effective_date"] = _document_commences(layout) or _dateline(layout)
+        settled["effective_date"] = _document_commences(layout) or _dateline(layout) or _executed_on(layout)
     if settled["effective_date"] is None and open_effective and signed_on is not None:
         settled["effective_date"] = Found(signed_on.value, INFERRED, signed_on.spans)
     if settled["start_date"] is None and settled["effective_date"] is not None:
@@ -350,6 +357,21 @@ def _dateline(layout: Layout) -> Found[date] | None:
         match, value = written[0], written[0].value
         if value is not None and _DATELINE_REST.fullmatch(line.text[: match.start] + line.text[match.end :]):
             return found(value, INFERRED, (line.start + match.start, line.start + match.end))
+    return None
+
+
+def _executed_on(layout: Layout) -> Found[date] | None:
+    """The date the closing words say the document was executed on: "IN WITNESS WHEREOF, the undersigned
+    have caused this Agreement to be executed on their behalf this 7th day of April, 2020" — inferred."""
+    for match in layout.dates:
+        sentence_start, _ = layout.sentence_at(match.start)
+        before = layout.text[max(sentence_start, match.start - BEFORE) : match.start]
+        if (
+            match.value is not None
+            and _EXECUTED_ON.search(before)
+            and not layout.addressed_to_reader(match.start)
+        ):
+            return found(match.value, INFERRED, (match.start, match.end))
     return None
 
 

@@ -837,3 +837,17 @@ def test_a_signature_dated_in_a_bracket_after_it() -> None:
         """
     )
     assert record.fields.signature_date.value == date(2020, 5, 5)
+
+
+def test_the_date_a_contract_says_it_was_executed_on_when_it_states_no_other() -> None:
+    record = run(
+        """
+        JOINT FILING AGREEMENT
+        The undersigned agree that the statement on Schedule 13G filed on January 3, 2021 and any amendment
+        thereto is filed on behalf of each of them. The Reporting Period ended on December 31, 2020.
+        In evidence whereof, the undersigned have caused this to be executed this 12th day of February, 2021.
+        LARCH CAPITAL FUND L.P.
+        By: /s/ Mina Osei
+        """
+    )
+    assert record.fields.effective_date.value == date(2021, 2, 12)
