@@ -28,7 +28,7 @@ from typing import Final
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from intake.hidden import Box, address, bounds, page_objects
+from intake.hidden import Box, HiddenText, address, bounds, page_objects, visible_text
 
 REVISIT: Final = 0.2  # of the page's height: how far from a run the stream went before coming back to it
 MIN_VALUES: Final = 8
@@ -64,11 +64,30 @@ class _Run:
         return (self.box[1] + self.box[3]) / 2
 
 
-def form_order(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> list[Piece] | None:
+@dataclass(frozen=True)
+class PageReading:
+    """How a page is read: without its hidden text (`visible`), else in a flattened form's order (`order`),
+    else (both None) in PDFium's order. Intake's text and the review geometry both follow it, so their
+    characters line up."""
+
+    visible: HiddenText | None
+    order: list[Piece] | None
+
+
+def page_reading(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> PageReading:
+    """One pass over the page's objects decides both. Call with PDFIUM_LOCK held."""
+    objects = page_objects(page)
+    visible = visible_text(page, textpage, objects)
+    return PageReading(visible, None if visible else form_order(page, textpage, objects))
+
+
+def form_order(
+    page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, objects: list[tuple[object, int]]
+) -> list[Piece] | None:
     """The page's characters in label-then-value order when it is a flattened form, else None (the
     stream's order stands). Call with PDFIUM_LOCK held."""
     height = page.get_size()[1]
-    if not _jumps_back(page, height):
+    if not _jumps_back(objects, height):
         return None
     runs = _runs(textpage)
     if len(runs) > MAX_RUNS:
@@ -93,8 +112,8 @@ def ordered_chars(pieces: Sequence[Piece]) -> list[int | None]:
     return order
 
 
-def _jumps_back(page: pdfium.PdfPage, height: float) -> bool:
-    boxes = [bounds(handle) for handle, kind in page_objects(page) if kind == pdfium_c.FPDF_PAGEOBJ_TEXT]
+def _jumps_back(objects: list[tuple[object, int]], height: float) -> bool:
+    boxes = [bounds(handle) for handle, kind in objects if kind == pdfium_c.FPDF_PAGEOBJ_TEXT]
     middles = [(box[1] + box[3]) / 2 for box in boxes]
     jumps = sum(1 for before, after in itertools.pairwise(middles) if after > before + height / 10)
     return jumps >= JUMPS
@@ -188,12 +207,16 @@ def _pieces(runs: Sequence[_Run], anchors: Sequence[int | None], filled: Sequenc
             groups[-1].append(index)
         else:
             groups.append([index])
+    values: dict[int, list[int]] = {}  # label run -> its values, in stream order
+    for value, label in enumerate(owner):
+        if label is not None:
+            values.setdefault(label, []).append(value)
     pieces: list[Piece] = []
     for group in groups:
-        members = set(group)
         for position, index in enumerate(group):
             pieces.append(_piece(runs[index], " " if position else "\n"))
-        pieces += [_piece(runs[value], "\n") for value, label in enumerate(owner) if label in members]
+        for value in sorted(itertools.chain.from_iterable(values.get(index, ()) for index in group)):
+            pieces.append(_piece(runs[value], "\n"))
     return pieces
 
 

@@ -24,8 +24,7 @@ from sqlalchemy.orm import Session
 
 from intake.boxes import Box, Corners, PageGeometry, RawSpan, Span
 from intake.errors import NoPageImage, ObjectNotFound, PageNotFound, RangeOutsidePage
-from intake.form_layers import form_order, ordered_chars
-from intake.hidden import visible_text
+from intake.form_layers import ordered_chars, page_reading
 from intake.ocr_words import OcrWord, ocr_words
 from intake.render import PDFIUM_LOCK, open_pdf
 from intake.service import get_document
@@ -127,7 +126,7 @@ def _char_spans(pdf_page: pdfium.PdfPage, page_text: str) -> tuple[Span, ...]:
     """One span per aligned character (call with PDFIUM_LOCK held)."""
     textpage = pdf_page.get_textpage()
     # the characters in the order intake read them: a flattened form's values after their labels
-    pieces = None if visible_text(pdf_page, textpage) else form_order(pdf_page, textpage)
+    pieces = page_reading(pdf_page, textpage).order
     order = ordered_chars(pieces) if pieces else list(range(textpage.count_chars()))
     chars = [
         "\n" if index is None else _printed(pdfium_c.FPDFText_GetUnicode(textpage, index)) for index in order

@@ -122,11 +122,10 @@ def _invisible(handle: object, colour: tuple[int, int, int, int] | None) -> bool
     )
 
 
-def _hidden_objects(page: pdfium.PdfPage) -> set[int]:
+def _hidden_objects(objects: list[tuple[object, int]]) -> set[int]:
     """The addresses of the page's text objects that do not show. Size and colour are judged only on the
     page's own objects: inside a form XObject the form's matrix (which PDFium does not apply to an object's
     size or bounds) may scale or place the text, so such text is judged by its render mode and alpha only."""
-    objects = page_objects(page)
     hidden: set[int] = set()
     backgrounds: list[Box] | None = None
     for handle, kind in objects:
@@ -146,9 +145,12 @@ def _hidden_objects(page: pdfium.PdfPage) -> set[int]:
     return hidden
 
 
-def visible_text(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> HiddenText | None:
-    """The page's text without its hidden characters, or None when nothing on the page is hidden."""
-    hidden_objects = _hidden_objects(page)
+def visible_text(
+    page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, objects: list[tuple[object, int]]
+) -> HiddenText | None:
+    """The page's text without its hidden characters, or None when nothing on the page is hidden
+    (`objects`: the page's `page_objects`)."""
+    hidden_objects = _hidden_objects(objects)
     if not hidden_objects:
         return None
     left, bottom, right, top = page.get_bbox()

@@ -26,8 +26,8 @@ from pypdf.filters import ASCII85Decode, ASCIIHexDecode
 from pypdf.generic import ArrayObject, IndirectObject, NameObject, PdfObject, StreamObject
 
 from intake.errors import CorruptFile, DecompressionBomb, EncryptedPdf, IntakeError, NoText, TooManyPages
-from intake.form_layers import form_order, ordered_text
-from intake.hidden import HIDDEN_TEXT, MIN_POINTS, visible_text
+from intake.form_layers import ordered_text, page_reading
+from intake.hidden import HIDDEN_TEXT, MIN_POINTS
 from intake.ocr import OCR_FAILED, OCR_UNAVAILABLE, PageImage, PageImageError, ocr_pages
 from intake.render import PDFIUM_LOCK, bomb_pixels, fit_dpi, open_pdf, render_page
 from intake.settings import MB, IntakeSettings
@@ -113,8 +113,8 @@ def _read_page(
         page = document[index]
         try:  # closing the page closes its text page too
             textpage = page.get_textpage()
-            visible = visible_text(page, textpage)
-            order = None if visible else form_order(page, textpage)
+            reading = page_reading(page, textpage)
+            visible, order = reading.visible, reading.order
             if visible:
                 text = normalise_text(visible.text)
             elif order:

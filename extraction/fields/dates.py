@@ -11,6 +11,7 @@ the effective date ("commence on the Effective Date") and an end date computed f
 
 import calendar
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -336,12 +337,18 @@ def _on_signature(layout: Layout, signed_on: Found[date] | None) -> Found[date] 
     return Found(on, _derived(signed_on), ((start, end), *signed_on.spans))
 
 
-def _document_commences(layout: Layout) -> Found[date] | None:
+def _dates_after(layout: Layout, words: re.Pattern[str]) -> Iterator[tuple[DateMatch, date]]:
+    """Each written date whose sentence, in the words right before it, says `words`."""
     for match in layout.dates:
         sentence_start, _ = layout.sentence_at(match.start)
         before = layout.text[max(sentence_start, match.start - BEFORE) : match.start]
-        if match.value is not None and _DOCUMENT_COMMENCES.search(before):
-            return found(match.value, PROSE, (match.start, match.end))
+        if match.value is not None and words.search(before):
+            yield match, match.value
+
+
+def _document_commences(layout: Layout) -> Found[date] | None:
+    for match, value in _dates_after(layout, _DOCUMENT_COMMENCES):
+        return found(value, PROSE, (match.start, match.end))
     return None
 
 
@@ -363,15 +370,9 @@ def _dateline(layout: Layout) -> Found[date] | None:
 def _executed_on(layout: Layout) -> Found[date] | None:
     """The date the closing words say the document was executed on: "IN WITNESS WHEREOF, the undersigned
     have caused this Agreement to be executed on their behalf this 7th day of April, 2020" — inferred."""
-    for match in layout.dates:
-        sentence_start, _ = layout.sentence_at(match.start)
-        before = layout.text[max(sentence_start, match.start - BEFORE) : match.start]
-        if (
-            match.value is not None
-            and _EXECUTED_ON.search(before)
-            and not layout.addressed_to_reader(match.start)
-        ):
-            return found(match.value, INFERRED, (match.start, match.end))
+    for match, value in _dates_after(layout, _EXECUTED_ON):
+        if not layout.addressed_to_reader(match.start):
+            return found(value, INFERRED, (match.start, match.end))
     return None
 
 

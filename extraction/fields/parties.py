@@ -254,9 +254,9 @@ _GENERIC_TERMS = frozenset({"company", "owner", "trust", "fund", "bank"})
 
 
 def _one_role_for_two(recital: list[PartyMention], candidates: dict[str, list[Found[str]]]) -> None:
-    """Two parties of the recital whose terms both give one side, the other side unnamed ("Boyd …
-    ("Company") and Cano … ("Sponsor")"): the one called by a generic word ("Company") is the other side,
-    inferred."""
+    """Two parties of the recital whose terms both give one side, the other side unnamed ("Acme Rowing
+    Club, LLC ("Company") and Beta Outfitters, Inc. ("Sponsor")"): the one called by a generic word
+    ("Company") is the other side, inferred."""
     by_name = {_key(m.name): m for m in recital if m.role}
     if len(by_name) != 2:
         return
