@@ -21,16 +21,22 @@ from extraction.normalize.dates import DateMatch
 
 DATE_FIELDS: Final = ("effective_date", "start_date", "end_date")
 
+# A definition of the effective date right before the date: '"Effective Date" means', and in a definitions
+# list whose terms are not quoted, "EFFECTIVE DATE means 18 May 2000;".
+DEFINES_EFFECTIVE: Final = (
+    r'(?:["“]effective\s+date["”]|(?:^|(?<=\n))[ \t]*(?:\d+(?:\.\d+)*\.?\s+)?effective\s+date)'
+    r"\s+(?:shall\s+)?means?\s+$"
+)
 # The phrasings that state a field's date right before it, in its sentence.
 PROSE_CUES: Final[dict[str, tuple[re.Pattern[str], ...]]] = {
     "effective_date": (
         re.compile(
             # "executed as of", "hereby execute this Agreement as of"
             r"\b(?:effective|execut(?:ed|es?)(?:\s+this\s+(?:Agreement|Contract))?(?=\s+as\s+of)|(?:entered\s+into|made)(?:\s+(?:by\s+and\s+)?between\s+the\s+parties)?"
-            r"|dated(?:\s+for\s+reference)?)\s+(?:as\s+of|as|on|from)?\s*(?:this\s+)?(?:the\s+)?(?:day\s+of\s+)?$"
-            r'|["“]effective\s+date["”]\s+(?:shall\s+)?means?\s+$',
+            r"|dated(?:\s+for\s+reference)?)\s+(?:as\s+of|as|on|from)?\s*(?:this\s+)?(?:the\s+)?(?:day\s+of\s+)?$",
             re.I,
         ),
+        re.compile(DEFINES_EFFECTIVE, re.I),
     ),
     "start_date": (
         re.compile(r"\b(?:commenc\w*|begin\w*|start\w*)\s+(?:on|as\s+of|from)\s+(?:or\s+about\s+)?$", re.I),

@@ -19,6 +19,7 @@ from extraction.candidates.dates import (
     AFTER,
     BEFORE,
     DATE_FIELDS,
+    DEFINES_EFFECTIVE,
     EFFECTIVE_TERM,
     FEATURE_NAMES,
     FOREIGN,
@@ -247,7 +248,19 @@ def _offset(layout: Layout, item: LabelValue, match: DateMatch) -> int:
 
 def _prose_date(layout: Layout, key: str) -> tuple[Found[date] | None, bool]:
     """The first date a sentence states for the field, and whether one is stated: a date the sentence
-    leaves blank ("dated as of April __, 2005") settles the field as null, whatever dates follow."""
+    leaves blank ("dated as of April __, 2005") settles the field as null, whatever dates follow. A date
+    the document defines as its effective date ('"Effective Date" means …', '… (the "Effective Date")')
+    comes before one it was only made or dated on."""
+    if key == "effective_date":
+        defined = _stated_date(layout, key, (_DEFINED_EFFECTIVE,))
+        if defined[1]:
+            return defined
+    return _stated_date(layout, key, PROSE_CUES[key])
+
+
+def _stated_date(
+    layout: Layout, key: str, cues: tuple[re.Pattern[str], ...]
+) -> tuple[Found[date] | None, bool]:
     for match in layout.dates:
         sentence_start, _ = layout.sentence_at(match.start)
         before = layout.text[max(sentence_start, match.start - BEFORE) : match.start]
@@ -256,9 +269,7 @@ def _prose_date(layout: Layout, key: str) -> tuple[Found[date] | None, bool]:
             key != "effective_date" and _defines_another_period(layout, sentence_start)
         ):
             continue
-        if any(p.search(before) for p in PROSE_CUES[key]) or (
-            key == "effective_date" and EFFECTIVE_TERM.match(after)
-        ):
+        if any(p.search(before) for p in cues) or (key == "effective_date" and EFFECTIVE_TERM.match(after)):
             if match.value is None:
                 stated = _effective_despite_blank(layout, match) if key == "effective_date" else None
                 return stated, True
@@ -266,6 +277,7 @@ def _prose_date(layout: Layout, key: str) -> tuple[Found[date] | None, bool]:
     return None, False
 
 
+_DEFINED_EFFECTIVE = re.compile(DEFINES_EFFECTIVE, re.I)
 # A sentence that defines a term: '“Calendar Quarter” means …', '1.4 "Detailing Period" shall mean …'.
 _DEFINITION = re.compile(
     r'\s*(?:\d+(?:\.\d+)*\.?\s+)?["“](?P<term>[^"”\n]{1,40})["”]\s+(?:shall\s+)?means?\b'

@@ -556,6 +556,23 @@ def test_the_date_a_document_is_dated_or_made_effective_in_its_opening(opening: 
     assert record.fields.effective_date.value == effective
 
 
+@pytest.mark.parametrize(
+    "definition",
+    [
+        "1. DEFINITIONS\nCUSTOMER DATA means the data the Client supplies;\nEFFECTIVE DATE means 2 February "
+        "2019;\nSERVICES means the services in Schedule 2.",
+        'The Services shall begin on 2 February 2019 (the "Effective Date").',
+    ],
+)
+def test_a_defined_effective_date_outranks_the_date_the_document_was_made(definition: str) -> None:
+    record = run(
+        "LICENCE AGREEMENT\nTHIS AGREEMENT is made the 20th day of June 2020 between Harbour Analytics Inc. "
+        '("Client") and Lumen Data Services LLC ("Provider").\n'
+        f"{definition}\n2. TERM\nThis Agreement shall continue for three (3) years thereafter."
+    )
+    assert record.fields.effective_date.value == date(2019, 2, 2)
+
+
 def test_a_sentence_goes_on_over_a_page_break() -> None:
     record = run(
         OPENING + "9. GENERAL\nThis Agreement shall be construed in accordance with, and governed by, the",
