@@ -90,10 +90,13 @@ _INSTRUCTED_SENTENCES = 2
 # A line shorter than this share of the longest line near it is not wrapped prose.
 _SHORT_LINE = 0.7
 _RULE_LINE = re.compile(r"\s*[-_]{3,}\s*")
-_SENTENCE_END = re.compile(r"[.!?;](?=\s+[\"(\[<A-Z0-9])")
+# (a single capital and a comma after a full stop go on an address: "Bl. D, Scara C")
+_SENTENCE_END = re.compile(r"[.!?;](?=\s+[\"(\[<A-Z0-9])(?!\s+[A-Z],)")
 # A full stop inside a name or reference ("Inc.", "No.", "U.S.") does not end a sentence.
 _ABBREVIATION = re.compile(
-    r"(?:\b(?:Inc|Corp|Ltd|Co|No|Nos|Mr|Mrs|Ms|Dr|St|Jr|Sr|vs|e\.g|i\.e|approx|Pty|Fig|Sec|Art)|\b[A-Z]|\d)\.$"
+    r"(?:\b(?:Inc|Corp|Ltd|Co|No|Nos|Mr|Mrs|Ms|Dr|St|Jr|Sr|vs|e\.g|i\.e|approx|Pty|Fig|Sec|Art"
+    # in an address or a reference: "Str. Lunga", "Apt. 43", "Nr. 11", "Ste. 200", "Tel. 555 0100"
+    r"|Apt|Ste|Str|Nr|Bldg|Fl|Rm|Tel|Fax|Ext|Vol|Para|Sect|Dept)|\b[A-Z]|\d)\.$"
 )
 
 

@@ -269,7 +269,15 @@ def _stated_date(
             key != "effective_date" and _defines_another_period(layout, sentence_start)
         ):
             continue
-        if any(p.search(before) for p in cues) or (key == "effective_date" and EFFECTIVE_TERM.match(after)):
+        if (
+            any(p.search(before) for p in cues)
+            or (key == "effective_date" and EFFECTIVE_TERM.match(after))
+            or (
+                cues is PROSE_CUES[key]
+                and key == "effective_date"
+                and _made_as_of(layout, sentence_start, before)
+            )
+        ):
             if match.value is None:
                 stated = _effective_despite_blank(layout, match) if key == "effective_date" else None
                 return stated, True
@@ -278,6 +286,21 @@ def _stated_date(
 
 
 _DEFINED_EFFECTIVE = re.compile(DEFINES_EFFECTIVE, re.I)
+# An opening that names the parties before its date: "This Agreement is made by and between A, … and B, …
+# as of the 1st day of June, 2004."
+_OPENING_MADE = re.compile(
+    r"\s*(?:this|the)\s+(?:[\w-]+\s+){0,5}?(?:agreement|contract)\b[^.;]{0,40}?\b(?:is\s+|are\s+)?"
+    r"(?:made|entered\s+into|executed)\b",
+    re.I,
+)
+_AS_OF = re.compile(r"\bas\s+of\s+(?:this\s+)?(?:the\s+)?$", re.I)
+
+
+def _made_as_of(layout: Layout, sentence_start: int, before: str) -> bool:
+    """The date ends the document's opening sentence, "as of" it, however long the parties run before."""
+    return bool(_AS_OF.search(before) and _OPENING_MADE.match(layout.text, sentence_start))
+
+
 # A sentence that defines a term: '“Calendar Quarter” means …', '1.4 "Detailing Period" shall mean …'.
 _DEFINITION = re.compile(
     r'\s*(?:\d+(?:\.\d+)*\.?\s+)?["“](?P<term>[^"”\n]{1,40})["”]\s+(?:shall\s+)?means?\b'

@@ -573,6 +573,16 @@ def test_a_defined_effective_date_outranks_the_date_the_document_was_made(defini
     assert record.fields.effective_date.value == date(2019, 2, 2)
 
 
+def test_an_opening_dated_after_its_parties_addresses() -> None:
+    record = run(
+        "DISTRIBUTION AGREEMENT\nThis Distribution Agreement is made by and between Harbour Analytics Inc., "
+        'having its office at Str. Lunga Nr. 7, Bl. B, Apt. 12, Brasov, Romania ("Client"), and Lumen Data '
+        'Services LLC, having its office at 40 Quay Street, Bldg. 3, Leeds ("Provider") as of the 3rd day\n'
+        "of March, 2020.\n1. SERVICES\nProvider shall distribute the products."
+    )
+    assert record.fields.effective_date.value == date(2020, 3, 3)
+
+
 def test_a_sentence_goes_on_over_a_page_break() -> None:
     record = run(
         OPENING + "9. GENERAL\nThis Agreement shall be construed in accordance with, and governed by, the",
