@@ -27,6 +27,11 @@ DEFINES_EFFECTIVE: Final = (
     r'(?:["“]effective\s+date["”]|(?:^|(?<=\n))[ \t]*(?:\d+(?:\.\d+)*\.?\s+)?effective\s+date)'
     r"\s+(?:shall\s+)?means?\s+$"
 )
+# A term that ends on the first of two events, or the last: "shall expire on the later of (i) …".
+LATER_OF: Final = (
+    r"\b(?:expir\w*|terminat\w*|end)\s+(?:on\s+|upon\s+|at\s+)?the\s+(?:later|earlier)\s+of\s*:?\s*"
+    r"(?:\(\s*[a-z1]{1,3}\s*\)\s*)?"
+)
 # The phrasings that state a field's date right before it, in its sentence.
 PROSE_CUES: Final[dict[str, tuple[re.Pattern[str], ...]]] = {
     "effective_date": (
@@ -48,6 +53,8 @@ PROSE_CUES: Final[dict[str, tuple[re.Pattern[str], ...]]] = {
             r"|continu\w*\s+(?:until|through)|through(?:\s+and\s+including)?|until|up\s+to\s+and\s+including"
             # "commencing on January 1, 2020 and concluding December 31, 2022", "… and ending June 30, 2021"
             r"|and\s+(?:conclud|end)ing)"
+            # "will end the later of (i) December 15, 1999 or (ii) …"
+            rf"|{LATER_OF}"
             # a definition: '"Expiration Date" means March 31, 2020'
             r"|[\"“](?:[\w-]+\s+){0,2}(?:expiration|termination|end)\s+date[\"”]\s+(?:shall\s+)?means?)\s+$",
             re.I,

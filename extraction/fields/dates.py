@@ -23,6 +23,7 @@ from extraction.candidates.dates import (
     EFFECTIVE_TERM,
     FEATURE_NAMES,
     FOREIGN,
+    LATER_OF,
     PROSE_CUES,
     DateCandidate,
 )
@@ -48,6 +49,8 @@ _TERM_LEAD = re.compile(
     # "… shall expire in five (5) years from …", "terminate on the date three (3) years from …", "have a
     # duration of two years"
     r"|\b(?:expir\w*|terminat\w*|end)\s+(?:in|on\s+the\s+date)|\bduration\s+of"
+    # "shall expire on the later of (i) five (5) years from the date hereof, or (ii) …"
+    rf"|{LATER_OF}"
     r"|\b(?:continue|remain)\w*\s+in\s+(?:full\s+)?(?:force|effect)(?:\s+and\s+effect)?\s+until)\s*$",
     re.I,
 )
@@ -65,7 +68,8 @@ _ARTICLE_END = re.compile(r"\b(?:an?|the)(?:\s+initial)?\s*$", re.I)
 _OTHER_TERM = re.compile(r"\bterm\s+of\s+(?:each|any|every|an?|such)\b", re.I)
 # A period of a renewal, notice or surviving obligation; "extend for an initial term of …" is the term.
 _NOT_THE_TERM = re.compile(
-    r"\brenew\w*|\bextend\w*(?!\s+for\s+an?\s+initial\b)|\bnotice\b|\bsurviv\w*|\bsolicit\w*|\bconfidential"
+    # ("… shall commence on the Effective Date and extend for three (3) years thereafter" is the term)
+    r"\brenew\w*|(?<!\band\s)\bextend\w*(?!\s+for\s+an?\s+initial\b)|\bnotice\b|\bsurviv\w*|\bsolicit\w*|\bconfidential"
     # a period beside or after the term: "during the Term, and for a period of one (1) year thereafter",
     # "continue following the Initial Term, for an additional period of three (3) years"
     r"|\b(?:during|after|following|beyond)\s+the\s+(?:initial\s+)?term\b|\badditional\b",
@@ -115,6 +119,13 @@ _ANNIVERSARY = re.compile(
     rf"\s+of\s+(?:the\s+Effective\s+Date\b|(?:the\s+)?{_THIS_DATE}|this\s+Agreement\b)",
     re.I,
 )
+_AT_THE_LATEST = re.compile(r"\bin\s+no\s+event\s+later\s+than\s+", re.I)
+_UNTIL_YEAR_END = re.compile(
+    r"\b(?:in\s+(?:full\s+)?(?:force|effect)|continu\w*|remain\w*|run\w*)\s+(?:until|through)\s+the\s+end\s+of\s+"
+    r"(?:(?:the\s+)?(?:calendar\s+)?year\s+)?(?P<year>(?:19|20)\d\d)\b",
+    re.I,
+)
+_TERM_ENDS = re.compile(r"\b(?:terminat\w*|expir\w*|end)\b", re.I)
 _COMMENCES_ON_EFFECTIVE = re.compile(
     r"\b(?:commenc\w*|begin\w*|start\w*)\s+(?:on|as\s+of)\s+the\s+Effective\s+Date\b", re.I
 )
@@ -197,7 +208,9 @@ def contract_dates(
     if settled["start_date"] is None and settled["effective_date"] is not None:
         settled["start_date"] = _start_on_effective(layout, settled["effective_date"])
     if settled["end_date"] is None and "end_date" not in decided_null:
-        settled["end_date"] = _end_of_term(layout, settled["effective_date"])
+        settled["end_date"] = (
+            _end_of_term(layout, settled["effective_date"]) or _at_the_latest(layout) or _year_end(layout)
+        )
     return Dates(
         settled["effective_date"],
         settled["start_date"],
@@ -461,6 +474,30 @@ def _end_of_term(layout: Layout, effective: Found[date] | None) -> Found[date] |
             ends_on = _add_months(base.value, months)
             return Found(ends_on, _derived(base), ((start, end), *base.spans))
     return _anniversary(layout, effective)
+
+
+def _at_the_latest(layout: Layout) -> Found[date] | None:
+    """The date a term that runs from an event ends on at the latest: "This Agreement … shall terminate
+    five (5) years following the launch of the Website, but in no event later than February 28, 2013"."""
+    for match in _AT_THE_LATEST.finditer(layout.text):
+        start, _ = layout.sentence_at(match.start())
+        head = layout.text[start : match.start()]
+        if not (_AGREEMENT_TERM.search(head) and _TERM_ENDS.search(head)):
+            continue
+        written = find_dates(layout.text[match.end() : match.end() + 40], layout.date_order)
+        if written and written[0].start == 0 and written[0].value is not None:
+            begin = match.end()
+            return found(written[0].value, PROSE, (begin, begin + written[0].end))
+    return None
+
+
+def _year_end(layout: Layout) -> Found[date] | None:
+    """ "This agreement will be in effect until the end of 2006" → 31 December 2006."""
+    for match in _UNTIL_YEAR_END.finditer(layout.text):
+        start, _ = layout.sentence_at(match.start())
+        if _AGREEMENT_TERM.search(layout.text[start : match.start()]):
+            return found(date(int(match.group("year")), 12, 31), PROSE, (match.start(), match.end()))
+    return None
 
 
 def _commenced(layout: Layout, head: str, offset: int) -> Found[date] | None:

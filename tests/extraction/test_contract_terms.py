@@ -583,6 +583,49 @@ def test_an_opening_dated_after_its_parties_addresses() -> None:
     assert record.fields.effective_date.value == date(2020, 3, 3)
 
 
+@pytest.mark.parametrize(
+    ("term", "end"),
+    [
+        (
+            "This Agreement shall expire on the later of (a) three (3) years from the date hereof, or (b) the "
+            "completion of every open work order.",
+            date(2024, 5, 4),
+        ),
+        (
+            "The term of this Agreement will begin on May 4, 2021 and will end the later of (i) June 30, 2023 "
+            "or (ii) the delivery of the final report.",
+            date(2023, 6, 30),
+        ),
+        (
+            "This Agreement shall commence on the Effective Date and shall terminate two (2) years following "
+            "the opening of the first clinic, but in no event later than March 31, 2025.",
+            date(2025, 3, 31),
+        ),
+        (
+            "This agreement will remain in effect until the end of 2022 and will then be reviewed.",
+            date(2022, 12, 31),
+        ),
+        (
+            "The initial term of this Agreement shall commence on the Effective Date and extend for two (2) "
+            "years thereafter, with an automatic renewal unless terminated.",
+            date(2023, 5, 4),
+        ),
+    ],
+)
+def test_where_the_term_ends(term: str, end: date) -> None:
+    record = run(OPENING, f"2. TERM\n{term}")
+    assert record.fields.end_date.value == end
+
+
+def test_a_deadline_that_is_not_the_term_is_not_its_end() -> None:
+    record = run(
+        OPENING,
+        "3. ACCEPTANCE\nWithin thirty (30) days of delivery of the Software, but in no event later than "
+        "September 1, 2021, Client shall test the Software.",
+    )
+    assert record.fields.end_date.value is None
+
+
 def test_a_sentence_goes_on_over_a_page_break() -> None:
     record = run(
         OPENING + "9. GENERAL\nThis Agreement shall be construed in accordance with, and governed by, the",
