@@ -306,11 +306,12 @@ _OPENING_MADE = re.compile(
     r"(?:made|entered\s+into|executed)\b",
     re.I,
 )
-_AS_OF = re.compile(r"\bas\s+of\s+(?:this\s+)?(?:the\s+)?$", re.I)
+_AS_OF = re.compile(r"\b(?:as\s+of|on|this)\s+(?:this\s+)?(?:the\s+)?$", re.I)
 
 
 def _made_as_of(layout: Layout, sentence_start: int, before: str) -> bool:
-    """The date ends the document's opening sentence, "as of" it, however long the parties run before."""
+    """The date ends the document's opening sentence ("as of", "this", "on" it), however long the parties
+    run before."""
     return bool(_AS_OF.search(before) and _OPENING_MADE.match(layout.text, sentence_start))
 
 

@@ -573,11 +573,12 @@ def test_a_defined_effective_date_outranks_the_date_the_document_was_made(defini
     assert record.fields.effective_date.value == date(2019, 2, 2)
 
 
-def test_an_opening_dated_after_its_parties_addresses() -> None:
+@pytest.mark.parametrize("words", ["as of the", "this"])
+def test_an_opening_dated_after_its_parties_addresses(words: str) -> None:
     record = run(
         "DISTRIBUTION AGREEMENT\nThis Distribution Agreement is made by and between Harbour Analytics Inc., "
         'having its office at Str. Lunga Nr. 7, Bl. B, Apt. 12, Brasov, Romania ("Client"), and Lumen Data '
-        'Services LLC, having its office at 40 Quay Street, Bldg. 3, Leeds ("Provider") as of the 3rd day\n'
+        f'Services LLC, having its office at 40 Quay Street, Bldg. 3, Leeds ("Provider") {words} 3rd day\n'
         "of March, 2020.\n1. SERVICES\nProvider shall distribute the products."
     )
     assert record.fields.effective_date.value == date(2020, 3, 3)
@@ -587,13 +588,13 @@ def test_an_opening_dated_after_its_parties_addresses() -> None:
     ("term", "end"),
     [
         (
-            "This Agreement shall expire on the later of (a) three (3) years from the date hereof, or (b) the "
-            "completion of every open work order.",
+            "This Agreement shall expire on the later of (a) three (3) years from the date hereof, or (b) "
+            "the completion of every open work order.",
             date(2024, 5, 4),
         ),
         (
-            "The term of this Agreement will begin on May 4, 2021 and will end the later of (i) June 30, 2023 "
-            "or (ii) the delivery of the final report.",
+            "The term of this Agreement will begin on May 4, 2021 and will end the later of (i) June 30, "
+            "2023 or (ii) the delivery of the final report.",
             date(2023, 6, 30),
         ),
         (
