@@ -137,6 +137,8 @@ LAYOUT_FAMILIES: Final[dict[str, tuple[str, ...]]] = {
     "standard": ("standard",),
     "letter": ("engagement_letter", "retainer_letter"),
     "government": ("task_order",),
+    # a government order on a form filled in and saved flat (labels, then values, in the content stream)
+    "form": ("flat_form",),
     "tax_summary": ("vat_gst",),
     "long_schedule": ("long_fee_table",),
 }

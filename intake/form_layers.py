@@ -16,8 +16,9 @@ come back that way, except at the head of a column; a page is read as a form onl
 MIN_VALUES runs and MIN_SHARE of them are filled values. A run right under (or after) a filled value, next
 in the stream, goes on that value (the lines of an address); a label's own wrapped lines stay together.
 
-Only a page whose objects jump back up the page at least twice (a cheap test on the page's text objects)
-is read character by character; the rest keep PDFium's order at no cost.
+Only a page whose objects jump back up the page (a cheap test on the page's text objects) is read character
+by character; the rest keep PDFium's order at no cost. A form drawn in one pass (every label, then every
+value) jumps back once.
 """
 
 import itertools
@@ -33,11 +34,12 @@ from intake.hidden import Box, HiddenText, address, bounds, page_objects, visibl
 REVISIT: Final = 0.2  # of the page's height: how far from a run the stream went before coming back to it
 MIN_VALUES: Final = 8
 MIN_SHARE: Final = 0.15
-JUMPS: Final = 2  # upward jumps of a tenth of the page between consecutive text objects, to look closer
+JUMPS: Final = 1  # upward jumps of a tenth of the page between consecutive text objects, to look closer
 MAX_RUNS: Final = 2000  # a page with more text objects than this keeps stream order (cost is quadratic)
 _ABOVE_LINES: Final = 4.0  # how far above, in the run's own heights, an anchor may sit
 _WORD_GAP: Final = 4.0  # in the run's heights: the widest gap on a line within one label
 _LEFT_GAP: Final = 60.0  # points: how far left on its line an anchor may end
+_SAME_TYPE: Final = 0.25  # of a label's height: how much a line of the same label may differ in height
 
 
 @dataclass(frozen=True)
@@ -221,9 +223,12 @@ def _pieces(runs: Sequence[_Run], anchors: Sequence[int | None], filled: Sequenc
 
 
 def _wraps(label: _Run, run: _Run) -> bool:
-    """Whether `run` goes on `label` (the run it is anchored on): on the line below, or after it on its line
-    with no more than a few letters' gap."""
-    return run.middle < label.middle - label.height / 2 or run.box[0] - label.box[2] <= _WORD_GAP * run.height
+    """Whether `run` goes on `label` (the run it is anchored on): on the line below in the same size of type
+    (a form's title above its first label is not that label's first line), or after it on its line with no
+    more than a few letters' gap."""
+    if run.middle < label.middle - label.height / 2:
+        return abs(run.height - label.height) <= _SAME_TYPE * label.height
+    return run.box[0] - label.box[2] <= _WORD_GAP * run.height
 
 
 def _piece(run: _Run, before: str) -> Piece:

@@ -33,7 +33,7 @@ from intake.sniff import PDF
 from intake.storage import Storage
 from models.document import PageText, ParsedDocument
 
-GEOMETRY_VERSION = 3  # 3: a flattened form's characters in intake's order; 2: columns; older is recomputed
+GEOMETRY_VERSION = 4  # 4: one-pass forms; 3: a flattened form's characters in intake's order; 2: columns
 # PDFium's page-to-device transform answers in integer pixels: map onto a large virtual bitmap
 _DEVICE = 100_000
 _STX = "\x02"

@@ -84,17 +84,39 @@ class Signatures:
     cells: tuple[SignatureCell, ...]
 
 
-Block = Letterhead | Title | Heading | Para | Bullets | KeyValues | Grid | Terms | Signatures
+@dataclass(frozen=True)
+class FormBox:
+    """One numbered box of a form: its printed label and the value filled in under it (plain text, one
+    line per newline)."""
+
+    label: str
+    value: str
+    span: int = 1  # columns of the form's grid the box takes
+
+
+@dataclass(frozen=True)
+class FlatForm:
+    """A form filled in and saved flat, on a page of its own: the form's title, grid and labels are drawn
+    first and every filled value after them, as a fill-in PDF printed flat holds its two layers."""
+
+    title: str
+    boxes: tuple[FormBox, ...]
+    columns: int
+
+
+Block = Letterhead | Title | Heading | Para | Bullets | KeyValues | Grid | Terms | Signatures | FlatForm
 
 _NUMBER_LABELS = {
     DocumentType.sow: ("SOW Number", "SOW Reference", "Statement of Work No."),
     DocumentType.change_order: ("Change Order No.",),
     DocumentType.proposal: ("Proposal Number",),
+    DocumentType.order_form: ("Order No.",),
 }
 _SHORT_NAMES = {
     DocumentType.sow: "SOW",
     DocumentType.change_order: "Change Order",
     DocumentType.proposal: "Proposal",
+    DocumentType.order_form: "Order",
 }
 
 

@@ -17,13 +17,24 @@ from decimal import Decimal
 from typing import Any, Final
 
 from evals.sow import clauses
-from evals.sow.blocks import Block, Grid, Heading, KeyValues, Letterhead, Para, Title, Voice
+from evals.sow.blocks import (
+    Block,
+    FlatForm,
+    FormBox,
+    Grid,
+    Heading,
+    KeyValues,
+    Letterhead,
+    Para,
+    Title,
+    Voice,
+)
 from evals.sow.formatting import MoneyStyle
 from evals.sow.generator import generate_spec
 from evals.sow.injection import injected_blocks
 from evals.sow.sections import _bullets, _fees, _signatures, document_blocks
 from evals.sow.spec import MilestoneSpec, Party, SowSpec
-from models.record import BillingModel
+from models.record import BillingModel, DocumentType
 
 AGENCIES: Final = (
     ("U.S. Department of Energy", "energy.gov", "1000 Independence Ave SW, Washington, DC 20585"),
@@ -81,6 +92,11 @@ def _agency(spec: SowSpec, rng: random.Random) -> SowSpec:
     undated = tuple(item.model_copy(update={"due_date": None}) for item in spec.fees.milestones)
     fees = spec.fees.model_copy(update={"milestones": undated})
     return _no_lists(spec, rng).model_copy(update={"client": agency, "fees": fees})
+
+
+def _ordered_by_agency(spec: SowSpec, rng: random.Random) -> SowSpec:
+    """An agency's order on a government form: the document is an order form."""
+    return _agency(spec, rng).model_copy(update={"document_type": DocumentType.order_form})
 
 
 def _tax_overrides(rng: random.Random) -> dict[str, Any]:
@@ -290,6 +306,76 @@ def _clin_table(voice: Voice) -> Grid:
     return Grid(header, rows, footer, (0.1, 0.5, 0.08, 0.1, 0.22), (4,))
 
 
+# A flattened order form's labels, several wordings each (the seed picks one), numbered as forms number
+# their boxes.
+_FORM_TITLES: Final = (
+    "ORDER FOR SUPPLIES OR SERVICES",
+    "SOLICITATION/CONTRACT/ORDER FOR COMMERCIAL PRODUCTS AND COMMERCIAL SERVICES",
+)
+_FORM_LABELS: Final[dict[str, tuple[str, ...]]] = {
+    "number": ("ORDER NUMBER", "ORDER NO.", "CONTRACT/ORDER NO."),
+    "effective": ("EFFECTIVE DATE", "AWARD/EFFECTIVE DATE", "DATE OF ORDER"),
+    "client": ("ISSUED BY", "ISSUING OFFICE", "ORDERING ACTIVITY (Name and address)"),
+    "provider": ("CONTRACTOR", "CONTRACTOR/OFFEROR (Name and address)", "VENDOR NAME AND ADDRESS"),
+    "project": ("PROJECT TITLE", "DESCRIPTION OF REQUIREMENT", "PROGRAM/PROJECT"),
+    "period": ("PERIOD OF PERFORMANCE", "PERFORMANCE PERIOD"),
+    "type": ("TYPE OF ORDER", "PRICING ARRANGEMENT", "CONTRACT TYPE"),
+    "total": ("TOTAL AMOUNT OF ORDER", "TOTAL AWARD AMOUNT", "TOTAL ORDER VALUE"),
+    "payment": ("PAYMENT TERMS", "DISCOUNT/PAYMENT TERMS"),
+    "requisition": ("REQUISITION NUMBER", "REQUISITION/PURCHASE REQUEST NO."),
+    "deliver": ("DELIVER TO", "SHIP TO"),
+    "accounting": ("ACCOUNTING AND APPROPRIATION DATA", "FUND CITATION"),
+}
+
+
+def flat_form_blocks(spec: SowSpec) -> list[Block]:
+    """A government order on a form filled in and saved flat (its labels, then its values, in the content
+    stream), followed by the schedule and the performance work statement."""
+    voice = Voice(spec)
+    rng = random.Random(f"{spec.seed}-form")  # noqa: S311 - reproducible wording, not security
+    label = {key: rng.choice(wordings) for key, wordings in _FORM_LABELS.items()}
+    fees, start = spec.fees, spec.start_date or spec.issue_date
+    end = spec.end_date or spec.issue_date
+    requisition = f"{rng.choice('ABCDEFGHJKLMNPRSTUVW')}{rng.randint(10, 99)}-{rng.randint(1000, 9999)}"
+    accounting = f"{rng.randint(1000, 9999)}-{rng.randint(100, 999)}-{rng.randint(10000, 99999)}"
+    wanted = [
+        ("number", spec.contract_number, 1),
+        ("requisition", requisition, 1),
+        ("effective", voice.day(spec.effective_date or spec.issue_date), 1),
+        ("client", f"{spec.client.legal_name}\n{spec.client.address}", 1),
+        ("provider", f"{spec.provider.legal_name}\n{spec.provider.address}", 1),
+        ("project", spec.project_name, 2),
+        ("period", f"{voice.day(start)} through {voice.day(end)}", 1),
+        ("type", _ORDER_TYPES[fees.billing_model], 1),
+        ("deliver", "See Schedule", 1),
+        ("accounting", accounting, 1),
+        ("total", voice.money(fees.total), 1),
+    ]
+    if spec.payment_terms_days is not None:
+        days = spec.payment_terms_days
+        wanted.append(("payment", f"Net {days}" if days else "Due on receipt", 1))
+    boxes = tuple(
+        FormBox(f"{number}. {label[key]}", value, span) for number, (key, value, span) in enumerate(wanted, 1)
+    )
+    return [
+        FlatForm(rng.choice(_FORM_TITLES), boxes, 2),
+        Heading("Continuation — Schedule of Supplies or Services"),
+        _clin_table(voice),
+        Heading("Performance Work Statement"),
+        Para(clauses.background(voice)),
+        Para(clauses.scope(voice)),
+        *_scope_lists(voice, "Deliverables", "Excluded from this order:"),
+        Heading("Deliveries or Performance"),
+        Para(clauses.schedule(voice)),
+        Heading("Contract Administration Data"),
+        *(Para(text) for text in clauses.fees(voice)),
+        Para(clauses.payment(voice)),
+        Heading("Contract Clauses"),
+        *_term_and_law(voice),
+        _signatures(voice),
+    ]
+
+
 def tax_summary_blocks(spec: SowSpec) -> list[Block]:
     """The standard SOW with a fee summary of net fees, VAT/GST and the gross amount after its fee section."""
     blocks = document_blocks(spec)
@@ -325,6 +411,7 @@ LAYOUTS: Final[dict[str, Layout]] = {
     "engagement_letter": Layout(_letter_overrides, _no_lists, letter_blocks),
     "retainer_letter": Layout(_retainer_overrides, _no_lists, letter_blocks),
     "task_order": Layout(_task_order_overrides, _agency, task_order_blocks),
+    "flat_form": Layout(_task_order_overrides, _ordered_by_agency, flat_form_blocks),
     "vat_gst": Layout(_tax_overrides, _keep, tax_summary_blocks),
     "long_fee_table": Layout(_long_table_overrides, _many_milestones, document_blocks),
     # the standard document of the same seed, with prompt-injection text (evals.sow.injection)

@@ -15,6 +15,7 @@ from reportlab.lib.enums import TA_JUSTIFY, TA_RIGHT
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -35,6 +36,7 @@ from reportlab.platypus import (
 from evals.sow.blocks import (
     Block,
     Bullets,
+    FlatForm,
     Grid,
     Heading,
     KeyValues,
@@ -215,7 +217,82 @@ def _flowables(block: Block, styles: _Styles, width: float) -> list[Flowable]:
         return [_grid(block, styles, width), Spacer(1, 8)]
     if isinstance(block, Terms):
         return _terms(block, styles)
+    if isinstance(block, FlatForm):
+        return [_FlatFormFlowable(block, styles), PageBreak()]
     return [_signatures(block, styles, width)]
+
+
+class _FlatFormFlowable(Flowable):  # type: ignore[misc]
+    """A FlatForm drawn on the canvas: title, grid and labels first, then every value, so the content
+    stream holds the form's two layers one after the other (each drawString is a text object of its own)."""
+
+    LABEL_SIZE, VALUE_SIZE, PAD = 6.5, 9.0, 3.0
+
+    def __init__(self, form: FlatForm, styles: _Styles) -> None:
+        super().__init__()
+        self.form, self.font, self.bold = form, styles.body.fontName, styles.bold
+        self.rows: list[list[tuple[float, float, list[str], list[str]]]] = []  # x, width, label, value
+        self.heights: list[float] = []
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width = available_width
+        column = available_width / self.form.columns
+        self.rows, self.heights = [], []
+        row: list[tuple[float, float, list[str], list[str]]] = []
+        used = 0
+        for box in self.form.boxes:
+            if used + box.span > self.form.columns:
+                self._close(row)
+                row, used = [], 0
+            inner = column * box.span - 2 * self.PAD
+            label = simpleSplit(box.label, self.bold, self.LABEL_SIZE, inner)
+            value = [
+                part
+                for line in box.value.split("\n")
+                for part in simpleSplit(line, self.font, self.VALUE_SIZE, inner) or [""]
+            ]
+            row.append((used * column, column * box.span, label, value))
+            used += box.span
+        self._close(row)
+        # a form takes its page: the rows share the height left over, as a printed form's boxes do
+        spare = max(0.0, available_height - 22 - sum(self.heights)) / len(self.heights)
+        self.heights = [height + spare for height in self.heights]
+        self.height = 22 + sum(self.heights)
+        return self.width, self.height
+
+    def _close(self, row: list[tuple[float, float, list[str], list[str]]]) -> None:
+        if not row:
+            return
+        lines = max(
+            len(label) * self.LABEL_SIZE + len(value) * self.VALUE_SIZE * 1.25 for _, _, label, value in row
+        )
+        self.rows.append(row)
+        self.heights.append(lines + 3 * self.PAD + 4)
+
+    def draw(self) -> None:
+        canvas = self.canv
+        top = self.height
+        canvas.setFont(self.bold, 11)
+        canvas.drawCentredString(self.width / 2, top - 13, self.form.title)
+        tops, y = [], top - 22
+        for height in self.heights:
+            tops.append(y)
+            y -= height
+        canvas.setLineWidth(0.6)
+        for row, row_top, height in zip(self.rows, tops, self.heights, strict=True):
+            for x, width, _, _ in row:
+                canvas.rect(x, row_top - height, width, height)
+        canvas.setFont(self.bold, self.LABEL_SIZE)
+        for row, row_top in zip(self.rows, tops, strict=True):
+            for x, _, label, _ in row:
+                for index, line in enumerate(label):
+                    canvas.drawString(x + self.PAD, row_top - self.PAD - self.LABEL_SIZE * (index + 1), line)
+        canvas.setFont(self.font, self.VALUE_SIZE)  # the filled layer
+        for row, row_top in zip(self.rows, tops, strict=True):
+            for x, _, label, value in row:
+                below = row_top - 2 * self.PAD - self.LABEL_SIZE * len(label) - 2
+                for index, line in enumerate(value):
+                    canvas.drawString(x + 2 * self.PAD, below - self.VALUE_SIZE * 1.25 * (index + 1), line)
 
 
 def _key_values(block: KeyValues, styles: _Styles, width: float) -> Table:

@@ -55,7 +55,8 @@ VOCABULARY: dict[str, tuple[str, ...]] = {
     ),
     "billing_model": (
         "Billing Model", "Billing Type", "Billing Basis", "Pricing Model", "Pricing Basis", "Fee Type",
-        "Fee Structure", "Fee Basis", "Contract Type", "Commercial Model",
+        "Fee Structure", "Fee Basis", "Contract Type", "Commercial Model", "Type of Contract",
+        "Type of Order", "Order Type", "Pricing Arrangement",
     ),
     "amount": (
         "Total Contract Value", "Total Fees", "Total Fee", "Total Price", "Total Value", "Total Amount",

@@ -18,6 +18,8 @@ from extraction.layout import Layout, Line
 from extraction.normalize.dates import find_dates
 from models.record import DocumentType
 
+# The catch-all: a document that calls itself an agreement or a contract and nothing more specific.
+_ANY_CONTRACT = re.compile(r"\bagreement\b|\bcontract\b", re.I)
 # Earlier entries win when a title names two kinds ("Change Order No. 2 to Statement of Work No. 7").
 _TYPES: tuple[tuple[DocumentType, re.Pattern[str]], ...] = (
     (
@@ -36,13 +38,18 @@ _TYPES: tuple[tuple[DocumentType, re.Pattern[str]], ...] = (
             re.I,
         ),
     ),
-    (DocumentType.order_form, re.compile(r"\border\s+form\b|\border\s+for\s+(?:supplies|services)\b", re.I)),
+    (
+        DocumentType.order_form,
+        re.compile(
+            r"\border\s+form\b|\border\s+for\s+(?:commercial\s+)?(?:supplies|services|items|products)\b", re.I
+        ),
+    ),
     (DocumentType.proposal, re.compile(r"\bproposal\b|\bquotation\b|\bRFP\b|\bgrant\s+application\b", re.I)),
     (
         DocumentType.msa,
         re.compile(r"\bmaster\s+(?:services?|consulting|professional\s+services)\s+agreement\b", re.I),
     ),
-    (DocumentType.other, re.compile(r"\bagreement\b|\bcontract\b", re.I)),
+    (DocumentType.other, _ANY_CONTRACT),
 )
 # The title block: the first lines of the first page, before the body text starts.
 _TITLE_LINES = 12
@@ -97,7 +104,9 @@ def _type_named(text: str) -> DocumentType | None:
     if not hits:
         return None
     change = [hit for hit in hits if hit[2] is DocumentType.change_order]
-    return (change or sorted(hits))[0][2]
+    # "SOLICITATION/CONTRACT/ORDER FOR COMMERCIAL ITEMS": a kind the title names outranks the catch-all
+    specific = [hit for hit in hits if _TYPES[hit[1]][1] is not _ANY_CONTRACT]
+    return (change or sorted(specific or hits))[0][2]
 
 
 def contract_number(layout: Layout, values: tuple[LabelValue, ...]) -> Found[str] | None:

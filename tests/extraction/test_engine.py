@@ -851,3 +851,24 @@ def test_the_date_a_contract_says_it_was_executed_on_when_it_states_no_other() -
         """
     )
     assert record.fields.effective_date.value == date(2021, 2, 12)
+
+
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        ("SOLICITATION/CONTRACT/ORDER FOR COMMERCIAL ITEMS", DocumentType.order_form),
+        ("ORDER FOR SUPPLIES OR SERVICES", DocumentType.order_form),
+        ("CONSULTING CONTRACT", DocumentType.other),
+    ],
+)
+def test_a_title_that_names_a_kind_beside_the_word_contract(title: str, kind: DocumentType) -> None:
+    record = run(f"{title}\nIssued by: Harbour Works Department\nContractor: Brightwater Systems LLC\n")
+    assert record.fields.document_type.value is kind
+
+
+@pytest.mark.parametrize("label", ["Type of Contract", "Pricing Arrangement", "Order Type"])
+def test_a_government_order_names_its_billing_model_by_contract_type(label: str) -> None:
+    record = run(
+        f"TASK ORDER\nContractor: Brightwater Systems LLC\n{label}: Time-and-Materials\nTotal: $90,000.00\n"
+    )
+    assert record.fields.billing_model.value is BillingModel.time_and_materials

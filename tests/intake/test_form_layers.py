@@ -4,6 +4,7 @@ Intake reads each value right after the label it sits under, and the review boxe
 import io
 from pathlib import Path
 
+import pytest
 from reportlab.lib.pagesizes import letter
 from reportlab.pdfgen.canvas import Canvas
 
@@ -28,29 +29,39 @@ VALUES = (
 )
 
 
-def flattened_form() -> bytes:
-    """Every label first, row by row; then the values, column by column, each under its label."""
+TITLE = "ORDER FOR SERVICES"
+
+
+def flattened_form(values_by_column: bool = True) -> bytes:
+    """The form's title and every label first, row by row; then the values, each under its label, column by
+    column (the stream goes back up the page once per column) or row by row (once)."""
     output = io.BytesIO()
     canvas = Canvas(output, pagesize=letter)
+    canvas.setFont("Helvetica-Bold", 12)
+    canvas.drawString(COLUMNS[0], ROWS[0] + 24, TITLE)
     canvas.setFont("Helvetica", 7)
     for row, labels in zip(ROWS, LABELS, strict=True):
         for column, label in zip(COLUMNS, labels, strict=True):
             canvas.rect(column - 4, row - 150, 186, 160)
             canvas.drawString(column, row, label)
     canvas.setFont("Courier", 9)
-    for index, column in enumerate(COLUMNS):
-        for row, values in zip(ROWS, VALUES, strict=True):
-            for line, value in enumerate(values[index]):
-                canvas.drawString(column, row - 16 - 11 * line, value)
+    boxes = [(index, row) for index in range(len(COLUMNS)) for row in range(len(ROWS))]
+    for index, row in boxes if values_by_column else sorted(boxes, key=lambda box: box[1]):
+        for line, value in enumerate(VALUES[row][index]):
+            canvas.drawString(COLUMNS[index], ROWS[row] - 16 - 11 * line, value)
     canvas.showPage()
     canvas.save()
     return output.getvalue()
 
 
-def test_each_filled_value_is_read_after_the_label_it_sits_under(tmp_path: Path) -> None:
-    pdf = flattened_form()
+@pytest.mark.parametrize("values_by_column", [True, False])
+def test_each_filled_value_is_read_after_the_label_it_sits_under(
+    tmp_path: Path, values_by_column: bool
+) -> None:
+    pdf = flattened_form(values_by_column)
     parsed = parse(pdf, "form.pdf", IntakeSettings())
     lines = parsed.text.split("\n")
+    assert lines[0] == TITLE  # the title is not read as the first label's first line
     assert lines[lines.index("3. AWARD/EFFECTIVE DATE") + 1] == "MAR 3, 2026"
     assert lines[lines.index("2. CONTRACT NO.") + 1] == "QX-7731-B"
     contractor = lines.index("7a CONTRACTOR/ OFFEROR.")
