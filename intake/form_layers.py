@@ -16,9 +16,9 @@ come back that way, except at the head of a column; a page is read as a form onl
 MIN_VALUES runs and MIN_SHARE of them are filled values. A run right under (or after) a filled value, next
 in the stream, goes on that value (the lines of an address); a label's own wrapped lines stay together.
 
-Only a page whose objects jump back up the page (a cheap test on the page's text objects) is read character
-by character; the rest keep PDFium's order at no cost. A form drawn in one pass (every label, then every
-value) jumps back once.
+Only a page whose text objects jump back up the page (a form drawn in one pass, every label then every
+value, jumps back once) and pass the same test on the objects' own bounds is read character by character;
+the rest keep PDFium's order at the cost of one pass over the page's objects.
 """
 
 import itertools
@@ -29,7 +29,7 @@ from typing import Final
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from intake.hidden import Box, HiddenText, address, bounds, page_objects, visible_text
+from intake.hidden import Box, HiddenText, address, bounds, form_texts, page_objects, visible_text
 
 REVISIT: Final = 0.2  # of the page's height: how far from a run the stream went before coming back to it
 MIN_VALUES: Final = 8
@@ -89,16 +89,34 @@ def form_order(
     """The page's characters in label-then-value order when it is a flattened form, else None (the
     stream's order stands). Call with PDFIUM_LOCK held."""
     height = page.get_size()[1]
-    if not _jumps_back(objects, height):
+    boxes = [bounds(handle) for handle, kind in objects if kind == pdfium_c.FPDF_PAGEOBJ_TEXT]
+    if not _jumps_back(boxes, height) or len(boxes) > MAX_RUNS:
+        return None
+    # decided first on the text objects' own boxes (cheap), then on their printed characters; text inside
+    # form XObjects (a flattened form field's appearance) has no page-level box, so such a page goes
+    # straight to its characters
+    in_forms = any(kind == pdfium_c.FPDF_PAGEOBJ_FORM and form_texts(handle) for handle, kind in objects)
+    if not in_forms and _layers(_object_runs(boxes), height) is None:
         return None
     runs = _runs(textpage)
     if len(runs) > MAX_RUNS:
         return None
+    layers = _layers(runs, height)
+    return _pieces(runs, *layers) if layers else None
+
+
+def _layers(runs: Sequence[_Run], height: float) -> tuple[list[int | None], list[bool]] | None:
+    """Each run's anchor and whether it is a filled value, when enough of them are for a form."""
     anchors = [_anchor(runs, index) for index in range(len(runs))]
     filled = [_filled(runs, index, anchors[index], height) for index in range(len(runs))]
     if sum(filled) < max(MIN_VALUES, MIN_SHARE * len(runs)):
         return None
-    return _pieces(runs, anchors, filled)
+    return anchors, filled
+
+
+def _object_runs(boxes: Sequence[Box]) -> list[_Run]:
+    """The text objects as runs, by their bounds (no characters read)."""
+    return [_Run(0, 0, box) for box in boxes if box[2] > box[0] and box[3] > box[1]]
 
 
 def ordered_text(textpage: pdfium.PdfTextPage, pieces: Sequence[Piece]) -> str:
@@ -114,8 +132,7 @@ def ordered_chars(pieces: Sequence[Piece]) -> list[int | None]:
     return order
 
 
-def _jumps_back(objects: list[tuple[object, int]], height: float) -> bool:
-    boxes = [bounds(handle) for handle, kind in objects if kind == pdfium_c.FPDF_PAGEOBJ_TEXT]
+def _jumps_back(boxes: Sequence[Box], height: float) -> bool:
     middles = [(box[1] + box[3]) / 2 for box in boxes]
     jumps = sum(1 for before, after in itertools.pairwise(middles) if after > before + height / 10)
     return jumps >= JUMPS

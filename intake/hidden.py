@@ -61,7 +61,7 @@ def page_objects(page: pdfium.PdfPage) -> list[tuple[object, int]]:
     return found
 
 
-def _form_texts(form: object) -> list[object]:
+def form_texts(form: object) -> list[object]:
     """The text objects inside a form XObject, at any depth."""
     texts = []
     for index in range(pdfium_c.FPDFFormObj_CountObjects(form)):
@@ -70,7 +70,7 @@ def _form_texts(form: object) -> list[object]:
         if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
             texts.append(handle)
         elif kind == pdfium_c.FPDF_PAGEOBJ_FORM:
-            texts += _form_texts(handle)
+            texts += form_texts(handle)
     return texts
 
 
@@ -130,7 +130,7 @@ def _hidden_objects(objects: list[tuple[object, int]]) -> set[int]:
     backgrounds: list[Box] | None = None
     for handle, kind in objects:
         if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
-            hidden |= {address(text) for text in _form_texts(handle) if _invisible(text, _fill(text))}
+            hidden |= {address(text) for text in form_texts(handle) if _invisible(text, _fill(text))}
         if kind != pdfium_c.FPDF_PAGEOBJ_TEXT:
             continue
         colour = _fill(handle)
