@@ -51,6 +51,9 @@ _TYPES: tuple[tuple[DocumentType, re.Pattern[str]], ...] = (
     ),
     (DocumentType.other, _ANY_CONTRACT),
 )
+# What may be left of a row of options once the kinds' names are taken out: boxes, marks, one short code.
+# (a name and its abbreviation in brackets, "REQUEST FOR PROPOSAL (RFP)", is one kind named twice)
+_OPTIONS_REST = re.compile(r"[^\w()]*(?:[A-Z]{2,4}[^\w()]*)?")
 # The title block: the first lines of the first page, before the body text starts.
 _TITLE_LINES = 12
 _ID = re.compile(r"(?<![\w/-])(?=[\w/#.-]*\d)[A-Z0-9][A-Za-z0-9]*(?:[-/_.#][A-Za-z0-9]+)*")
@@ -101,12 +104,25 @@ def _type_named(text: str) -> DocumentType | None:
         for match in [p.search(text)]
         if match
     ]
-    if not hits:
+    if not hits or _lists_options(text, {kind for _, _, kind in hits}):
         return None
     change = [hit for hit in hits if hit[2] is DocumentType.change_order]
     # "SOLICITATION/CONTRACT/ORDER FOR COMMERCIAL ITEMS": a kind the title names outranks the catch-all
     specific = [hit for hit in hits if _TYPES[hit[1]][1] is not _ANY_CONTRACT]
     return (change or sorted(specific or hits))[0][2]
+
+
+def _lists_options(text: str, kinds: set[DocumentType]) -> bool:
+    """A form's row of boxes to tick ("RFQ  IFB  RFP"): nothing on the line but the names of two kinds or
+    more (and at most one other short code), which names none of them."""
+    if len(kinds) < 2:
+        return False
+    rest, named = text, set()
+    for kind, pattern in _TYPES:
+        rest, count = pattern.subn(" ", rest)
+        if count:
+            named.add(kind)
+    return len(named) >= 2 and bool(_OPTIONS_REST.fullmatch(rest))
 
 
 def contract_number(layout: Layout, values: tuple[LabelValue, ...]) -> Found[str] | None:

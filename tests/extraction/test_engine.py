@@ -857,11 +857,14 @@ def test_the_date_a_contract_says_it_was_executed_on_when_it_states_no_other() -
     ("title", "kind"),
     [
         ("SOLICITATION/CONTRACT/ORDER FOR COMMERCIAL ITEMS", DocumentType.order_form),
+        # a form's row of boxes to tick above its title names none of the kinds it offers
+        ("IFB  RFQ  RFP\nSOLICITATION/CONTRACT/ORDER FOR COMMERCIAL ITEMS", DocumentType.order_form),
+        ("REQUEST FOR PROPOSAL (RFP)", DocumentType.other),
         ("ORDER FOR SUPPLIES OR SERVICES", DocumentType.order_form),
         ("CONSULTING CONTRACT", DocumentType.other),
     ],
 )
-def test_a_title_that_names_a_kind_beside_the_word_contract(title: str, kind: DocumentType) -> None:
+def test_the_document_type_a_title_names(title: str, kind: DocumentType) -> None:
     record = run(f"{title}\nIssued by: Harbour Works Department\nContractor: Brightwater Systems LLC\n")
     assert record.fields.document_type.value is kind
 
