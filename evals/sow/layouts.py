@@ -237,18 +237,32 @@ def task_order_blocks(spec: SowSpec) -> list[Block]:
         Letterhead(voice.client, voice.text(spec.client.address)),
         Title("TASK ORDER", voice.text(spec.project_name), reference),
         _task_order_box(voice),
-        Heading("Section B — Supplies or Services and Prices"),
+        *_schedule_and_work_statement(
+            voice, "Supplies or Services and Prices", "task order", "Section {} — "
+        ),
+    ]
+
+
+def _schedule_and_work_statement(voice: Voice, schedule: str, order: str, numbering: str) -> list[Block]:
+    """A government order's CLIN schedule, performance work statement, administration data and clauses;
+    `numbering` prefixes each heading with its section letter ("Section {} — ") or with nothing ("")."""
+
+    def heading(letter: str, title: str) -> Heading:
+        return Heading(numbering.format(letter) + title)
+
+    return [
+        heading("B", schedule),
         _clin_table(voice),
-        Heading("Section C — Performance Work Statement"),
+        heading("C", "Performance Work Statement"),
         Para(clauses.background(voice)),
         Para(clauses.scope(voice)),
-        *_scope_lists(voice, "Deliverables", "Excluded from this task order:"),
-        Heading("Section F — Deliveries or Performance"),
+        *_scope_lists(voice, "Deliverables", f"Excluded from this {order}:"),
+        heading("F", "Deliveries or Performance"),
         Para(clauses.schedule(voice)),
-        Heading("Section G — Contract Administration Data"),
+        heading("G", "Contract Administration Data"),
         *(Para(text) for text in clauses.fees(voice)),
         Para(clauses.payment(voice)),
-        Heading("Section I — Contract Clauses"),
+        heading("I", "Contract Clauses"),
         *_term_and_law(voice),
         _signatures(voice),
     ]
@@ -359,20 +373,7 @@ def flat_form_blocks(spec: SowSpec) -> list[Block]:
     )
     return [
         FlatForm(rng.choice(_FORM_TITLES), boxes, 2),
-        Heading("Continuation — Schedule of Supplies or Services"),
-        _clin_table(voice),
-        Heading("Performance Work Statement"),
-        Para(clauses.background(voice)),
-        Para(clauses.scope(voice)),
-        *_scope_lists(voice, "Deliverables", "Excluded from this order:"),
-        Heading("Deliveries or Performance"),
-        Para(clauses.schedule(voice)),
-        Heading("Contract Administration Data"),
-        *(Para(text) for text in clauses.fees(voice)),
-        Para(clauses.payment(voice)),
-        Heading("Contract Clauses"),
-        *_term_and_law(voice),
-        _signatures(voice),
+        *_schedule_and_work_statement(voice, "Continuation — Schedule of Supplies or Services", "order", ""),
     ]
 
 

@@ -23,9 +23,10 @@ DATE_FIELDS: Final = ("effective_date", "start_date", "end_date")
 
 # A definition of the effective date right before the date: '"Effective Date" means', and in a definitions
 # list whose terms are not quoted, "EFFECTIVE DATE means 18 May 2000;".
-DEFINES_EFFECTIVE: Final = (
+DEFINES_EFFECTIVE: Final = re.compile(
     r'(?:["“]effective\s+date["”]|(?:^|(?<=\n))[ \t]*(?:\d+(?:\.\d+)*\.?\s+)?effective\s+date)'
-    r"\s+(?:shall\s+)?means?\s+$"
+    r"\s+(?:shall\s+)?means?\s+$",
+    re.I,
 )
 # A term that ends on the first of two events, or the last: "shall expire on the later of (i) …".
 LATER_OF: Final = (
@@ -41,7 +42,7 @@ PROSE_CUES: Final[dict[str, tuple[re.Pattern[str], ...]]] = {
             r"|dated(?:\s+for\s+reference)?)\s+(?:as\s+of|as|on|from)?\s*(?:this\s+)?(?:the\s+)?(?:day\s+of\s+)?$",
             re.I,
         ),
-        re.compile(DEFINES_EFFECTIVE, re.I),
+        DEFINES_EFFECTIVE,
     ),
     "start_date": (
         re.compile(r"\b(?:commenc\w*|begin\w*|start\w*)\s+(?:on|as\s+of|from)\s+(?:or\s+about\s+)?$", re.I),

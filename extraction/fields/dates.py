@@ -265,15 +265,17 @@ def _prose_date(layout: Layout, key: str) -> tuple[Found[date] | None, bool]:
     the document defines as its effective date ('"Effective Date" means …', '… (the "Effective Date")')
     comes before one it was only made or dated on."""
     if key == "effective_date":
-        defined = _stated_date(layout, key, (_DEFINED_EFFECTIVE,))
+        defined = _stated_date(layout, key, (DEFINES_EFFECTIVE,), opening=False)
         if defined[1]:
             return defined
-    return _stated_date(layout, key, PROSE_CUES[key])
+    return _stated_date(layout, key, PROSE_CUES[key], opening=key == "effective_date")
 
 
 def _stated_date(
-    layout: Layout, key: str, cues: tuple[re.Pattern[str], ...]
+    layout: Layout, key: str, cues: tuple[re.Pattern[str], ...], *, opening: bool
 ) -> tuple[Found[date] | None, bool]:
+    """The first date `cues` (or, for the effective date, a defining term after it) state for the field;
+    with `opening`, also a date that ends the document's opening sentence (_made_as_of)."""
     for match in layout.dates:
         sentence_start, _ = layout.sentence_at(match.start)
         before = layout.text[max(sentence_start, match.start - BEFORE) : match.start]
@@ -285,11 +287,7 @@ def _stated_date(
         if (
             any(p.search(before) for p in cues)
             or (key == "effective_date" and EFFECTIVE_TERM.match(after))
-            or (
-                cues is PROSE_CUES[key]
-                and key == "effective_date"
-                and _made_as_of(layout, sentence_start, before)
-            )
+            or (opening and _made_as_of(layout, sentence_start, before))
         ):
             if match.value is None:
                 stated = _effective_despite_blank(layout, match) if key == "effective_date" else None
@@ -298,7 +296,6 @@ def _stated_date(
     return None, False
 
 
-_DEFINED_EFFECTIVE = re.compile(DEFINES_EFFECTIVE, re.I)
 # An opening that names the parties before its date: "This Agreement is made by and between A, … and B, …
 # as of the 1st day of June, 2004."
 _OPENING_MADE = re.compile(
@@ -477,13 +474,21 @@ def _end_of_term(layout: Layout, effective: Found[date] | None) -> Found[date] |
     return _anniversary(layout, effective)
 
 
+def _in_term_sentences(layout: Layout, words: re.Pattern[str]) -> Iterator[tuple[re.Match[str], str]]:
+    """Each match of `words` whose sentence, before it, speaks of the agreement's own term; with that part
+    of the sentence."""
+    for match in words.finditer(layout.text):
+        start, _ = layout.sentence_at(match.start())
+        head = layout.text[start : match.start()]
+        if _AGREEMENT_TERM.search(head):
+            yield match, head
+
+
 def _at_the_latest(layout: Layout) -> Found[date] | None:
     """The date a term that runs from an event ends on at the latest: "This Agreement … shall terminate
     five (5) years following the launch of the Website, but in no event later than February 28, 2013"."""
-    for match in _AT_THE_LATEST.finditer(layout.text):
-        start, _ = layout.sentence_at(match.start())
-        head = layout.text[start : match.start()]
-        if not (_AGREEMENT_TERM.search(head) and _TERM_ENDS.search(head)):
+    for match, head in _in_term_sentences(layout, _AT_THE_LATEST):
+        if not _TERM_ENDS.search(head):
             continue
         written = find_dates(layout.text[match.end() : match.end() + 40], layout.date_order)
         if written and written[0].start == 0 and written[0].value is not None:
@@ -494,10 +499,8 @@ def _at_the_latest(layout: Layout) -> Found[date] | None:
 
 def _year_end(layout: Layout) -> Found[date] | None:
     """ "This agreement will be in effect until the end of 2006" → 31 December 2006."""
-    for match in _UNTIL_YEAR_END.finditer(layout.text):
-        start, _ = layout.sentence_at(match.start())
-        if _AGREEMENT_TERM.search(layout.text[start : match.start()]):
-            return found(date(int(match.group("year")), 12, 31), PROSE, (match.start(), match.end()))
+    for match, _ in _in_term_sentences(layout, _UNTIL_YEAR_END):
+        return found(date(int(match.group("year")), 12, 31), PROSE, (match.start(), match.end()))
     return None
 
 
