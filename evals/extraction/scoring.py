@@ -2,7 +2,10 @@
 
 Values are plain (truth.json format, `models.record.values_of`). Two values are the same when their canonical
 forms are equal: numbers rounded to 2 decimals, strings whitespace-normalised (case kept), dates as ISO
-strings, booleans and codes as they are. A field's outcome is one of:
+strings, booleans and codes as they are. Party names are the exception: they compare case-folded, because
+the spec asks for the name "as written" and a document may write it only in capitals, which the labels
+spell in title case (their evidence quotes the capitals); the CUAD scorer and triage's party check are
+case-blind as well. A field's outcome is one of:
 
 - correct: the extracted value is one of the accepted values (null included, when null is accepted);
 - missed: the document states a value, the extraction is null;
@@ -56,6 +59,17 @@ def same_value(extracted: Any, expected: Any) -> bool:
     return bool(canonical(extracted) == canonical(expected))
 
 
+def same_name(extracted: Any, expected: Any) -> bool:
+    """Two party names that differ only in case ("ACME LABS, INC." and "Acme Labs, Inc.")."""
+    if isinstance(extracted, str) and isinstance(expected, str):
+        return bool(canonical(extracted).casefold() == canonical(expected).casefold())
+    return same_value(extracted, expected)
+
+
+# Fields that hold a party's legal name (see the module's docstring).
+NAME_FIELDS: Final = ("client_name", "provider_name")
+
+
 @dataclass(frozen=True)
 class Expected:
     """What a field may be: `values[0]` is the truth, the others accepted alternates (`None` = null is
@@ -101,7 +115,8 @@ def score_field(
 def expected_from_truth(truth: Mapping[str, Any], field: str) -> Expected:
     """The truth.json value of `field` with its `_alternates`, if any."""
     alternates = truth.get("_alternates", {}).get(field, [])
-    return Expected((truth.get(field), *(value for value in alternates if value != truth.get(field))))
+    values = (truth.get(field), *(value for value in alternates if value != truth.get(field)))
+    return Expected(values, same_name if field in NAME_FIELDS else same_value)
 
 
 def score_scalars(

@@ -125,6 +125,22 @@ def test_alternates_are_accepted_and_a_null_alternate_accepts_null() -> None:
     assert other == {"client_name": Outcome.false_value, "project_name": Outcome.missed}
 
 
+def test_a_party_name_written_in_capitals_is_the_same_party_but_other_text_keeps_its_case() -> None:
+    expected = {
+        "client_name": "Harbour Light Trading Ltd",
+        "provider_name": "Quillon Analytics, Inc.",
+        "project_name": "Tidal Gauge Refresh",
+    }
+    extracted = {
+        "client_name": "HARBOUR LIGHT TRADING LTD",
+        "provider_name": "quillon analytics, inc.",
+        "project_name": "TIDAL GAUGE REFRESH",
+    }
+    assert outcomes(score_scalars(extracted, expected, {})) == {"project_name": Outcome.wrong}
+    other = {**extracted, "client_name": "HARBOUR LIGHT HOLDINGS LTD"}
+    assert outcomes(score_scalars(other, expected, {}))["client_name"] is Outcome.wrong
+
+
 def test_list_items_align_in_order_so_a_dropped_row_does_not_shift_the_rest() -> None:
     rows = [{"name": name, "amount": amount} for name, amount in (("A", 1.0), ("B", 2.0), ("C", 3.0))]
     pairs = align(rows, [rows[0], rows[2]])
