@@ -70,9 +70,14 @@ def recitals(voice: Voice) -> str:
     )
 
 
-def background(voice: Voice) -> str:
+def background(voice: Voice, named: bool = True) -> str:
+    """Why the work is done; without `named`, the project is the one the document's title names."""
     spec = voice.spec
-    project = f"the {voice.text(spec.project_name)} project (the {voice.quoted('Project')})"
+    project = (
+        f"the {voice.text(spec.project_name)} project (the {voice.quoted('Project')})"
+        if named
+        else f"the project named in the title of this work statement (the {voice.quoted('Project')})"
+    )
     if spec.change_order:
         return (
             f"Under the SOW, Provider supports Client's {project}. The parties enter into this Change Order "

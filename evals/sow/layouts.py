@@ -232,20 +232,40 @@ _ORDER_TYPES: Final = {
 def task_order_blocks(spec: SowSpec) -> list[Block]:
     """A government task order: issuing-office block, CLIN schedule, performance work statement."""
     voice = Voice(spec)
+    titled = _work_statement_title(voice)
     reference = f"Order for supplies or services · {voice.day(spec.issue_date)}"
     return [
         Letterhead(voice.client, voice.text(spec.client.address)),
-        Title("TASK ORDER", voice.text(spec.project_name), reference),
+        Title("TASK ORDER", "" if titled else voice.text(spec.project_name), reference),
         _task_order_box(voice),
         *_schedule_and_work_statement(
-            voice, "Supplies or Services and Prices", "task order", "Section {} — "
+            voice, "Supplies or Services and Prices", "task order", "Section {} — ", titled
         ),
     ]
 
 
-def _schedule_and_work_statement(voice: Voice, schedule: str, order: str, numbering: str) -> list[Block]:
+def _work_statement_title(voice: Voice) -> str | None:
+    """Half the government orders name their project only in the title of the work statement ("Performance
+    Work Statement for <project>", or with the agency's name before it), not in the order's boxes."""
+    rng = random.Random(f"{voice.spec.seed}-pws-title")  # noqa: S311 - reproducible wording, not security
+    if rng.random() < 0.5:
+        return None
+    project = voice.text(voice.spec.project_name)
+    return rng.choice(
+        (
+            f"Performance Work Statement for {project}",
+            f"{voice.client} Performance Work Statement (PWS) for {project}",
+            f"Statement of Work: {project}",
+        )
+    )
+
+
+def _schedule_and_work_statement(
+    voice: Voice, schedule: str, order: str, numbering: str, titled: str | None
+) -> list[Block]:
     """A government order's CLIN schedule, performance work statement, administration data and clauses;
-    `numbering` prefixes each heading with its section letter ("Section {} — ") or with nothing ("")."""
+    `numbering` prefixes each heading with its section letter ("Section {} — ") or with nothing (""); a
+    `titled` work statement names the project in its title (and nowhere else in prose)."""
 
     def heading(letter: str, title: str) -> Heading:
         return Heading(numbering.format(letter) + title)
@@ -253,8 +273,8 @@ def _schedule_and_work_statement(voice: Voice, schedule: str, order: str, number
     return [
         heading("B", schedule),
         _clin_table(voice),
-        heading("C", "Performance Work Statement"),
-        Para(clauses.background(voice)),
+        heading("C", titled or "Performance Work Statement"),
+        Para(clauses.background(voice, named=titled is None)),
         Para(clauses.scope(voice)),
         *_scope_lists(voice, "Deliverables", f"Excluded from this {order}:"),
         heading("F", "Deliveries or Performance"),
@@ -346,6 +366,7 @@ def flat_form_blocks(spec: SowSpec) -> list[Block]:
     """A government order on a form filled in and saved flat (its labels, then its values, in the content
     stream), followed by the schedule and the performance work statement."""
     voice = Voice(spec)
+    titled = _work_statement_title(voice)
     rng = random.Random(f"{spec.seed}-form")  # noqa: S311 - reproducible wording, not security
     label = {key: rng.choice(wordings) for key, wordings in _FORM_LABELS.items()}
     fees, start = spec.fees, spec.start_date or spec.issue_date
@@ -358,7 +379,7 @@ def flat_form_blocks(spec: SowSpec) -> list[Block]:
         ("effective", voice.day(spec.effective_date or spec.issue_date), 1),
         ("client", f"{spec.client.legal_name}\n{spec.client.address}", 1),
         ("provider", f"{spec.provider.legal_name}\n{spec.provider.address}", 1),
-        ("project", spec.project_name, 2),
+        *((("project", spec.project_name, 2),) if titled is None else ()),
         ("period", f"{voice.day(start)} through {voice.day(end)}", 1),
         ("type", _ORDER_TYPES[fees.billing_model], 1),
         ("deliver", "See Schedule", 1),
@@ -373,7 +394,9 @@ def flat_form_blocks(spec: SowSpec) -> list[Block]:
     )
     return [
         FlatForm(rng.choice(_FORM_TITLES), boxes, 2),
-        *_schedule_and_work_statement(voice, "Continuation — Schedule of Supplies or Services", "order", ""),
+        *_schedule_and_work_statement(
+            voice, "Continuation — Schedule of Supplies or Services", "order", "", titled
+        ),
     ]
 
 
