@@ -351,7 +351,7 @@ class Layout:
         lead-in sentence of one ("… the following assumptions:")."""
         text = line.clean
         following = self.lines[line.index + 1] if line.index + 1 < len(self.lines) else None
-        after = self.lines[line.index + 2] if line.index + 2 < len(self.lines) else None
+        after = self._over_page_break(following) if following is not None else None
         before = self.lines[line.index - 1] if line.index else None
         lead_in = (
             following is not None
@@ -371,6 +371,22 @@ class Layout:
         ):
             return None
         return Heading(line, text, 3)
+
+    def _over_page_break(self, line: Line) -> Line | None:
+        """The line after `line` in the text's run: past the footer and header of a page break when `line`
+        ends its page (lines at a page's edges that are not list items)."""
+        position = line.index + 1
+        while position < len(self.lines):
+            candidate = self.lines[position]
+            edge = candidate.index in self.furniture or (
+                candidate.page != line.page and self._tops_a_page(candidate)
+            )
+            if not edge or _LIST_START.match(candidate.text) or position - line.index > 3:
+                return candidate
+            if self._tops_a_page(candidate):
+                line = candidate  # the page's first line skipped: the run goes on below it
+            position += 1
+        return None
 
     def _opens_paragraph(self, line: Line, following: Line) -> bool:
         """A title line of up to four words, then a paragraph: a capitalised line that fills its page's width
@@ -521,7 +537,7 @@ def _heading(line: Line) -> Heading | None:
         return Heading(line, text, 1)
     numbering = _NUMBERING.match(text)
     title = text[numbering.end() :] if numbering else text
-    if not title or ":" in title.rstrip(":") or not _titlelike(title) or _FIGURES.search(title):
+    if not title or ":" in title.rstrip(":") or not titlelike(title) or _FIGURES.search(title):
         return None
     if re.search(r"[a-z]{2}\.\s+\S", title):
         return None  # a run-in heading that the clause's text follows on the same line
@@ -544,7 +560,7 @@ _RUN_IN = re.compile(
 def _run_in(line: Line) -> Heading | None:
     """A numbered clause whose title runs into its text: "7. Term. This Agreement …"."""
     match = _RUN_IN.match(line.clean)
-    if match is None or not _titlelike(match.group("title")) or len(match.group("title").split()) > 8:
+    if match is None or not titlelike(match.group("title")) or len(match.group("title").split()) > 8:
         return None
     number = match.group("number")
     return Heading(
@@ -552,7 +568,7 @@ def _run_in(line: Line) -> Heading | None:
     )
 
 
-def _titlelike(title: str) -> bool:
+def titlelike(title: str) -> bool:
     """Most significant words capitalised, as headings are and sentences are not."""
     words = [w for w in re.findall(r"[A-Za-z][\w'&/-]*", title) if len(w) > 3]
     if not words:

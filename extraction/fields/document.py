@@ -14,7 +14,7 @@ from extraction.fields.base import (
     label_confidence,
     labelled,
 )
-from extraction.layout import Layout, Line
+from extraction.layout import Layout, Line, titlelike
 from extraction.normalize.dates import find_dates
 from models.record import DocumentType
 
@@ -73,6 +73,39 @@ _PROJECT_TERM = re.compile(
     r"\((?:the\s+|this\s+)?\"Project\"\)"
     r"|\bfor\s+the\s+(?:project|engagement|programme|program)\s+\"(?P<quoted>[A-Z][^\"\n]{2,80})\""
 )
+# A work statement's or a proposal's title that names its project, to the end of its line: "STATEMENT OF WORK
+# FOR HARBOUR PORTAL REBUILD", "Performance Work Statement (PWS) for Tide Gauge Services", "Statement of
+# Work: Billing Replatforming". The title may wrap ("… Performance Work\nStatement (PWS) FOR …").
+_TITLED_PROJECT = re.compile(
+    r"\b(?:(?:performance\s+)?(?:work\s+statement|statement\s+of\s+(?:work|objectives))|scope\s+of\s+work"
+    r"|proposal)(?:\s*\((?:PWS|SOW|SOO)\))?(?:\s+for|\s*[:\u2013\u2014]|\s+-)\s+(?:the\s+)?"
+    r"(?P<name>[^\n]{3,90})$",
+    re.IGNORECASE | re.MULTILINE,
+)
+# Words that name no project on their own: "Proposal for Professional Services".
+_GENERIC_WORK = frozenset(
+    {
+        "professional",
+        "consulting",
+        "consultancy",
+        "advisory",
+        "services",
+        "service",
+        "work",
+        "support",
+        "and",
+        "&",
+    }
+)
+# A title that goes on to say who the work is for or by ("… Services to Acme Ltd"): not the project's name.
+_ADDRESSED = re.compile(r"\b(?:to|by|from|between|prepared|submitted)\b", re.IGNORECASE)
+# A sentence's end inside a title's lead: it was prose, not a title ("U.S." and "Inc." are not one).
+_SENTENCE_END = re.compile(r"[a-z]{3}[.;:]\s|,\s+(?:which|who|as|and|the)\b")
+_MINOR_WORDS = frozenset(
+    {"and", "or", "of", "the", "for", "to", "in", "on", "at", "as", "via", "per", "a", "an", "with", "&"}
+)
+# A title's name wrapped onto a line of its own is short; a longer line below is the text.
+_WRAPPED_NAME = 60
 # A labelled "project" value that is a row of a rate card or a form with the next label glued on, not a name:
 # an amount or a rate in it ("Coordinator 90.00 GBP per hour").
 _NOT_A_NAME = re.compile(r"\d[\d,.']*\.\d{2}\b|\bper\s+(?:hour|day|week|month)\b", re.I)
@@ -169,7 +202,59 @@ def project_name(layout: Layout, values: tuple[LabelValue, ...]) -> Found[str] |
         group = "name" if match.group("name") else "quoted"
         name = re.sub(r"\s+", " ", match.group(group))
         candidates.append(found(name, PROSE, (match.start(group), match.end(group))))
+    if not candidates:
+        candidates.extend(_titled(layout))
     return best(candidates) if candidates else _subtitle(layout)
+
+
+def _titled(layout: Layout) -> list[Found[str]]:
+    """Project names from work-statement titles ("Statement of Work for <name>"): the title starts its line
+    or follows title words only (an agency's name, a section letter), the name is in title words and ends
+    its line, and no sentence runs on below it; a sentence that happens to start so is prose, not a title."""
+    names: list[Found[str]] = []
+    for match in _TITLED_PROJECT.finditer(layout.text):
+        first, last = layout.line_at(match.start()), layout.line_at(match.end("name") - 1)
+        if first is None or last is None:
+            continue
+        lead = layout.text[first.start : match.start()].strip(" -\u2013\u2014")
+        following = layout.next_line(last)
+        if (lead and (not titlelike(lead) or _SENTENCE_END.search(lead))) or (
+            following is not None and following.clean[:1].islower()
+        ):
+            continue
+        start, end = match.start("name"), match.end("name")
+        if following is not None and _wraps_name(layout, following):
+            end = following.end  # "… Statement for Reporting" / "Support Retainer"
+        raw = layout.text[start:end].rstrip()
+        if raw.endswith((",", ";")):
+            continue
+        end = start + len(raw.rstrip(" .:"))
+        name = re.sub(r"\s+", " ", layout.text[start:end])
+        if _names_a_project(name) and _in_title_words(name):
+            names.append(found(name, WEAK_LABEL, (start, end)))
+    return names
+
+
+def _wraps_name(layout: Layout, line: Line) -> bool:
+    """A short line of title words only, the text or a heading below it: the rest of a title's name."""
+    text = line.clean.strip()
+    after = layout.next_line(line)
+    return (
+        0 < len(text) <= _WRAPPED_NAME
+        and not text.endswith((".", ",", ";", ":"))
+        and _names_a_project(text)
+        and _in_title_words(text)
+        and (after is None or not after.clean[:1].islower())
+    )
+
+
+def _in_title_words(name: str) -> bool:
+    """Capitalised words, most of them, and something more than the kind of work ("Consulting Services")."""
+    words: list[str] = re.findall(r"[A-Za-z][\w'&-]*", name)
+    major = [word for word in words if word.lower() not in _MINOR_WORDS]
+    if _ADDRESSED.search(name) or not major or all(word.lower() in _GENERIC_WORK for word in major):
+        return False
+    return sum(word[0].isupper() for word in major) >= 0.8 * len(major)
 
 
 def _subtitle(layout: Layout) -> Found[str] | None:
@@ -187,10 +272,14 @@ def _subtitle(layout: Layout) -> Found[str] | None:
 _CODE_OR_ADDRESS = re.compile(r"\b[A-Z0-9]+[-/.]\d{2,}|^\d")
 
 
+# Who a document was prepared for or by ("Prepared for the Harbour Office"), under its title: no project.
+_PREPARED = re.compile(r"(?:prepared|submitted|presented|issued)\s+(?:for|to|by)\b", re.IGNORECASE)
+
+
 def _names_a_project(text: str) -> bool:
     """A line that can be a project's name: words, figures in half of them at most ("ISO 27001
     Readiness", "Wave 2"), not a label, a date, a reference code or an address."""
-    if ":" in text or _CODE_OR_ADDRESS.search(text) or find_dates(text):
+    if ":" in text or _CODE_OR_ADDRESS.search(text) or find_dates(text) or _PREPARED.match(text):
         return False
     words = text.split()
     return sum(any(c.isdigit() for c in word) for word in words) * 2 <= len(words)

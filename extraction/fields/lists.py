@@ -88,12 +88,16 @@ def _bullets(layout: Layout, lines: list[Line]) -> list[Found[str]]:
 
 
 def _unbulleted_first(lines: list[Line], items: list[list[int]]) -> list[list[int]]:
-    """A first item whose bullet a scan lost: the line between the lead-in (':') and the first bullet."""
+    """A first item whose bullet a scan lost: the line between the lead-in (':') and the first bullet, on the
+    lead-in's page (on the next, it is that page's running header)."""
     before = [line for line in lines if line.end <= items[0][0]]
     lead = [i for i, line in enumerate(before) if line.text.rstrip().endswith(":")]
     if not lead:
         return []
-    between = [line for line in before[lead[-1] + 1 :] if re.search(r"[A-Za-z]{3}", line.text)]
+    page = before[lead[-1]].page
+    between = [
+        line for line in before[lead[-1] + 1 :] if re.search(r"[A-Za-z]{3}", line.text) and line.page == page
+    ]
     return [[line.start, line.end] for line in between if not _BULLET.match(line.text)][:1]
 
 

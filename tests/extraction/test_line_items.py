@@ -140,3 +140,29 @@ def test_a_reference_a_date_or_an_address_under_the_title_is_no_project() -> Non
     for line in ("DO-2025-0117", "2 June 2025", "1200 Harbour Road, Leith"):
         record = extract(document(f"STATEMENT OF WORK\n{line}\nPrepared by: Quillfeather Surveys LLC"))
         assert record.fields.project_name.value is None
+
+
+def test_a_work_statement_title_names_the_project_even_pages_into_the_document() -> None:
+    cover = "ORDER FOR SUPPLIES OR SERVICES\n1. ORDER NUMBER\nQX-4471\nTotal $12,000.00"
+    titles = {
+        "STATEMENT OF WORK FOR TIDEWATER SENSOR REFIT": "TIDEWATER SENSOR REFIT",
+        "Harbour Survey Office (HSO) Performance Work Statement (PWS) for Buoy Telemetry\n"
+        "Maintenance\n1.0 BACKGROUND": "Buoy Telemetry Maintenance",
+        "Statement of Work: Ledger Replatforming": "Ledger Replatforming",
+    }
+    for title, name in titles.items():
+        work = f"Attachment 1\n{title}\nThe Contractor shall maintain the telemetry of forty buoys."
+        record = extract(document(cover, work))
+        assert record.fields.project_name.value == name, title
+        assert_grounded(record, document(cover, work))
+
+
+def test_a_sentence_or_a_generic_title_that_starts_like_a_work_statement_names_no_project() -> None:
+    texts = (
+        "The work is set out in the Statement of Work for Buoy Telemetry\nMaintenance and its annexes.",
+        "as agreed in the Statement of Work for Buoy Telemetry\nMaintenance, the Contractor reports weekly.",
+        "PROPOSAL FOR PROFESSIONAL SERVICES\nPrepared for the Harbour Survey Office",
+        "Proposal for Consulting Services to Harbour Survey Office",
+    )
+    for text in texts:
+        assert extract(document(text)).fields.project_name.value is None, text

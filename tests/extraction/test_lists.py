@@ -108,3 +108,26 @@ def test_a_letter_of_engagement_its_reference_and_its_project() -> None:
     assert record.fields.contract_number.value == "HF-24-0917"
     assert record.fields.project_name.value == "Pricing Reset"  # never the rate card's "Project …" row
     assert_grounded(record, doc)
+
+
+def test_a_list_whose_lead_in_ends_a_page_goes_on_under_the_next_pages_running_header() -> None:
+    first = """
+        Galloway Tern Consulting LLC
+        STATEMENT OF WORK
+        Scope
+        The consultant will survey the tern colonies of the northern shore over one season.
+        Assumptions and exclusions
+        The fees are based on the following assumptions:
+        GTC-SOW-118 Confidential Page 1 of 2
+        """
+    second = """
+        Galloway Tern Consulting LLC Shoreline Nesting Survey
+        • Access to the shore is given at low tide.
+        • Boats are provided by the client.
+        GTC-SOW-118 Confidential Page 2 of 2
+        """
+    record = extract(document(first, second))
+    assert [item.value for item in record.assumptions] == [
+        "Access to the shore is given at low tide.",
+        "Boats are provided by the client.",
+    ]
