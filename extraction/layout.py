@@ -48,6 +48,7 @@ _WORD = re.compile(r"[A-Za-z0-9][\w&'-]*")
 WRAPPED_SHARE = 0.7
 # The start of a bulleted or numbered list item.
 _LIST_START = re.compile(r"^\s*(?:[*+\-•]|\d{1,2}[.)]|\([a-z0-9]{1,3}\))\s+\S")
+_BARE_BULLET = re.compile(r"\s*[*+\-•]\s*")
 # Amounts, dates and percentages do not appear in headings but do in table rows.
 _FIGURES = re.compile(r"[$£€₹¥%]|\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b|\b(?:19|20)\d\d\b|\d,\d{3}")
 
@@ -342,7 +343,7 @@ class Layout:
         return (
             line.clean.rstrip().endswith((".", ":", "!", "?"))
             or _LIST_START.match(line.text) is not None
-            or (above is not None and re.fullmatch(r"\s*[*+\-•]\s*", above.text) is not None)
+            or (above is not None and _BARE_BULLET.fullmatch(above.text) is not None)
         )
 
     def _introduces_list(self, line: Line) -> Heading | None:
@@ -357,11 +358,11 @@ class Layout:
             following is not None
             and following.clean.rstrip().endswith(":")
             and after is not None
-            and _LIST_START.match(after.text) is not None
+            and self._starts_list(after)
         )
         if (
             following is None
-            or not (_LIST_START.match(following.text) or lead_in or self._opens_paragraph(line, following))
+            or not (self._starts_list(following) or lead_in or self._opens_paragraph(line, following))
             or _LIST_START.match(line.text)
             or not re.match(r"[A-Z][a-z]", text)
             or not 1 <= len(text.split()) <= 6
@@ -371,6 +372,15 @@ class Layout:
         ):
             return None
         return Heading(line, text, 3)
+
+    def _starts_list(self, line: Line) -> bool:
+        """A list item, or a bullet alone on its line with the item on the next ("•" / "Site survey")."""
+        if _LIST_START.match(line.text):
+            return True
+        following = self.next_line(line)
+        return (
+            _BARE_BULLET.fullmatch(line.text) is not None and following is not None and bool(following.clean)
+        )
 
     def _over_page_break(self, line: Line) -> Line | None:
         """The line after `line` in the text's run: past the footer and header of a page break when `line`

@@ -4,6 +4,7 @@ Every stated value comes from the spec through Voice; the amounts that are NOT g
 insurance limits, revised totals, tax, estimates under a cap) are placed here on purpose as distractors.
 """
 
+import random
 from decimal import Decimal
 
 from evals.sow import content
@@ -25,6 +26,8 @@ _INVOICING = {
     InvoiceFrequency.upon_milestone: "upon completion of each milestone",
     InvoiceFrequency.upfront: "in full upon execution of {this}",
 }
+# Layouts of orders a government agency issues (evals.sow.layouts).
+_GOVERNMENT_LAYOUTS = frozenset({"task_order", "flat_form"})
 _TAX_NAMES = {"GBP": "VAT", "EUR": "VAT", "AUD": "GST", "CAD": "HST", "CHF": "VAT", "INR": "GST"}
 _CURRENCY_NAMES = {"USD": "United States dollars", "EUR": "euros", "GBP": "pounds sterling"}
 _CURRENCY_NAMES |= {"CAD": "Canadian dollars", "AUD": "Australian dollars", "CHF": "Swiss francs"}
@@ -195,9 +198,7 @@ def payment(voice: Voice) -> str:
     spec = voice.spec
     sentences = []
     if spec.invoice_frequency:
-        sentences.append(
-            f"Provider will invoice {_INVOICING[spec.invoice_frequency].format(this=voice.this)}."
-        )
+        sentences.append(_invoicing(voice))
     days = spec.payment_terms_days
     if days == 0:
         sentences.append(voice.pick("Invoices are due upon receipt.", "Each invoice is payable on receipt."))
@@ -212,6 +213,21 @@ def payment(voice: Voice) -> str:
     sentences.append(f"All amounts in {voice.this} are stated in {_CURRENCY_NAMES[spec.currency]}.")
     sentences.append("Overdue amounts bear interest at 1% per month or the maximum rate permitted by law.")
     return " ".join(sentence for sentence in sentences if sentence)
+
+
+def _invoicing(voice: Voice) -> str:
+    """How often the provider invoices; half the government orders that are invoiced monthly say it as
+    federal orders do, by the day of the next month an invoice is due ("… by the 10th day of the following
+    month")."""
+    spec = voice.spec
+    frequency = spec.invoice_frequency
+    assert frequency is not None
+    rng = random.Random(f"{spec.seed}-invoicing")  # noqa: S311 - reproducible wording, not security
+    if frequency is InvoiceFrequency.monthly and spec.layout in _GOVERNMENT_LAYOUTS and rng.random() < 0.5:
+        day = rng.choice(("5th", "10th", "15th"))
+        month = rng.choice(("following", "subsequent", "next"))
+        return f"All invoices shall be submitted by the {day} day of the {month} month."
+    return f"Provider will invoice {_INVOICING[frequency].format(this=voice.this)}."
 
 
 def _expenses(voice: Voice) -> str:

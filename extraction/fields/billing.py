@@ -61,6 +61,14 @@ _FEE_HEADING = re.compile(
     re.I,
 )
 _INVOICE_SENTENCE = re.compile(r"\binvoic\w*|\bbilled\b", re.I)
+# An invoice sent once a month for the month before: "invoices shall be submitted by the 10th day of the
+# subsequent month" (a payment due in the month after an invoice says nothing of how often one is sent).
+_DUE_MONTH_AFTER = re.compile(
+    r"\binvoices?\b[^.;]{0,60}\b(?:submitted|issued|rendered|sent|delivered)\b[^.;]{0,30}"
+    r"\b(?:by|before|on|no\s+later\s+than)\s+the\s+\d{1,2}(?:st|nd|rd|th)?\s+(?:(?:calendar|business|working)\s+)?"
+    r"day\s+of\s+the\s+(?:following|subsequent|next|succeeding)\s+month\b",
+    re.I,
+)
 _EXPENSES = re.compile(r"\b(?:travel|out[\s-]+of[\s-]+pocket|expenses?|disbursements?)\b", re.I)
 _NOT_REIMBURSED = re.compile(
     r"\bnot\s+(?:be\s+)?reimburs\w*|\bno\s+(?:travel\s+)?expenses\b|\bwill\s+not\s+(?:be\s+)?(?:charged|billed)\b"
@@ -179,7 +187,9 @@ def invoice_frequency(layout: Layout, values: tuple[LabelValue, ...]) -> Found[I
         sentence = layout.text[start:end]
         if re.search(r"\binterest\b|\boverdue\b", sentence, re.I):
             continue
-        frequency = _frequency_in(sentence)
+        frequency = _frequency_in(sentence) or (
+            InvoiceFrequency.monthly if _DUE_MONTH_AFTER.search(sentence) else None
+        )
         if frequency:
             candidates.append(found(frequency, PROSE, (start, end)))
     return best(candidates[:1])

@@ -22,9 +22,14 @@ MAX_ITEMS = 60
 
 def section_items(layout: Layout, tables: tuple[Table, ...], name: str) -> list[Found[str]]:
     """The items listed under the first heading that names the section, as written; failing that, under the
-    first heading whose meaning is the section's ("Key Outputs", "Things We Will Not Do")."""
+    first heading whose meaning is the section's ("Key Outputs", "Things We Will Not Do") and that is not a
+    box of a form (a form's "DELIVER TO" box holds an address, its next boxes are no list)."""
     named = [h for h in layout.headings if SECTIONS[name].search(h.title)]
-    meant = [h for h in layout.headings if name in layout.section_kinds.get(h.line.index, ())]
+    meant = [
+        h
+        for h in layout.headings
+        if name in layout.section_kinds.get(h.line.index, ()) and h.line.page not in layout.form_pages
+    ]
     for heading in (*named, *(h for h in meant if h not in named)):
         if _OTHER_SUBJECT.search(heading.title):
             continue

@@ -112,6 +112,8 @@ def party_names(
     _from_signatures(blocks, candidates)
     if not candidates["client"] and not candidates["provider"]:
         _from_cover(layout, candidates)
+    if not candidates["client"]:
+        _from_work_statement(layout, candidates)
     if not candidates["client"] or not candidates["provider"]:
         _from_legal_names(layout, candidates)
     return {role: best(found_list, same_party) for role, found_list in candidates.items()}
@@ -141,6 +143,35 @@ def _from_legal_names(layout: Layout, candidates: dict[str, list[Found[str]]]) -
 # LIMITED" / its address / "AND" / "BETA GMBH".
 _AND_LINE = re.compile(r"^[\s-]*(?:and|AND|And)\s*:?[\s-]*$")
 _COVER_LINES = 40
+
+
+# The title of a performance work statement with its author's name before it: the government buyer writes
+# the PWS (FAR 37.602), so the name is the client's. "HARBOUR SURVEY OFFICE (HSO) Performance Work Statement",
+# "Section C - Harbour Survey Office Performance Work Statement (PWS) for …".
+_PWS_TITLE = re.compile(
+    r"^(?:section\s+[A-Z0-9]{1,3}\s*[-\u2013\u2014:.]\s*|[A-Z0-9]{1,3}[.)]\s+)?(?P<org>[^\n()]{3,100}?)"
+    r"(?:[ \t]+\([A-Z&]{2,10}\))?[ \t]+performance\s+work\s+statement\b",
+    re.IGNORECASE | re.MULTILINE,
+)
+_DETERMINERS = frozenset(
+    {"the", "this", "that", "a", "an", "its", "our", "your", "such", "each", "any", "said"}
+)
+
+
+def _from_work_statement(layout: Layout, candidates: dict[str, list[Found[str]]]) -> None:
+    """The client named before a performance work statement's title, when nothing else names it."""
+    for match in _PWS_TITLE.finditer(layout.text):
+        org = match.group("org").strip(" ,-\u2013\u2014")
+        words = org.split()
+        if (
+            len(words) >= 2
+            and words[0].lower() not in _DETERMINERS
+            and words[-1].lower() not in _DETERMINERS | {"and", "of", "for"}
+            and looks_like_party(org)
+        ):
+            start = layout.text.index(org, match.start("org"))
+            candidates["client"].append(found(org, WEAK_LABEL, (start, start + len(org))))
+            return
 
 
 def _from_cover(layout: Layout, candidates: dict[str, list[Found[str]]]) -> None:

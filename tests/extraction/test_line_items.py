@@ -166,3 +166,26 @@ def test_a_sentence_or_a_generic_title_that_starts_like_a_work_statement_names_n
     )
     for text in texts:
         assert extract(document(text)).fields.project_name.value is None, text
+
+
+def test_the_agency_before_a_performance_work_statement_title_is_the_client() -> None:
+    work = (
+        "Attachment 1\nHARBOUR SURVEY OFFICE (HSO) Performance Work\n"
+        "Statement (PWS) FOR Buoy Telemetry Maintenance\n1.0 BACKGROUND\n"
+        "The Contractor shall maintain the telemetry of forty buoys."
+    )
+    record = extract(document("ORDER FOR SUPPLIES OR SERVICES\n1. ORDER NUMBER\nQX-4471", work))
+    assert record.fields.client_name.value == "HARBOUR SURVEY OFFICE"
+    for opening in (
+        "This Performance Work Statement",
+        "The Contractor shall meet the Performance Work Statement",
+    ):
+        other = extract(document(f"{opening} sets out the work.\nThe Contractor shall maintain forty buoys."))
+        assert other.fields.client_name.value is None, opening
+
+
+def test_invoices_due_by_a_day_of_the_next_month_are_monthly_but_a_payment_so_due_says_nothing() -> None:
+    monthly = "Fees\nAll invoices shall be submitted by the 5th day of the following month to the officer."
+    assert extract(document(monthly)).fields.invoice_frequency.value == "monthly"
+    paid = "Fees\nPayment of an invoice is due by the 15th day of the month following its receipt."
+    assert extract(document(paid)).fields.invoice_frequency.value is None

@@ -3,6 +3,7 @@ items that do not run on into the next paragraph."""
 
 from extraction.engine import extract
 from extraction.layout import Layout
+from models.document import FORM_LAYERS, ParseWarning
 from tests.extraction.documents import assert_grounded, document
 
 LETTER = """
@@ -131,3 +132,37 @@ def test_a_list_whose_lead_in_ends_a_page_goes_on_under_the_next_pages_running_h
         "Access to the shore is given at low tide.",
         "Boats are provided by the client.",
     ]
+
+
+def test_a_heading_over_a_list_whose_first_bullet_stands_alone_on_its_line() -> None:
+    text = """
+        The consultant will survey the tern colonies of the northern shore over one season.
+        Deliverables
+        •
+        Colony census for each headland
+        • Nesting map of the shore
+        Timing
+        The survey will run from April to August, when the colonies are occupied and counted.
+        """
+    record = extract(document(text))
+    assert [item.value for item in record.deliverables] == [
+        "Colony census for each headland",
+        "Nesting map of the shore",
+    ]
+
+
+def test_a_box_of_a_form_is_no_section_of_items_even_when_its_label_reads_like_one() -> None:
+    text = """
+        ORDER FOR SUPPLIES OR SERVICES
+        1. ORDER NUMBER
+        GT-4410
+        2. DELIVER TO
+        See Schedule
+        3. FUND CITATION
+        8812-330-41007
+        4. TOTAL AMOUNT
+        USD 48,000.00
+        """
+    plain = document(text)
+    on_form = plain.model_copy(update={"warnings": (ParseWarning(code=FORM_LAYERS, message="form", page=1),)})
+    assert not extract(on_form).deliverables
