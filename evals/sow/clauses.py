@@ -10,6 +10,7 @@ from decimal import Decimal
 from evals.sow import content
 from evals.sow.blocks import Block, Para, Terms, Voice
 from evals.sow.formatting import number_words, spelled
+from evals.sow.spec import SowSpec
 from evals.sow.terms_text import GENERAL_TERMS
 from models.record import BillingModel, DocumentType, ExpensesPolicy, InvoiceFrequency
 
@@ -28,6 +29,7 @@ _INVOICING = {
 }
 # Layouts of orders a government agency issues (evals.sow.layouts).
 _GOVERNMENT_LAYOUTS = frozenset({"task_order", "flat_form"})
+_LETTER_LAYOUTS = frozenset({"engagement_letter", "retainer_letter"})
 _TAX_NAMES = {"GBP": "VAT", "EUR": "VAT", "AUD": "GST", "CAD": "HST", "CHF": "VAT", "INR": "GST"}
 _CURRENCY_NAMES = {"USD": "United States dollars", "EUR": "euros", "GBP": "pounds sterling"}
 _CURRENCY_NAMES |= {"CAD": "Canadian dollars", "AUD": "Australian dollars", "CHF": "Swiss francs"}
@@ -119,7 +121,23 @@ def schedule(voice: Voice) -> str:
         return f"The Services will commence on {start} and run for the term stated in the order form above."
     if spec.end_date is None:
         return f"The Services will commence on {start} and continue until completion of the Services."
+    if spec.start_date and spec.layout in _LETTER_LAYOUTS and _variant(spec, "period"):
+        return f"The Services will be performed from {start} to {voice.day(spec.end_date)}."
     return f"The Services will commence on {start} and will be completed by {voice.day(spec.end_date)}."
+
+
+def unnamed_retainer(spec: SowSpec) -> bool:
+    """Half the retainer letters state a fee by the month without calling it a retainer."""
+    return (
+        spec.fees.billing_model is BillingModel.retainer
+        and spec.layout in _LETTER_LAYOUTS
+        and _variant(spec, "retainer")
+    )
+
+
+def _variant(spec: SowSpec, name: str) -> bool:
+    """A coin toss of its own for a wording variant: the rest of the document's wording is unchanged."""
+    return random.Random(f"{spec.seed}-{name}").random() < 0.5  # noqa: S311 - reproducible wording
 
 
 def fees(voice: Voice) -> list[str]:
@@ -152,9 +170,16 @@ def _fee_wording(voice: Voice) -> str:
         months = fees.retainer_months or 0
         total = f", for total retainer fees of {voice.money(fees.total)}" if fees.total_stated else ""
         term = "an additional term" if voice.spec.change_order else "an initial term"
+        monthly = voice.money(fees.retainer_monthly_fee or Decimal(0))
+        if unnamed_retainer(voice.spec):
+            total = f", for total fees of {voice.money(fees.total)}" if fees.total_stated else ""
+            return (
+                f"Client will pay Provider a fee of {monthly} per month for {term} of {spelled(months)} "
+                f"months{total}. The fee covers up to 80 hours of Services per month; additional hours are "
+                "charged at the rates below."
+            )
         return (
-            "Client will pay Provider a monthly retainer fee of "
-            f"{voice.money(fees.retainer_monthly_fee or Decimal(0))} for {term} of {spelled(months)} "
+            f"Client will pay Provider a monthly retainer fee of {monthly} for {term} of {spelled(months)} "
             f"months{total}. The retainer covers up to 80 hours of Services per month; additional hours are "
             "charged at the rates below."
         )

@@ -195,7 +195,9 @@ def _letter_opening(voice: Voice) -> list[Block]:
     return [
         Letterhead(voice.provider, voice.text(spec.provider.address)),
         Title(
-            "RETAINER AGREEMENT" if retainer else "LETTER OF ENGAGEMENT",
+            "RETAINER AGREEMENT"
+            if retainer and not clauses.unnamed_retainer(spec)
+            else "LETTER OF ENGAGEMENT",
             voice.text(spec.project_name),
             reference,
         ),
