@@ -48,6 +48,10 @@ _WORD = re.compile(r"[A-Za-z0-9][\w&'-]*")
 WRAPPED_SHARE = 0.7
 # The start of a bulleted or numbered list item.
 _LIST_START = re.compile(r"^\s*(?:[*+\-•]|\d{1,2}[.)]|\([a-z0-9]{1,3}\))\s+\S")
+# Words of a list item's text (a footer set between dashes, "- Page 2 of 5 -", has fewer).
+_ITEM_WORDS = 4
+# How much of a page's last line may hold the currency of an amount whose figure starts the next page.
+_JOIN_REACH = 12
 _BARE_BULLET = re.compile(r"\s*[*+\-•]\s*")
 # Amounts, dates and percentages do not appear in headings but do in table rows.
 _FIGURES = re.compile(r"[$£€₹¥%]|\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b|\b(?:19|20)\d\d\b|\d,\d{3}")
@@ -181,8 +185,33 @@ class Layout:
 
     @cached_property
     def amounts(self) -> tuple[AmountMatch, ...]:
-        """Every amount written with a currency in the text."""
-        return tuple(find_amounts(self.text, self.decimal_comma))
+        """Every amount written with a currency in the text, also one whose currency ends a page and whose
+        figure starts the next page's text, a running footer and header between them."""
+        found = find_amounts(self.text, self.decimal_comma)
+        return tuple(sorted((*found, *self._amounts_over_page_breaks()), key=lambda amount: amount.start))
+
+    def _amounts_over_page_breaks(self) -> list[AmountMatch]:
+        split: list[AmountMatch] = []
+        for line in self.lines:
+            position = line.index + 1
+            while position < len(self.lines) and position in self.furniture:
+                position += 1
+            if line.index in self.furniture or position == line.index + 1 or position >= len(self.lines):
+                continue
+            following = self.lines[position]
+            if following.page == line.page:
+                continue
+            tail = line.text[-_JOIN_REACH:]
+            joined = f"{tail} {following.text}"
+            for amount in find_amounts(joined, self.decimal_comma):
+                if amount.start < len(tail) < amount.end and amount.currency is not None:
+                    figure = re.match(r"\d[\d,.' ]*\d|\d", joined[len(tail) + 1 :])
+                    if figure is not None:
+                        start = following.start + figure.start()
+                        split.append(
+                            AmountMatch(start, start + figure.end(), amount.value, amount.currency, False)
+                        )
+        return split
 
     def line_at(self, offset: int) -> Line | None:
         """The line holding `offset`, if any."""
@@ -278,6 +307,54 @@ class Layout:
         position = max(0, bisect.bisect_right(self._sentence_starts, offset) - 1)
         return self.sentences[position]
 
+    def runs_over_page_break(self, end: int) -> int | None:
+        """Where a sentence that ends at `end` with no closing punctuation, at the foot of a page, goes on:
+        the end of the first sentence of the next page's text, past the running footer and header between
+        them ("… up to a maximum of" / footer / header / "$75,000.00."). None when it does not run over."""
+        last = self.line_at(max(0, len(self.text[:end].rstrip()) - 1))
+        while last is not None and last.index in self.furniture and last.index > 0:
+            last = self.lines[last.index - 1]  # the sentence took in the footer below it
+        if last is None or last.clean.rstrip().endswith((".", ":", ";", "!", "?")):
+            return None
+        position = last.index + 1
+        while position < len(self.lines) and position in self.furniture:
+            position += 1
+        if (
+            position == last.index + 1
+            or position >= len(self.lines)
+            or self.lines[position].page == last.page
+        ):
+            return None
+        return self.sentence_at(self.lines[position].start)[1]
+
+    def sentence_across_break(self, offset: int) -> tuple[int, int]:
+        """The sentence holding `offset`; when it opens a page's text and the page before ends mid-sentence,
+        from that sentence's start (read its text with `without_furniture`)."""
+        start, end = self.sentence_at(offset)
+        line = self.line_at(offset)
+        if line is None:
+            return start, end
+        position = line.index - 1
+        while position >= 0 and position in self.furniture:
+            position -= 1
+        if position < 0 or position == line.index - 1 or self.lines[position].page == line.page:
+            return start, end
+        above = self.lines[position]
+        if self.text[line.start : offset].strip() or above.clean.rstrip().endswith((".", ":", ";", "!", "?")):
+            return start, end
+        return self.sentence_at(above.start)[0], end
+
+    def without_furniture(self, start: int, end: int) -> str:
+        """The text between two offsets with the running headers and footers in it left out."""
+        first = max(0, bisect.bisect_right(self._starts, start) - 1)
+        last = bisect.bisect_left(self._starts, end)
+        kept = (
+            line
+            for line in self.lines[first:last]
+            if line.index not in self.furniture and line.end > start and line.start < end
+        )
+        return " ".join(self.text[max(line.start, start) : min(line.end, end)] for line in kept)
+
     @cached_property
     def widest_line(self) -> dict[int, int]:
         """Page → length of its longest line (a line shorter than most of it did not wrap)."""
@@ -289,13 +366,21 @@ class Layout:
     @cached_property
     def furniture(self) -> frozenset[int]:
         """Indexes of running headers and footers: lines at the top or bottom of a page that begin the same
-        way (digits aside, as page numbers differ) on half the pages or more."""
+        way (digits aside, as page numbers differ) on half the pages or more. An item of a list is none, even
+        when the items either side of a page break begin alike ("• The Client will …")."""
         if len(self.doc.pages) < 2:
             return frozenset()
         by_page: dict[int, list[Line]] = {}
         for line in self.lines:
             by_page.setdefault(line.page, []).append(line)
-        edges = [line for lines in by_page.values() for line in (*lines[:2], *lines[-2:])]
+        edges = [
+            line
+            for lines in by_page.values()
+            for line in (*lines[:2], *lines[-2:])
+            if not (
+                _LIST_START.match(line.text) and len(re.findall(r"[A-Za-z]{2,}", line.text)) >= _ITEM_WORDS
+            )
+        ]
         repeated = _on_many_pages(edges, max(2, len(self.doc.pages) / 2))
         return frozenset(repeated | self._second_page_header(by_page))
 

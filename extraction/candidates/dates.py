@@ -47,6 +47,8 @@ PROSE_CUES: Final[dict[str, tuple[re.Pattern[str], ...]]] = {
     "start_date": (
         re.compile(r"\b(?:commenc\w*|begin\w*|start\w*)\s+(?:on|as\s+of|from)\s+(?:or\s+about\s+)?$", re.I),
         re.compile(r"\bperiod\s+of\s+performance\b[^.]{0,40}?(?:from\s+)?$", re.I),
+        # "The Services will be performed from April 1, 2026 to …", "the engagement runs from …"
+        re.compile(r"\b(?:services|work|engagement|project|assignment)\b[^.;]{0,60}?\bfrom\s+$", re.I),
     ),
     "end_date": (
         re.compile(
@@ -61,6 +63,8 @@ PROSE_CUES: Final[dict[str, tuple[re.Pattern[str], ...]]] = {
             re.I,
         ),
         re.compile(r"\b(?:\d{1,2}|[A-Za-z]+\s+\d{1,2},)\s*\d{4}\s*(?:to|through|until|-)\s*$", re.I),
+        # the second date of a range "from <date> to <date>", in any way of writing the first
+        re.compile(r"\bfrom\s+[^;\n]{4,30}?[\d.]\s*(?:to|through|until|till|\u2013|-)\s*$", re.I),
     ),
 }
 # Dates after these words are another document's or a proposal's validity, not this document's dates.

@@ -159,6 +159,12 @@ def _describe(
     sentence_start, sentence_end = layout.sentence_at(match.start)
     window_start = max(sentence_start, previous_end, match.start - _BEFORE)
     before = layout.text[window_start : match.start]
+    sentence = layout.text[sentence_start:sentence_end]
+    began = layout.sentence_across_break(match.start)[0]
+    if began < sentence_start:
+        # the sentence began at the foot of the page before: its words, without the footer and header
+        before = layout.without_furniture(max(began, previous_end), match.start)[-_BEFORE:]
+        sentence = layout.without_furniture(began, sentence_end)
     table, total_row = cells.get(match.start, (None, False))
     source = "label" if label_item else "table" if table else "prose"
     label = label_item.label if label_item else _row_label(layout, match.start) if total_row else ""
@@ -175,13 +181,13 @@ def _describe(
         source=source,
         label=re.sub(r"\s+", " ", label),
         before=before,
-        sentence=layout.text[sentence_start:sentence_end],
+        sentence=sentence,
         heading=heading_text,
         near=_cues(f"{label} {before}")
         | _after_cues(layout, match)
         | _restated(before, previous_end, match)
         | (_INSTRUCTED if layout.addressed_to_reader(match.start) else frozenset()),
-        in_sentence=_cues(layout.text[sentence_start:sentence_end]),
+        in_sentence=_cues(sentence),
         in_heading=_cues(heading_text)
         & {"superseded", "liability", "insurance", "tax", "expense", "conversion"},
         total_row=total_row,

@@ -26,6 +26,10 @@ _TM = re.compile(
     r"\btime[\s-]+(?:and|&)[\s-]+mater\w*|\bT\s?&\s?M\b|\bhourly\s+rates?\b|\blabou?r[\s-]+hours?\b", re.I
 )
 _RETAINER = re.compile(r"\bretainer\b", re.I)
+_PER_MONTH_AFTER = re.compile(r"\s*(?:[A-Z]{3}\s+)?(?:per|a|each|every|/)\s*(?:calendar\s+)?month\b", re.I)
+_MONTHLY_BEFORE = re.compile(
+    r"\bmonthly\s+(?:fee|retainer|charge|payment|compensation|amount)\s+(?:of\s+)?(?:[A-Z]{3}\s*)?$", re.I
+)
 _MILESTONE = re.compile(
     r"\bmilestones?\b[^.]{0,40}\b(?:payable|payment|invoic\w*)|\b(?:payable|invoiced|paid)\b[^.]{0,60}\bmilestones?\b"
     r"|\bby\s+milestone\b",
@@ -81,6 +85,8 @@ _INCLUDED = re.compile(
 _REIMBURSED = re.compile(
     r"\breimburs\w*|\bat\s+cost\b|\bre-?billed\b|\bpass(?:ed)?[\s-]+through\b|\bplus\s+expenses\b", re.I
 )
+# How far before an amount the words that cap it may stand.
+_CAP_REACH = 60
 _CAP = re.compile(
     r"\bmaximum\s+of\b|\bnot\s+to\s+exceed\b|\bcapped\s+at\b|\bcap\s+of\b|\blimited\s+to\b|\bup\s+to\b", re.I
 )
@@ -102,7 +108,11 @@ def billing_model(
     schedule = _priced_milestones(layout, tables, fees)
     model = _model_named(fee_text, milestone_table=schedule is not None)
     if model is None:
-        return None
+        periodic = next((fee for fee in fees if _periodic(layout, fee)), None)
+        if periodic is None:
+            return None
+        # a fee paid by the month, and nothing said of fixed fees, rates or milestones: a retainer (spec §1)
+        return found(BillingModel.retainer, INFERRED, layout.sentence_at(periodic.start))
     cue = {
         BillingModel.retainer: _RETAINER,
         BillingModel.time_and_materials: _TM,
@@ -111,6 +121,14 @@ def billing_model(
     pattern = cue.get(model, _FIXED)
     span = next(((a, b) for a, b in sentences if pattern.search(layout.text, a, b)), schedule)
     return found(model, INFERRED, span) if span else None
+
+
+def _periodic(layout: Layout, fee: AmountCandidate) -> bool:
+    """A fee stated by the month: "$10,000 per month", "USD 4,000.00 a month", "a monthly fee of $4,000"
+    (an amount "payable monthly" is an instalment of a total, not a fee by the month)."""
+    after = layout.text[fee.end : fee.end + 30]
+    before = layout.text[max(0, fee.start - 40) : fee.start]
+    return bool(_PER_MONTH_AFTER.match(after) or _MONTHLY_BEFORE.search(before))
 
 
 def _paid_by_milestone(layout: Layout) -> Found[BillingModel] | None:
@@ -229,7 +247,10 @@ def expenses(
         policy = _policy_in(text)
         if policy is None:
             continue
-        cap = _expense_cap(candidates, start, end) if policy is ExpensesPolicy.reimbursable else None
+        cap = _expense_cap(layout, candidates, start, end) if policy is ExpensesPolicy.reimbursable else None
+        runs_on = layout.runs_over_page_break(end) if policy is ExpensesPolicy.reimbursable else None
+        if cap is None and runs_on is not None:
+            cap = _expense_cap(layout, candidates, start, runs_on)
         if cap is not None:
             return found(ExpensesPolicy.reimbursable_capped, PROSE, (start, end)), cap
         return found(policy, PROSE, (start, end)), None
@@ -244,8 +265,14 @@ def _policy_in(text: str) -> ExpensesPolicy | None:
     return ExpensesPolicy.reimbursable if _REIMBURSED.search(text) else None
 
 
-def _expense_cap(candidates: tuple[AmountCandidate, ...], start: int, end: int) -> Found[Decimal] | None:
+def _expense_cap(
+    layout: Layout, candidates: tuple[AmountCandidate, ...], start: int, end: int
+) -> Found[Decimal] | None:
+    """The amount the expense sentence caps, its words before it read across a page break's furniture."""
     for candidate in candidates:
-        if start <= candidate.start < end and _CAP.search(candidate.before):
+        if not start <= candidate.start < end:
+            continue
+        joined = layout.without_furniture(start, candidate.start)[-_CAP_REACH:]
+        if _CAP.search(candidate.before) or _CAP.search(joined):
             return found(money(candidate.value), PROSE, (candidate.start, candidate.end))
     return None

@@ -69,7 +69,9 @@ _PROSE_NUMBER = re.compile(
 _PIID = re.compile(r"(?<![A-Za-z0-9-])[A-Z0-9]{6}\d{2}(?P<type>[A-Z])[A-Z0-9]{4,8}(?![A-Za-z0-9-])")
 _AWARD_TYPES = "FPCDAGH"
 _PROJECT_TERM = re.compile(
-    r"\b(?:the|its)\s+(?P<name>[A-Z][^()\n\",;]{2,80}?)\s+(?:project|engagement|programme|program|initiative)\s*"
+    # the name may wrap onto the next line ("… as the Harbour\nPortal Rebuild project")
+    r"\b(?:the|its)\s+(?P<name>[A-Z](?:[^()\n\",;]|\n(?=\S)){2,80}?)\s+"
+    r"(?:project|engagement|programme|program|initiative)\s*"
     r"\((?:the\s+|this\s+)?\"Project\"\)"
     r"|\bfor\s+the\s+(?:project|engagement|programme|program)\s+\"(?P<quoted>[A-Z][^\"\n]{2,80})\""
 )

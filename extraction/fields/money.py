@@ -16,7 +16,7 @@ from extraction.fields.base import DERIVED, INFERRED, LABELLED, PROSE, TABLE, Fo
 from extraction.layout import Layout
 from extraction.normalize.currency import CODES, stated_currency
 from extraction.normalize.money import money
-from extraction.normalize.terms import PERIOD, period_days
+from extraction.normalize.terms import PERIOD, number_of
 from models.record import BillingModel, DocumentType
 
 # What each further statement of the same amount adds to its score; only statements that say what the
@@ -197,15 +197,55 @@ def _fixed_plus_cap(
 
 
 def _retainer_total(layout: Layout, pool: list[AmountCandidate]) -> Found[Decimal] | None:
-    """Monthly fee × initial term in months, when the document states both."""
-    for fee in (c for c in pool if c.cue("monthly") and not c.cue("total")):
+    """Monthly fee × initial term in months, when the document states both: the term beside the fee, else
+    the agreement's own term ("This Agreement shall commence on … and continue for six (6) months")."""
+    fees = [c for c in pool if c.cue("monthly") and not c.cue("total")]
+    for fee in fees:
         start, end = layout.sentence_at(fee.start)
         for period in PERIOD.finditer(layout.text, start, end + 200):
-            days = period_days(period)
             head = layout.text[max(start, period.start() - 40) : period.end() + 25]
-            if days and period.group("unit").lower().startswith("month") and _TERM_MONTHS.search(head):
-                months = days // 30
+            months = _months(period)
+            if _AFTER_END.match(layout.text, period.end()):
+                continue  # "… for twelve (12) months following the termination": a restriction, not the term
+            if months and period.group("unit").lower().startswith("month") and _TERM_MONTHS.search(head):
                 return Found(
                     money(fee.value * months), DERIVED, ((fee.start, fee.end), (period.start(), period.end()))
                 )
+    term = _agreement_term(layout) if fees else None
+    if term is None:
+        return None
+    fee, (months, span) = fees[0], term
+    return Found(money(fee.value * months), DERIVED, ((fee.start, fee.end), span))
+
+
+# A sentence that sets the agreement's own term, and one about a period after it ends (a restriction).
+_SETS_TERM = re.compile(
+    r"\b(?:this\s+agreement|the\s+term|the\s+initial\s+term)\b[^.;]{0,120}?\b(?:shall|will)\s+"
+    r"(?:commence|continue|remain\s+in\s+(?:full\s+)?(?:force|effect)|be\s+for|run)\b",
+    re.I,
+)
+_AFTER_END = re.compile(
+    r"\s*\b(?:after|following|from)\s+(?:the\s+)?(?:termination|expiration|expiry)\b", re.I
+)
+
+
+def _agreement_term(layout: Layout) -> tuple[int, tuple[int, int]] | None:
+    """The agreement's fixed term in months, and its span: the period in the sentence that sets the term."""
+    for start, end in layout.sentences:
+        sentence = layout.text[start:end]
+        if not _SETS_TERM.search(sentence) or _AFTER_END.search(sentence):
+            continue
+        for period in PERIOD.finditer(layout.text, start, end):
+            months = _months(period)
+            head = layout.text[max(start, period.start() - 40) : period.start()]
+            if months and re.search(r"\b(?:for|of)\s+(?:a\s+(?:period|term)\s+of\s+)?$", head, re.I):
+                return months, (period.start(), period.end())
     return None
+
+
+def _months(period: re.Match[str]) -> int | None:
+    """Whole months of a period of months or years."""
+    count, unit = number_of(period), period.group("unit").lower()
+    if count is None or not unit.startswith(("month", "year")):
+        return None
+    return count * (12 if unit.startswith("year") else 1)

@@ -161,6 +161,47 @@ def test_retainer_total_is_monthly_fee_times_initial_term() -> None:
     assert len(fields.total_contract_value.evidence) == 2
 
 
+def test_a_fee_by_the_month_is_a_retainer_and_the_agreements_term_counts_its_months() -> None:
+    record = run(
+        HEADER,
+        """
+        1. Term
+        This Agreement shall commence on the Effective Date and continue for a period of nine (9) months.
+        2. Compensation
+        Company shall pay the Consultant a fee of $7,500.00 per month for the Services.
+        """,
+    )
+    fields = record.fields
+    assert fields.billing_model.value is BillingModel.retainer
+    assert fields.total_contract_value.value == Decimal("67500.00")
+    assert len(fields.total_contract_value.evidence) == 2
+    # a total paid in monthly instalments is no fee by the month
+    instalments = run(
+        HEADER,
+        """
+        1. Fees
+        Company shall pay the Consultant a fee of $90,000.00 for the Services, payable monthly in arrears.
+        """,
+    )
+    assert instalments.fields.billing_model.value is not BillingModel.retainer
+    assert instalments.fields.total_contract_value.value == Decimal("90000.00")
+
+
+def test_a_restriction_after_the_agreement_ends_is_not_its_term() -> None:
+    record = run(
+        HEADER,
+        """
+        1. Compensation
+        Company shall pay the Consultant a fee of $7,500.00 per month for the Services.
+        2. Non-solicitation
+        This Agreement shall continue to bind the Consultant for a period of twelve (12) months following
+        the termination of the engagement.
+        """,
+    )
+    assert record.fields.billing_model.value is BillingModel.retainer
+    assert record.fields.total_contract_value.value is None
+
+
 def test_mixed_billing_is_fixed_part_plus_cap() -> None:
     record = run(
         HEADER,
@@ -875,3 +916,24 @@ def test_a_government_order_names_its_billing_model_by_contract_type(label: str)
         f"TASK ORDER\nContractor: Brightwater Systems LLC\n{label}: Time-and-Materials\nTotal: $90,000.00\n"
     )
     assert record.fields.billing_model.value is BillingModel.time_and_materials
+
+
+def test_an_expense_cap_whose_figure_a_page_break_parts_from_its_currency() -> None:
+    first = """
+        Galloway Tern Consulting LLC
+        STATEMENT OF WORK
+        Tern Survey Phase 2
+        1. Fees
+        The Services are provided for a fixed fee of USD 48,000.00.
+        Client will reimburse reasonable travel expenses at cost, up to a maximum of USD
+        TSP-2 Confidential Page 1 of 2
+        """
+    second = """
+        Galloway Tern Consulting LLC Tern Survey Phase 2
+        6,500.00. All amounts are stated in United States dollars.
+        TSP-2 Confidential Page 2 of 2
+        """
+    record = run(first, second)
+    assert record.fields.expenses.value is ExpensesPolicy.reimbursable_capped
+    assert record.fields.expense_cap.value == Decimal("6500.00")
+    assert record.fields.total_contract_value.value == Decimal("48000.00")

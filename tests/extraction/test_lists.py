@@ -166,3 +166,29 @@ def test_a_box_of_a_form_is_no_section_of_items_even_when_its_label_reads_like_o
     plain = document(text)
     on_form = plain.model_copy(update={"warnings": (ParseWarning(code=FORM_LAYERS, message="form", page=1),)})
     assert not extract(on_form).deliverables
+
+
+def test_list_items_either_side_of_a_page_break_that_begin_alike_are_no_running_lines() -> None:
+    first = """
+        Galloway Tern Consulting LLC
+        STATEMENT OF WORK
+        Shoreline Nesting Survey
+        4. ASSUMPTIONS
+        The fees are based on the following assumptions:
+        • The client will open the hides before dawn.
+        • The client will mark the nesting areas for the survey team.
+        GTC-SOW-118 Confidential Page 1 of 2
+        """
+    second = """
+        Galloway Tern Consulting LLC Shoreline Nesting Survey
+        • The client will keep dogs off the shore while the survey runs.
+        Timing
+        The survey will run from April to August, when the colonies are occupied and counted.
+        GTC-SOW-118 Confidential Page 2 of 2
+        """
+    record = extract(document(first, second))
+    assert [item.value for item in record.assumptions] == [
+        "The client will open the hides before dawn.",
+        "The client will mark the nesting areas for the survey team.",
+        "The client will keep dogs off the shore while the survey runs.",
+    ]
