@@ -193,13 +193,8 @@ class Layout:
     def _amounts_over_page_breaks(self) -> list[AmountMatch]:
         split: list[AmountMatch] = []
         for line in self.lines:
-            position = line.index + 1
-            while position < len(self.lines) and position in self.furniture:
-                position += 1
-            if line.index in self.furniture or position == line.index + 1 or position >= len(self.lines):
-                continue
-            following = self.lines[position]
-            if following.page == line.page:
+            following = None if line.index in self.furniture else self._body_after(line)
+            if following is None:
                 continue
             tail = line.text[-_JOIN_REACH:]
             joined = f"{tail} {following.text}"
@@ -212,6 +207,30 @@ class Layout:
                             AmountMatch(start, start + figure.end(), amount.value, amount.currency, False)
                         )
         return split
+
+    def _body_after(self, line: Line) -> Line | None:
+        """The line the text goes on with after `line` at the foot of a page: the next page's first line past
+        the running footer and header; None when no furniture follows `line` or the next is on its page."""
+        position = line.index + 1
+        while position < len(self.lines) and position in self.furniture:
+            position += 1
+        if (
+            position == line.index + 1
+            or position >= len(self.lines)
+            or self.lines[position].page == line.page
+        ):
+            return None
+        return self.lines[position]
+
+    def _body_before(self, line: Line) -> Line | None:
+        """The last line of the page before, past the running header and footer, when `line` opens its page's
+        text (the reverse of `_body_after`)."""
+        position = line.index - 1
+        while position >= 0 and position in self.furniture:
+            position -= 1
+        if position < 0 or position == line.index - 1 or self.lines[position].page == line.page:
+            return None
+        return self.lines[position]
 
     def line_at(self, offset: int) -> Line | None:
         """The line holding `offset`, if any."""
@@ -314,33 +333,16 @@ class Layout:
         last = self.line_at(max(0, len(self.text[:end].rstrip()) - 1))
         while last is not None and last.index in self.furniture and last.index > 0:
             last = self.lines[last.index - 1]  # the sentence took in the footer below it
-        if last is None or last.clean.rstrip().endswith((".", ":", ";", "!", "?")):
-            return None
-        position = last.index + 1
-        while position < len(self.lines) and position in self.furniture:
-            position += 1
-        if (
-            position == last.index + 1
-            or position >= len(self.lines)
-            or self.lines[position].page == last.page
-        ):
-            return None
-        return self.sentence_at(self.lines[position].start)[1]
+        following = self._body_after(last) if last is not None and not _closes(last) else None
+        return self.sentence_at(following.start)[1] if following is not None else None
 
     def sentence_across_break(self, offset: int) -> tuple[int, int]:
         """The sentence holding `offset`; when it opens a page's text and the page before ends mid-sentence,
         from that sentence's start (read its text with `without_furniture`)."""
         start, end = self.sentence_at(offset)
         line = self.line_at(offset)
-        if line is None:
-            return start, end
-        position = line.index - 1
-        while position >= 0 and position in self.furniture:
-            position -= 1
-        if position < 0 or position == line.index - 1 or self.lines[position].page == line.page:
-            return start, end
-        above = self.lines[position]
-        if self.text[line.start : offset].strip() or above.clean.rstrip().endswith((".", ":", ";", "!", "?")):
+        above = self._body_before(line) if line is not None else None
+        if line is None or above is None or self.text[line.start : offset].strip() or _closes(above):
             return start, end
         return self.sentence_at(above.start)[0], end
 
@@ -590,6 +592,11 @@ class Layout:
         following = [h for h in self.headings if h.line.index > heading.line.index]
         stop = next((h.line.index for h in following if h.level <= heading.level), len(self.lines))
         return self.lines[heading.line.index + 1 : stop]
+
+
+def _closes(line: Line) -> bool:
+    """Whether a line ends a sentence or a lead-in."""
+    return line.clean.rstrip().endswith((".", ":", ";", "!", "?"))
 
 
 def _on_many_pages(lines: Sequence[Line], needed: float) -> set[int]:
