@@ -99,8 +99,11 @@ _GENERIC_WORK = frozenset(
         "&",
     }
 )
-# A title that goes on to say who the work is for or by ("… Services to Acme Ltd"): not the project's name.
-_ADDRESSED = re.compile(r"\b(?:to|by|from|between|prepared|submitted)\b", re.IGNORECASE)
+# A title that goes on to say who the work is for or by ("… Services to Acme Ltd", "… prepared by …"): not
+# the project's name ("Migration to Azure" is one).
+_ADDRESSED = re.compile(
+    r"\b(?:services?|support|work)\s+(?:to|for)\b|\b(?:by|between|prepared|submitted)\b", re.IGNORECASE
+)
 # A sentence's end inside a title's lead: it was prose, not a title ("U.S." and "Inc." are not one).
 _SENTENCE_END = re.compile(r"[a-z]{3}[.;:]\s|,\s+(?:which|who|as|and|the)\b")
 _MINOR_WORDS = frozenset(

@@ -15,6 +15,7 @@ def test_a_work_statement_title_names_the_project_even_pages_into_the_document()
         "Harbour Survey Office (HSO) Performance Work Statement (PWS) for Buoy Telemetry\n"
         "Maintenance\n1.0 BACKGROUND": "Buoy Telemetry Maintenance",
         "Statement of Work: Ledger Replatforming": "Ledger Replatforming",
+        "STATEMENT OF WORK FOR MIGRATION TO THE HARBOUR CLOUD": "MIGRATION TO THE HARBOUR CLOUD",
     }
     for title, name in titles.items():
         work = f"Attachment 1\n{title}\nThe Contractor shall maintain the telemetry of forty buoys."
