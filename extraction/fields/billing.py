@@ -85,8 +85,6 @@ _INCLUDED = re.compile(
 _REIMBURSED = re.compile(
     r"\breimburs\w*|\bat\s+cost\b|\bre-?billed\b|\bpass(?:ed)?[\s-]+through\b|\bplus\s+expenses\b", re.I
 )
-# How far before an amount the words that cap it may stand.
-_CAP_REACH = 60
 _CAP = re.compile(
     r"\bmaximum\s+of\b|\bnot\s+to\s+exceed\b|\bcapped\s+at\b|\bcap\s+of\b|\blimited\s+to\b|\bup\s+to\b", re.I
 )
@@ -247,10 +245,10 @@ def expenses(
         policy = _policy_in(text)
         if policy is None:
             continue
-        cap = _expense_cap(layout, candidates, start, end) if policy is ExpensesPolicy.reimbursable else None
-        runs_on = layout.runs_over_page_break(end) if policy is ExpensesPolicy.reimbursable else None
-        if cap is None and runs_on is not None:
-            cap = _expense_cap(layout, candidates, start, runs_on)
+        cap = None
+        if policy is ExpensesPolicy.reimbursable:
+            # the sentence may run on over a page break to the figure it caps
+            cap = _expense_cap(candidates, start, layout.runs_over_page_break(end) or end)
         if cap is not None:
             return found(ExpensesPolicy.reimbursable_capped, PROSE, (start, end)), cap
         return found(policy, PROSE, (start, end)), None
@@ -265,14 +263,10 @@ def _policy_in(text: str) -> ExpensesPolicy | None:
     return ExpensesPolicy.reimbursable if _REIMBURSED.search(text) else None
 
 
-def _expense_cap(
-    layout: Layout, candidates: tuple[AmountCandidate, ...], start: int, end: int
-) -> Found[Decimal] | None:
-    """The amount the expense sentence caps, its words before it read across a page break's furniture."""
+def _expense_cap(candidates: tuple[AmountCandidate, ...], start: int, end: int) -> Found[Decimal] | None:
+    """The amount the expense sentence caps (a candidate's words before it are read across a page break's
+    running footer and header, amounts._describe)."""
     for candidate in candidates:
-        if not start <= candidate.start < end:
-            continue
-        joined = layout.without_furniture(start, candidate.start)[-_CAP_REACH:]
-        if _CAP.search(candidate.before) or _CAP.search(joined):
+        if start <= candidate.start < end and _CAP.search(candidate.before):
             return found(money(candidate.value), PROSE, (candidate.start, candidate.end))
     return None
